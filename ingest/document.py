@@ -1,0 +1,36 @@
+"""What a reader hands to the pipeline: the text as read, where it came from, and its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a document; the message names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass
+class Document:
+    """One source document. Offsets of everything extracted from it are offsets into `text`."""
+
+    text: str
+    source: str  # the file path or URL it was read from
+    kind: str = "news"  # news | profile | record
+    date: str | None = None  # ISO 8601
+    headline: str | None = None
+    url: str | None = None  # where it was published, when known
+    encoding: str = "utf-8"
+    # spans of the text to run the NLP over; the whole text when empty
+    body: tuple[int, int] | None = None
+    metadata: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()

@@ -1,0 +1,387 @@
+"""Extraction: from a processed spaCy Doc to entities and facts, each fact with its sentence.
+
+The rules read the entity spans the pipeline found and the lemmas around them; no name of a
+particular firm, person or place is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ingest.document import Document
+from ingest.names import clean, name_key
+from ingest.pipeline import ENTITIES, build_pipeline
+
+# Lemmas that say an organisation takes part in another one.
+MEMBERSHIP_WORDS = {
+    "участие",
+    "участник",
+    "член",
+    "состав",
+    "войти",
+    "заявиться",
+    "присоединиться",
+    "вступить",
+    "участвовать",
+    "участница",
+    "объединить",
+}
+# Lemmas that, right before a zone, make the firms of the sentence its residents.
+RESIDENCY_WORDS = {"резидент", "компания", "предприятие", "фирма", "производитель"}
+# Lemmas that place a new organisation inside a zone.
+LOCATION_WORDS = {
+    "появиться",
+    "создаваться",
+    "создать",
+    "создание",
+    "открыться",
+    "открыть",
+    "действовать",
+    "работать",
+    "заработать",
+    "создаться",
+}
+# Heads of a post's title, and the adjectives that may stand before them.
+POST_HEADS = {
+    "заместитель",
+    "руководитель",
+    "директор",
+    "мэр",
+    "вице-мэр",
+    "заммэр",
+    "заммэра",
+    "глава",
+    "министр",
+    "председатель",
+    "президент",
+    "начальник",
+    "префект",
+    "губернатор",
+    "советник",
+    "основатель",
+    "сооснователь",
+    "владелец",
+    "гендиректор",
+    "заведующий",
+    "ректор",
+}
+POST_ADJECTIVES = {
+    "генеральный",
+    "исполнительный",
+    "технический",
+    "первый",
+    "коммерческий",
+    "финансовый",
+    "научный",
+    "главный",
+}
+# A mayor's post belongs to the city's government: "заместитель мэра Москвы" works in it.
+TITLE_PREFIXES = {"вице", "экс", "врио"}
+MAYOR_WORDS = {"мэр", "вице-мэр", "заммэр", "заммэра"}
+# Nouns that count companies: "более 200 высокотехнологичных компаний".
+COMPANY_NOUNS = {"компания", "резидент", "фирма", "предприятие", "участник", "организация"}
+COMPARATORS = {
+    "более": "gt",
+    "свыше": "gt",
+    "больше": "gt",
+    "менее": "lt",
+    "меньше": "lt",
+    "около": "approx",
+    "почти": "approx",
+    "порядка": "approx",
+}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    """One real thing named in the document: a firm, zone, centre, government body, person or post."""
+
+    type: str  # FIRM | ZONE | CENTRE | GOV | PER | POST
+    key: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return self.type, self.key
+
+
+@dataclass
+class Fact:
+    """subject –predicate→ object, read from the sentence at [start, end) of the document text."""
+
+    subject: tuple[str, str]
+    predicate: str  # memberOf | residentOf | locatedIn | holds | postIn | residentCount | memberCount
+    object: tuple[str, str] | dict[str, object]
+    start: int
+    end: int
+    confidence: float
+    rule: str
+
+    def sentence(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass
+class Extraction:
+    document: Document
+    entities: dict[tuple[str, str], Entity]
+    facts: list[Fact]
+
+
+class _Resolver:
+    """Merges mentions into entities; mentions without a name of their own take the document's only one."""
+
+    def __init__(self) -> None:
+        self.entities: dict[tuple[str, str], Entity] = {}
+
+    def add(self, label: str, key: str, name: str, span: Span, written: bool = True) -> Entity:
+        entity = self.entities.get((label, key))
+        if entity is None:
+            entity = self.entities[(label, key)] = Entity(label, key, name)
+            entity.attributes["written"] = "yes" if written else "no"
+        elif name != entity.name:
+            if written and entity.attributes.get("written") == "no":
+                # a name written whole in the text beats one put together from a trigger and a quote
+                entity.aliases.add(entity.name)
+                entity.name, entity.attributes["written"] = name, "yes"
+            else:
+                entity.aliases.add(name)
+        entity.mentions.append(Mention(span.start_char, span.end_char, span.text))
+        return entity
+
+    def only(self, label: str) -> Entity | None:
+        found = [e for e in self.entities.values() if e.type == label]
+        return found[0] if len(found) == 1 else None
+
+
+def _sentence_span(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    return sent.start_char, sent.start_char + len(text.rstrip())
+
+
+def extract(document: Document, doc: Doc | None = None) -> Extraction:
+    """Entities and facts of one document; `doc` is the pipeline's output when already computed."""
+    if doc is None:
+        start, end = document.body or (0, len(document.text))
+        doc = build_pipeline()(document.text[:end])
+    resolver = _Resolver()
+    spans = sorted(doc.spans[ENTITIES], key=lambda s: s.start)
+    # Named mentions first, so that bare "ОЭЗ" or "Центра" can fall back on the one named entity.
+    for span in spans:
+        if span._.zamena_key:
+            resolver.add(span.label_, span._.zamena_key, span._.zamena_name, span, span._.zamena_written)
+    # A firm that is also a zone's name is the zone ("технополис «Москва»" never becomes a firm).
+    zone_keys = {e.key for e in resolver.entities.values() if e.type == "ZONE"}
+    for ref in [
+        r for r in resolver.entities if r[0] == "FIRM" and (r[1] in zone_keys or f"технополис {r[1]}" in zone_keys)
+    ]:
+        del resolver.entities[ref]
+    resolved: list[tuple[Span, Entity]] = []
+    for span in spans:
+        entity = (
+            resolver.entities.get((span.label_, span._.zamena_key)) if span._.zamena_key else resolver.only(span.label_)
+        )
+        if entity is not None:
+            if not span._.zamena_key:
+                entity.mentions.append(Mention(span.start_char, span.end_char, span.text))
+            resolved.append((span, entity))
+
+    for key, patronymic in doc.user_data.get("patronymics", {}).items():
+        if ("PER", key) in resolver.entities:
+            resolver.entities[("PER", key)].attributes["patronymic"] = patronymic
+    facts: list[Fact] = []
+    for span, entity in resolved:
+        if entity.mentions[0].start == span.start_char:
+            facts.append(Fact(entity.ref, "type", {}, *_sentence_span(span.sent), 0.8, "mention"))
+    for sent in doc.sents:
+        in_sentence = [(s, e) for s, e in resolved if s.sent == sent]
+        facts += _organisation_facts(sent, in_sentence)
+        facts += _post_facts(sent, in_sentence, resolver)
+    facts += _speaker_post(document, doc, resolved, resolver)
+    facts += _quantities(doc, resolved)
+    return Extraction(document, resolver.entities, _unique(facts))
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple] = set()
+    kept = []
+    for fact in facts:
+        key = (fact.subject, fact.predicate, str(fact.object), fact.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept
+
+
+def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> list[Fact]:
+    lemmas = {t.lemma_.lower() for t in sent}
+    firms = [e for _, e in in_sentence if e.type == "FIRM"]
+    zones = [(s, e) for s, e in in_sentence if e.type == "ZONE"]
+    centres = [e for _, e in in_sentence if e.type == "CENTRE"]
+    where = _sentence_span(sent)
+    facts: list[Fact] = []
+    if firms and centres and lemmas & MEMBERSHIP_WORDS:
+        facts += [Fact(f.ref, "memberOf", centres[0].ref, *where, 0.9, "membership-words") for f in firms]
+    for zone_span, zone in zones:
+        before = sent.doc[zone_span.start - 1] if zone_span.start > sent.start else None
+        if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS:
+            facts += [Fact(f.ref, "residentOf", zone.ref, *where, 0.85, "firms-of-zone") for f in firms]
+    if centres and zones and lemmas & LOCATION_WORDS:
+        facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, 0.85, "created-in-zone"))
+    return facts
+
+
+def _is_title_word(token: Token) -> bool:
+    return token.lemma_.lower() in POST_HEADS | POST_ADJECTIVES or token.lower_ in TITLE_PREFIXES
+
+
+def _post_phrase_before(sent: Span, person: Span) -> Span | None:
+    """'Заместитель мэра Москвы по вопросам … Владимир Ефимов': the title that stands before the name."""
+    tokens = list(sent.doc[sent.start : person.start])
+    leftmost = None
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if token.is_punct and token.text not in '«»„“"-':
+            break
+        if token.lemma_.lower() in POST_HEADS:
+            leftmost = i
+    if leftmost is None:
+        return None
+    while leftmost > 0 and (_is_title_word(tokens[leftmost - 1]) or tokens[leftmost - 1].text == "-"):
+        leftmost -= 1
+    return sent.doc[tokens[leftmost].i : person.start]
+
+
+def _post_phrase_after(sent: Span, person: Span) -> Span | None:
+    """'Владимир Ефимов, заместитель мэра Москвы, …': the title in apposition after the name."""
+    doc = sent.doc
+    if person.end + 1 >= sent.end or doc[person.end].text != ",":
+        return None
+    if not _is_title_word(doc[person.end + 1]):
+        return None
+    end = person.end + 1
+    while end < sent.end and not (doc[end].is_punct and doc[end].text not in '«»„“"-'):
+        end += 1
+    return doc[person.end + 1 : end]
+
+
+def _post_organisation(phrase: Span, in_sentence: list[tuple[Span, Entity]]) -> tuple[str, str, str] | None:
+    """The organisation a post belongs to: one named in the title, or the city government of a mayor."""
+    for span, entity in in_sentence:
+        if entity.type in ("GOV", "ZONE", "CENTRE", "FIRM") and phrase.start <= span.start < phrase.end:
+            return entity.type, entity.key, entity.name
+    tokens = list(phrase)
+    for i, token in enumerate(tokens[:-1]):
+        if token.lemma_.lower() in MAYOR_WORDS:
+            city = tokens[i + 1]
+            if city.is_title:
+                name = f"Правительство {city.text}"
+                return "GOV", name_key(name), name
+    return None
+
+
+def _post_entity(
+    person: Entity, title: str, organisation: tuple[str, str, str] | None, resolver: _Resolver, phrase: Span
+) -> Entity:
+    title = clean(title)
+    title = title[:1].lower() + title[1:]
+    org_key = organisation[1] if organisation else name_key(title)
+    entity = resolver.add("POST", f"{person.key} @ {org_key}", title, phrase)
+    if organisation is not None and organisation[:2] not in resolver.entities:
+        resolver.add(organisation[0], organisation[1], organisation[2], phrase)
+    return entity
+
+
+def _holds(
+    person: Entity, post: Entity, organisation: tuple[str, str, str] | None, where: tuple[int, int], rule: str
+) -> list[Fact]:
+    facts = [Fact(person.ref, "holds", post.ref, *where, 0.8, rule)]
+    if organisation is not None:
+        facts.append(Fact(post.ref, "postIn", organisation[:2], *where, 0.8, rule))
+    return facts
+
+
+def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: _Resolver) -> list[Fact]:
+    facts: list[Fact] = []
+    for span, person in in_sentence:
+        if person.type != "PER":
+            continue
+        phrase = _post_phrase_before(sent, span) or _post_phrase_after(sent, span)
+        if phrase is None or len(phrase) == 0:
+            continue
+        organisation = _post_organisation(phrase, in_sentence)
+        post = _post_entity(person, phrase.text, organisation, resolver, phrase)
+        facts += _holds(person, post, organisation, _sentence_span(sent), "title-and-name")
+    return facts
+
+
+def _speaker_post(document: Document, doc: Doc, resolved: list[tuple[Span, Entity]], resolver: _Resolver) -> list[Fact]:
+    """A statement's byline: 'Фамилия Имя Отчество. должность'."""
+    line = document.metadata.get("speaker_line")
+    if not line:
+        return []
+    start, end = line  # type: ignore[misc]
+    people = [(s, e) for s, e in resolved if e.type == "PER" and start <= s.start_char < end]
+    if not people:
+        return []
+    span, person = people[0]
+    rest = re.match(r"[\s.,:—-]*", document.text[span.end_char : end])
+    title_start = span.end_char + (rest.end() if rest else 0)
+    phrase = doc.char_span(title_start, end, alignment_mode="expand")
+    if phrase is None or len(phrase) == 0 or not _is_title_word(phrase[0]):
+        return []
+    in_line = [(s, e) for s, e in resolved if start <= s.start_char < end]
+    organisation = _post_organisation(phrase, in_line)
+    post = _post_entity(person, phrase.text, organisation, resolver, phrase)
+    return _holds(person, post, organisation, (start, end), "statement-byline")
+
+
+_NUMBER = re.compile(r"^\d[\d\s]*$")
+
+
+def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
+    """'более чем 200 высокотехнологичных компаний': a dated count, on the zone or centre it is about."""
+    facts: list[Fact] = []
+    sentences = list(doc.sents)
+    for index, sent in enumerate(sentences):
+        tokens = list(sent)
+        for i, token in enumerate(tokens):
+            if not _NUMBER.match(token.text):
+                continue
+            noun = next((t for t in tokens[i + 1 : i + 4] if t.lemma_.lower() in COMPANY_NOUNS), None)
+            if noun is None:
+                continue
+            comparator = "eq"
+            for previous in reversed(tokens[max(0, i - 2) : i]):
+                if previous.lower_ in COMPARATORS:
+                    comparator = COMPARATORS[previous.lower_]
+            # the zone or centre the count is about: the nearest one named before it, here or a sentence back
+            scope_start = sentences[index - 1].start if index else sent.start
+            candidates = [
+                (s, e) for s, e in resolved if e.type in ("ZONE", "CENTRE") and scope_start <= s.start < token.i
+            ]
+            if not candidates:
+                continue
+            _, owner = max(candidates, key=lambda pair: pair[0].start)
+            predicate = "residentCount" if owner.type == "ZONE" else "memberCount"
+            value = {
+                "value": int(token.text.replace(" ", "")),
+                "comparator": comparator,
+                "unit": doc[noun.i - (noun.i - token.i - 1) : noun.i + 1].text,
+                "unit_lemma": noun.lemma_.lower(),
+            }
+            facts.append(Fact(owner.ref, predicate, value, *_sentence_span(sent), 0.75, "number-of-companies"))
+    return facts

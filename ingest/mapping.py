@@ -1,0 +1,152 @@
+"""Mapping: an Extraction becomes the triples of its document's named graph.
+
+Every fact gets a zo:Evidence node naming the fact (rdf:subject/predicate/object), the document,
+the sentence (oa:exact) and its character offsets (oa:start, oa:end) in the document's text.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+
+from ingest.document import Document
+from ingest.extract import Entity, Extraction, Fact
+from ingest.names import slug
+from ontology.graph import Triple
+from ontology.namespaces import OA, ORG, SCHEMA, ZO
+from ontology.uris import UriMinter
+
+# The classes of each kind of entity; the first is the one a mention is evidence for.
+CLASSES: dict[str, tuple[URIRef, ...]] = {
+    "FIRM": (SCHEMA.Corporation, SCHEMA.Organization, ORG.FormalOrganization),
+    "ZONE": (ZO.SpecialEconomicZone, SCHEMA.Place, ORG.Organization),
+    "CENTRE": (ZO.CompetenceCentre, ORG.Organization),
+    "GOV": (SCHEMA.GovernmentOrganization, ORG.FormalOrganization),
+    "PER": (SCHEMA.Person,),
+    "POST": (ORG.Post,),
+}
+PREDICATES: dict[str, URIRef] = {
+    "memberOf": ORG.memberOf,
+    "residentOf": ZO.residentOf,
+    "locatedIn": SCHEMA.location,
+    "holds": ORG.holds,
+    "postIn": ORG.postIn,
+    "residentCount": ZO.residentCount,
+    "memberCount": ZO.memberCount,
+    "type": RDF.type,
+}
+DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
+
+
+def document_id(document: Document) -> str:
+    """A document's identity: its file name without the extension, as a slug."""
+    return slug(Path(document.source).stem)
+
+
+def source_label(source: str) -> str:
+    """The source path relative to the working folder when inside it, so re-ingests from elsewhere agree."""
+    path = Path(source)
+    try:
+        return str(path.resolve().relative_to(Path(os.getcwd()).resolve()))
+    except ValueError:
+        return path.name
+
+
+class GraphMapper:
+    def __init__(self, minter: UriMinter) -> None:
+        self.minter = minter
+
+    def entity_uri(self, entity_ref: tuple[str, str]) -> URIRef:
+        kind, key = entity_ref
+        if kind == "POST":
+            person, _, organisation = key.partition(" @ ")
+            return self.minter.entity("POST", f"{slug(person)}--{slug(organisation)}")
+        return self.minter.entity(kind, slug(key))
+
+    def document_triples(self, document: Document) -> tuple[URIRef, URIRef, list[Triple]]:
+        doc_id = document_id(document)
+        doc = self.minter.document(doc_id)
+        triples: list[Triple] = [
+            (doc, RDF.type, DOCUMENT_CLASSES.get(document.kind, SCHEMA.CreativeWork)),
+            (doc, DCTERMS.identifier, Literal(doc_id)),
+            (doc, DCTERMS.source, Literal(source_label(document.source))),
+            (doc, ZO.contentHash, Literal(document.content_hash)),
+            (doc, SCHEMA.text, Literal(document.text)),
+        ]
+        if document.headline:
+            triples += [
+                (doc, SCHEMA.headline, Literal(document.headline, lang="ru")),
+                (doc, DCTERMS.title, Literal(document.headline, lang="ru")),
+            ]
+        if document.date:
+            triples.append((doc, DCTERMS.date, Literal(document.date, datatype=XSD.date)))
+        if document.url:
+            triples.append((doc, SCHEMA.url, URIRef(document.url)))
+        return self.minter.graph(doc_id), doc, triples
+
+    def to_triples(self, extraction: Extraction) -> tuple[URIRef, list[Triple]]:
+        """The named graph of the extraction's document and everything it holds."""
+        graph, doc, triples = self.document_triples(extraction.document)
+        for entity in extraction.entities.values():
+            triples += self._entity_triples(entity, doc)
+        for fact in extraction.facts:
+            triples += self._fact_triples(fact, extraction, doc)
+        return graph, triples
+
+    def _entity_triples(self, entity: Entity, doc: URIRef) -> list[Triple]:
+        uri = self.entity_uri(entity.ref)
+        triples: list[Triple] = [(uri, RDF.type, cls) for cls in CLASSES[entity.type]]
+        triples.append((uri, SKOS.prefLabel, Literal(entity.name, lang="ru")))
+        triples += [(uri, SKOS.altLabel, Literal(alias, lang="ru")) for alias in sorted(entity.aliases)]
+        triples.append((doc, SCHEMA.mentions, uri))
+        if entity.type == "PER":
+            given, _, family = entity.name.partition(" ")
+            triples += [
+                (uri, SCHEMA.givenName, Literal(given, lang="ru")),
+                (uri, SCHEMA.familyName, Literal(family, lang="ru")),
+            ]
+            if "patronymic" in entity.attributes:
+                triples.append((uri, SCHEMA.additionalName, Literal(entity.attributes["patronymic"], lang="ru")))
+        return triples
+
+    def _fact_triples(self, fact: Fact, extraction: Extraction, doc: URIRef) -> list[Triple]:
+        subject = self.entity_uri(fact.subject)
+        predicate = PREDICATES[fact.predicate]
+        triples: list[Triple] = []
+        if fact.predicate == "type":
+            obj: URIRef = CLASSES[fact.subject[0]][0]
+        elif isinstance(fact.object, dict):
+            obj = self.minter.derived("QUANTITY", subject, fact.predicate, fact.start)
+            value = fact.object
+            triples += [
+                (obj, RDF.type, ZO.Quantity),
+                (obj, SCHEMA.value, Literal(value["value"], datatype=XSD.integer)),
+                (obj, ZO.comparator, Literal(value["comparator"])),
+                (obj, SCHEMA.unitText, Literal(value["unit"], lang="ru")),
+            ]
+            if extraction.document.date:
+                triples.append((obj, DCTERMS.date, Literal(extraction.document.date, datatype=XSD.date)))
+        else:
+            obj = self.entity_uri(fact.object)
+        triples.append((subject, predicate, obj))
+        evidence = self.minter.derived("EVIDENCE", doc, subject, predicate, obj, fact.start)
+        selector = URIRef(f"{evidence}#quote")
+        triples += [
+            (evidence, RDF.type, ZO.Evidence),
+            (evidence, RDF.subject, subject),
+            (evidence, RDF.predicate, predicate),
+            (evidence, RDF.object, obj),
+            (evidence, PROV.wasDerivedFrom, doc),
+            (evidence, OA.hasSelector, selector),
+            (evidence, ZO.confidence, Literal(str(fact.confidence), datatype=XSD.decimal)),
+            (evidence, ZO.extractedBy, Literal(fact.rule)),
+            (selector, RDF.type, OA.TextQuoteSelector),
+            (selector, RDF.type, OA.TextPositionSelector),
+            (selector, OA.exact, Literal(fact.sentence(extraction.document.text))),
+            (selector, OA.start, Literal(fact.start, datatype=XSD.integer)),
+            (selector, OA.end, Literal(fact.end, datatype=XSD.integer)),
+        ]
+        return triples

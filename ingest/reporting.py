@@ -1,0 +1,47 @@
+"""What `zamena extract --json` prints: the extraction of one file as plain JSON-ready data."""
+
+from __future__ import annotations
+
+from ingest.extract import Extraction
+from ingest.mapping import GraphMapper
+from ontology.uris import UriMinter
+
+# Every kind of organisation is reported as ORG, with its kind beside it.
+REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "GOV": "ORG"}
+
+
+def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object]:
+    mapper = GraphMapper(UriMinter(base_uri))
+    text = extraction.document.text
+    entities = [
+        {
+            "type": REPORTED_TYPES.get(e.type, e.type),
+            "kind": e.type,
+            "text": m.text,
+            "name": e.name,
+            "start": m.start,
+            "end": m.end,
+            "uri": str(mapper.entity_uri(e.ref)),
+        }
+        for e in extraction.entities.values()
+        for m in e.mentions
+    ]
+    names = {ref: e.name for ref, e in extraction.entities.items()}
+    relations = [
+        {
+            "type": f.predicate,
+            "subject": names.get(f.subject, f.subject[1]),
+            "object": f.object if isinstance(f.object, dict) else names.get(f.object, f.object[1]),
+            "sentence": f.sentence(text),
+            "start": f.start,
+            "end": f.end,
+            "confidence": f.confidence,
+        }
+        for f in extraction.facts
+        if f.predicate != "type"
+    ]
+    return {
+        "file": extraction.document.source,
+        "entities": sorted(entities, key=lambda e: e["start"]),
+        "relations": relations,
+    }

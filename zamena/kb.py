@@ -1,0 +1,168 @@
+"""KnowledgeBase: the composition root that ties readers, the NLP pipeline and the graph together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal
+
+from ingest.document import Document, ReadError
+from ingest.extract import extract
+from ingest.mapping import GraphMapper, document_id
+from ingest.readers import read_document, supported
+from ontology.graph import KnowledgeGraph
+from ontology.uris import UriMinter
+from ontology.validate import Finding, validate_graph
+from zamena.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Files in a corpus folder that describe it rather than belong to it.
+NOT_DOCUMENTS = ("readme", "license", "licence", "sources", "changelog")
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    entities: int = 0
+    triples: int = 0
+
+    def summary(self) -> str:
+        lines = [
+            f"documents read: {self.read} (changed {self.changed}, unchanged {self.unchanged}), "
+            f"failed: {len(self.failed)}, entities: {self.entities}, triples written: {self.triples}"
+        ]
+        lines += [f"  failed: {reason}" for _path, reason in self.failed]
+        return "\n".join(lines)
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files to ingest under `paths`, in a stable order; folders are walked, hidden files skipped."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if (
+                    child.is_file()
+                    and not hidden
+                    and supported(child)
+                    and not child.name.lower().startswith(NOT_DOCUMENTS)
+                ):
+                    yield child
+        else:
+            yield path
+
+
+class KnowledgeBase:
+    """The graph and what reads into it. `read_only` opens the store for a server beside an ingest."""
+
+    def __init__(self, settings: Settings | None = None, *, read_only: bool = False) -> None:
+        self.settings = settings or Settings.from_env()
+        self.graph = KnowledgeGraph.open(self.settings.store, self.settings.store_path, read_only=read_only)
+        self.minter = UriMinter(self.settings.base_uri)
+        self.mapper = GraphMapper(self.minter)
+        if not read_only:
+            self.graph.load_vocabulary()
+
+    def close(self) -> None:
+        self.graph.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ ingest
+
+    def ingest_document(self, document: Document) -> tuple[bool, int, int]:
+        """Replace the document's graph with what is read from it: (changed?, entities, triples)."""
+        duplicate = self._same_text_elsewhere(document)
+        if duplicate:
+            raise ReadError(document.source, f"the same text is already stored as document {duplicate}; skipped")
+        extraction = extract(document)
+        graph, triples = self.mapper.to_triples(extraction)
+        changed = self.graph.replace_document_graph(graph, triples)
+        return changed, len(extraction.entities), len(triples)
+
+    def _same_text_elsewhere(self, document: Document) -> str | None:
+        own = document_id(document)
+        digest = Literal(document.content_hash)
+        for (doc_id,) in self.graph.query(
+            f"SELECT ?id WHERE {{ ?d zo:contentHash {digest.n3()} ; dcterms:identifier ?id }}"
+        ):
+            if str(doc_id) != own:
+                return str(doc_id)
+        return None
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        strict: bool = False,
+        progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    ) -> IngestReport:
+        """Ingest files and folders; a bad file is reported and skipped unless `strict`."""
+        report = IngestReport()
+        files = list(iter_input_files(paths))
+        for path in progress(files) if progress else files:
+            try:
+                document = read_document(path)
+                changed, entities, triples = self.ingest_document(document)
+            except ReadError as error:
+                if strict:
+                    raise
+                report.failed.append((str(path), str(error)))
+                log.warning("%s", error)
+                continue
+            report.read += 1
+            report.entities += entities
+            if changed:
+                report.changed += 1
+                report.triples += triples
+            else:
+                report.unchanged += 1
+        return report
+
+    # ------------------------------------------------------------ reading
+
+    def stats(self) -> dict[str, int]:
+        """Counts a user checks after an ingest."""
+        counts = {
+            "quads": len(self.graph),
+            "document graphs": len(self.graph.document_graphs()),
+        }
+        queries = {
+            "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d zo:contentHash ?h }",
+            "firms": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }",
+            "people": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person }",
+            "products": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Product }",
+            "evidence": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a zo:Evidence }",
+            "concept schemes": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a skos:ConceptScheme }",
+            "concepts": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a skos:Concept }",
+        }
+        for name, sparql in queries.items():
+            counts[name] = int(next(iter(self.graph.query(sparql)))[0])
+        return counts
+
+    def concept_schemes(self) -> list[tuple[str, str, int]]:
+        """(scheme URI, label, number of concepts) for each SKOS scheme in the graph."""
+        rows = self.graph.query("""
+            SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?c) AS ?n) WHERE {
+                ?s a skos:ConceptScheme . OPTIONAL { ?s skos:prefLabel ?l }
+                OPTIONAL { ?c skos:inScheme ?s }
+            } GROUP BY ?s ORDER BY ?s""")
+        return [(str(s), str(label or ""), int(n)) for s, label, n in rows]
+
+    def validate(self) -> list[Finding]:
+        return validate_graph(self.graph.union_graph())
+
+    def state_token(self) -> str:
+        return self.graph.state_token()
