@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.model import Entity, Fact
+
 
 class ReadError(ValueError):
     """A file that cannot be read as a document; the message names the file and the reason."""
@@ -30,6 +32,10 @@ class Document:
     # spans of the text to run the NLP over; the whole text when empty
     body: tuple[int, int] | None = None
     metadata: dict[str, object] = field(default_factory=dict)
+    # What a structured source (a profile's front matter, a JSON record) states outright; the
+    # extractor merges these with what it reads from the text.
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:

@@ -7,11 +7,11 @@ particular firm, person or place is written here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
+from ingest.model import Entity, Extraction, Fact, Mention
 from ingest.names import clean, name_key
 from ingest.pipeline import ENTITIES, build_pipeline
 
@@ -95,52 +95,6 @@ COMPARATORS = {
 }
 
 
-@dataclass
-class Mention:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class Entity:
-    """One real thing named in the document: a firm, zone, centre, government body, person or post."""
-
-    type: str  # FIRM | ZONE | CENTRE | GOV | PER | POST
-    key: str
-    name: str
-    aliases: set[str] = field(default_factory=set)
-    mentions: list[Mention] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ref(self) -> tuple[str, str]:
-        return self.type, self.key
-
-
-@dataclass
-class Fact:
-    """subject –predicate→ object, read from the sentence at [start, end) of the document text."""
-
-    subject: tuple[str, str]
-    predicate: str  # memberOf | residentOf | locatedIn | holds | postIn | residentCount | memberCount
-    object: tuple[str, str] | dict[str, object]
-    start: int
-    end: int
-    confidence: float
-    rule: str
-
-    def sentence(self, text: str) -> str:
-        return text[self.start : self.end]
-
-
-@dataclass
-class Extraction:
-    document: Document
-    entities: dict[tuple[str, str], Entity]
-    facts: list[Fact]
-
-
 class _Resolver:
     """Merges mentions into entities; mentions without a name of their own take the document's only one."""
 
@@ -178,6 +132,8 @@ def extract(document: Document, doc: Doc | None = None) -> Extraction:
         start, end = document.body or (0, len(document.text))
         doc = build_pipeline()(document.text[:end])
     resolver = _Resolver()
+    for given in document.entities:  # stated outright by a structured source
+        resolver.entities.setdefault(given.ref, given)
     spans = sorted(doc.spans[ENTITIES], key=lambda s: s.start)
     # Named mentions first, so that bare "ОЭЗ" or "Центра" can fall back on the one named entity.
     for span in spans:
@@ -212,6 +168,7 @@ def extract(document: Document, doc: Doc | None = None) -> Extraction:
         facts += _post_facts(sent, in_sentence, resolver)
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
+    facts += document.facts
     return Extraction(document, resolver.entities, _unique(facts))
 
 

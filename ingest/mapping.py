@@ -13,7 +13,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from ingest.document import Document
-from ingest.extract import Entity, Extraction, Fact
+from ingest.model import Entity, Extraction, Fact
 from ingest.names import slug
 from ontology.graph import Triple
 from ontology.namespaces import OA, ORG, SCHEMA, ZO
@@ -27,6 +27,7 @@ CLASSES: dict[str, tuple[URIRef, ...]] = {
     "GOV": (SCHEMA.GovernmentOrganization, ORG.FormalOrganization),
     "PER": (SCHEMA.Person,),
     "POST": (ORG.Post,),
+    "PRODUCT": (SCHEMA.Product,),
 }
 PREDICATES: dict[str, URIRef] = {
     "memberOf": ORG.memberOf,
@@ -36,6 +37,11 @@ PREDICATES: dict[str, URIRef] = {
     "postIn": ORG.postIn,
     "residentCount": ZO.residentCount,
     "memberCount": ZO.memberCount,
+    "manufacturer": SCHEMA.manufacturer,  # product → firm
+    "category": SCHEMA.category,  # product → ОКПД 2 concept
+    "classification": ORG.classification,  # firm → ОКВЭД 2 concept
+    "hasCompetence": ZO.hasCompetence,  # firm → competence concept
+    "substitutes": ZO.substitutes,  # product → imported product or brand
     "type": RDF.type,
 }
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
@@ -118,6 +124,8 @@ class GraphMapper:
         triples: list[Triple] = []
         if fact.predicate == "type":
             obj: URIRef = CLASSES[fact.subject[0]][0]
+        elif isinstance(fact.object, str):
+            obj = URIRef(fact.object)
         elif isinstance(fact.object, dict):
             obj = self.minter.derived("QUANTITY", subject, fact.predicate, fact.start)
             value = fact.object

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.extract import Extraction
 from ingest.mapping import GraphMapper
+from ingest.model import Extraction
 from ontology.uris import UriMinter
 
 # Every kind of organisation is reported as ORG, with its kind beside it.
@@ -31,7 +31,7 @@ def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object
         {
             "type": f.predicate,
             "subject": names.get(f.subject, f.subject[1]),
-            "object": f.object if isinstance(f.object, dict) else names.get(f.object, f.object[1]),
+            "object": names.get(f.object, f.object[1]) if isinstance(f.object, tuple) else f.object,
             "sentence": f.sentence(text),
             "start": f.start,
             "end": f.end,
