@@ -16,7 +16,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -27,6 +27,13 @@ Triple = tuple[Node, Node, Node]
 
 VOCABULARY_FILE = Path(__file__).with_name("zamena.ttl")
 SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
+
+
+def _as_stored(term: Node) -> Node:
+    """A simple literal is an xsd:string (RDF 1.1); Oxigraph says so, and rdflib must agree."""
+    if isinstance(term, Literal) and term.language is None and term.datatype is None:
+        return Literal(str(term), datatype=XSD.string)
+    return term
 
 
 class StoreLocked(RuntimeError):
@@ -96,11 +103,11 @@ class KnowledgeGraph:
 
     def replace_document_graph(self, graph: URIRef, triples: Iterable[Triple]) -> bool:
         """Make `graph` hold exactly `triples`, in one step. Returns False when nothing changed."""
-        content = set(triples)
+        content = {(s, p, _as_stored(o)) for s, p, o in triples}
         digest = graph_digest(content)
         if self.graph_digest(graph) == digest:
             return False
-        content.add((graph, ZO.graphDigest, Literal(digest)))
+        content.add((graph, ZO.graphDigest, Literal(digest, datatype=XSD.string)))
         with self._write_lock:
             if self.backend == "oxigraph":
                 # One SPARQL Update is one Oxigraph transaction: all or nothing, never seen half-done.
@@ -176,6 +183,6 @@ class KnowledgeGraph:
         """Write the whole graph in `fmt`; quad formats keep the named graphs, triple formats the union."""
         spec = rdf_format(fmt)
         if spec.quads:
-            self._dataset.serialize(destination=out, format=spec.rdflib_format)
+            self._dataset.serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
         else:
-            self.union_graph().serialize(destination=out, format=spec.rdflib_format)
+            self.union_graph().serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
