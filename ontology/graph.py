@@ -10,13 +10,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -27,6 +31,12 @@ Triple = tuple[Node, Node, Node]
 
 VOCABULARY_FILE = Path(__file__).with_name("zamena.ttl")
 SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
+
+
+def _replace_update(graph: URIRef, content: Iterable[Triple]) -> str:
+    """One SPARQL Update that empties `graph` and fills it with `content`."""
+    data = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content)
+    return f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{data}\n}} }}"
 
 
 def _as_stored(term: Node) -> Node:
@@ -60,12 +70,25 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, backend: str = "oxigraph", path: Path | None = None, *, read_only: bool = False) -> KnowledgeGraph:
-        """Open the graph: `oxigraph` on disk at `path` (created if missing), or `memory`."""
+    def open(
+        cls,
+        backend: str = "oxigraph",
+        path: Path | None = None,
+        *,
+        read_only: bool = False,
+        remote: RemoteEndpoints | None = None,
+    ) -> KnowledgeGraph:
+        """Open the graph: `oxigraph` on disk at `path` (created if missing), `memory`, or a SPARQL 1.1
+        server named `sparql+http://host:port/sparql` (its other endpoints and credentials in `remote`)."""
         if backend == "memory":
             return cls(Dataset(default_union=True), "memory", ":memory:")
+        if backend.startswith("sparql+"):
+            endpoints = remote or RemoteEndpoints()
+            return RemoteKnowledgeGraph(endpoints.connect(backend.removeprefix("sparql+"), read_only), endpoints)
         if backend != "oxigraph":
-            raise ValueError(f"unknown store backend {backend!r}: use 'oxigraph' or 'memory'")
+            raise ValueError(
+                f"unknown store backend {backend!r}: use 'oxigraph', 'memory' or 'sparql+http://host:port/sparql'"
+            )
         if path is None:
             raise ValueError("the oxigraph backend needs a folder: set ZAMENA_HOME")
         path = Path(path)
@@ -109,18 +132,18 @@ class KnowledgeGraph:
             return False
         content.add((graph, ZO.graphDigest, Literal(digest, datatype=XSD.string)))
         with self._write_lock:
-            if self.backend == "oxigraph":
-                # One SPARQL Update is one Oxigraph transaction: all or nothing, never seen half-done.
-                data = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content)
-                self._dataset.update(
-                    f"DROP SILENT GRAPH {graph.n3()} ;\nINSERT DATA {{ GRAPH {graph.n3()} {{\n{data}\n}} }}"
-                )
-            else:
-                self._dataset.remove_graph(graph)
-                named = self._dataset.graph(graph)
-                for t in content:
-                    named.add(t)
+            self._write(graph, content)
         return True
+
+    def _write(self, graph: URIRef, content: set[Triple]) -> None:
+        if self.backend == "oxigraph":
+            # One SPARQL Update is one Oxigraph transaction: all or nothing, never seen half-done.
+            self._dataset.update(_replace_update(graph, content))
+        else:
+            self._dataset.remove_graph(graph)
+            named = self._dataset.graph(graph)
+            for t in content:
+                named.add(t)
 
     def drop_document_graph(self, graph: URIRef) -> None:
         with self._write_lock:
@@ -143,11 +166,9 @@ class KnowledgeGraph:
         return str(rows[0][0]) if rows else None
 
     def document_graphs(self) -> list[URIRef]:
-        return sorted(
-            c.identifier
-            for c in self._dataset.graphs()
-            if isinstance(c.identifier, URIRef) and c.identifier != self._dataset.default_graph.identifier
-        )
+        """The named graphs Zamena wrote (each carries its zo:graphDigest); a server's own graphs are not."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }")
+        return sorted(URIRef(str(g)) for (g,) in rows)
 
     def state_token(self) -> str:
         """Names the graph's content: it changes whenever any named graph does."""
@@ -166,8 +187,8 @@ class KnowledgeGraph:
         yield from self._dataset.quads((None, None, None, None))
 
     def __len__(self) -> int:
-        """The number of quads in the store."""
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The number of quads in the graphs Zamena wrote."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g zo:graphDigest ?d . ?s ?p ?o } }")
         return int(next(iter(result))[0])
 
     def union_graph(self) -> Graph:
@@ -186,3 +207,73 @@ class KnowledgeGraph:
             self._dataset.serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
         else:
             self.union_graph().serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class RemoteEndpoints:
+    """Where a SPARQL 1.1 server takes updates and whole graphs, and who we are there."""
+
+    update_endpoint: str = ""  # default: the query endpoint
+    graph_store: str = ""  # Graph Store Protocol endpoint; when set, a graph is replaced by one PUT
+    user: str = ""
+    password: str = ""
+
+    def connect(self, query_endpoint: str, read_only: bool) -> Dataset:
+        if self.user:
+            # Basic or digest, whichever the server asks for (Virtuoso's /sparql-auth uses digest).
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in filter(None, (query_endpoint, self.update_endpoint, self.graph_store)):
+                passwords.add_password(None, url, self.user, self.password)
+            urllib.request.install_opener(
+                urllib.request.build_opener(
+                    urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)
+                )
+            )
+        # Form POST, never a direct POST of the query: some servers (Virtuoso 7.2) hang on the latter.
+        store_class = SPARQLStore if read_only else SPARQLUpdateStore
+        options = {} if read_only else {"update_endpoint": self.update_endpoint or query_endpoint}
+        store = store_class(query_endpoint=query_endpoint, method="POST_FORM", returnFormat="json", **options)
+        return Dataset(store=store, default_union=True)
+
+
+class RemoteKnowledgeGraph(KnowledgeGraph):
+    """The graph on a SPARQL 1.1 server: writes go by SPARQL Update or the Graph Store Protocol."""
+
+    def __init__(self, dataset: Dataset, endpoints: RemoteEndpoints) -> None:
+        super().__init__(dataset, "sparql", dataset.store.query_endpoint)  # type: ignore[attr-defined]
+        self.endpoints = endpoints
+
+    def _write(self, graph: URIRef, content: set[Triple]) -> None:
+        if self.endpoints.graph_store:
+            body = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content).encode("utf-8")
+            url = f"{self.endpoints.graph_store}?{urllib.parse.urlencode({'graph': str(graph)})}"
+            request = urllib.request.Request(
+                url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+            )
+            with urllib.request.urlopen(request, timeout=600) as response:
+                if response.status not in (200, 201, 204):
+                    raise OSError(f"{url}: the graph store answered {response.status}")
+        else:
+            self._dataset.update(_replace_update(graph, content))
+
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
+        terms = [term.n3() if term is not None else f"?{name}" for term, name in zip(pattern, "spo", strict=True)]
+        for row in self.query(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' '.join(terms)} . BIND({terms[0]} AS ?s) "
+            f"BIND({terms[1]} AS ?p) BIND({terms[2]} AS ?o) }}"
+        ):
+            yield tuple(row)  # type: ignore[misc]
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
+        for graph in self.document_graphs():
+            for s, p, o in self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}"):
+                yield s, p, o, graph
+
+    def export(self, fmt: str, out: IO[bytes]) -> None:
+        spec = rdf_format(fmt)
+        if not spec.quads:
+            return super().export(fmt, out)
+        dataset = Dataset()
+        for s, p, o, g in self.quads():
+            dataset.graph(g).add((s, p, o))
+        dataset.serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
