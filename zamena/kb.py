@@ -16,6 +16,8 @@ from ingest.readers import read_document, supported
 from ontology.graph import KnowledgeGraph
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
+from search.embedder import Embedder
+from search.service import SearchService
 from zamena.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,11 +65,20 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
 class KnowledgeBase:
     """The graph and what reads into it. `read_only` opens the store for a server beside an ingest."""
 
-    def __init__(self, settings: Settings | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, read_only: bool = False, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
-        self.graph = KnowledgeGraph.open(self.settings.store, self.settings.store_path, read_only=read_only)
+        self.graph = KnowledgeGraph.open(
+            self.settings.store,
+            self.settings.store_path,
+            read_only=read_only,
+            remote=self.settings.remote_endpoints(),
+        )
         self.minter = UriMinter(self.settings.base_uri)
         self.mapper = GraphMapper(self.minter)
+        # The search index and model; the model loads on first use. Tests inject a fake embedder.
+        self.search_service = SearchService(self.graph, self.settings, embedder)
         if not read_only:
             self.graph.load_vocabulary()
 
@@ -166,3 +177,19 @@ class KnowledgeBase:
 
     def state_token(self) -> str:
         return self.graph.state_token()
+
+    # ------------------------------------------------------------ search
+
+    def search(self, query: str, **options: object) -> dict[str, object]:
+        """{"query", "results", "stale"}: firms (or products, concepts, documents) with score, why and evidence.
+
+        Options: k, kind (firm|product|concept|document), code (classifier code prefix), centre, zone, mode.
+        """
+        return self.search_service.search(query, **options)
+
+    def update_index(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
+        """Bring the search index up to the graph (only changed named graphs are re-embedded)."""
+        return self.search_service.update(rebuild=rebuild, progress=progress)
+
+    def index_status(self) -> dict[str, object]:
+        return self.search_service.status()

@@ -1,0 +1,49 @@
+"""Bringing the index up to date with the graph: only named graphs whose zo:graphDigest changed are read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from search.embedder import Embedder
+from search.index import GraphChange, IndexUpdate, SearchIndex
+from search.items import graph_items
+
+DIGESTS = "SELECT ?g ?d WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }"
+
+
+def graph_digests(graph) -> dict[str, str]:  # noqa: ANN001 - a KnowledgeGraph
+    return {str(g): str(d) for g, d in graph.query(DIGESTS)}
+
+
+def pending_changes(graph, index: SearchIndex) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """(graphs to (re)index, graphs to drop) for the index to match the graph."""
+    current = graph_digests(graph)
+    indexed = index.digests()
+    changed = sorted(g for g, d in current.items() if indexed.get(g) != d)
+    dropped = sorted(g for g in indexed if g not in current)
+    return changed, dropped
+
+
+def update_index(
+    graph,  # noqa: ANN001 - a KnowledgeGraph
+    index: SearchIndex,
+    embedder: Embedder,
+    progress: Callable[[int, int], None] | None = None,
+) -> IndexUpdate:
+    """Re-read changed graphs, embed what is new, and record the graph state the index now matches."""
+    state = graph.state_token()
+    current = graph_digests(graph)
+    changed, dropped = pending_changes(graph, index)
+    changes = [GraphChange(g, current[g], graph_items(graph, g)) for g in changed]
+    report = index.apply(changes, dropped, embedder, progress)
+    index.state_token = state
+    return report
+
+
+def open_or_create(folder: Path, embedder: Embedder, kind: str = "flat", *, rebuild: bool = False) -> SearchIndex:
+    """The saved index when it was built with this model and kind; otherwise a new, empty one."""
+    index = None if rebuild else SearchIndex.load(folder)
+    if index is None or index.model != embedder.name or index.kind != kind or index.dimension != embedder.dimension:
+        return SearchIndex(dimension=embedder.dimension, model=embedder.name, kind=kind)
+    return index

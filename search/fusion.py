@@ -1,0 +1,43 @@
+"""Rank fusion of the lexical and dense result lists.
+
+Reciprocal rank fusion (Cormack et al., 2009) needs no score calibration: an item's fused score is
+Σ weight / (k + rank). The weights and k are settings measured on the evaluation set (bench/search_eval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 1.0
+
+
+def reciprocal_rank_fusion(
+    ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: float = RRF_K
+) -> list[tuple[int, float]]:
+    """(id, fused score) best first; each list holds ids best first."""
+    weights = weights or [1.0] * len(ranked_lists)
+    fused: dict[int, float] = {}
+    for ranked, weight in zip(ranked_lists, weights, strict=True):
+        for rank, item in enumerate(ranked, start=1):
+            fused[int(item)] = fused.get(int(item), 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def score_fusion(
+    results: Sequence[tuple[np.ndarray, np.ndarray]], weights: Sequence[float] | None = None
+) -> list[tuple[int, float]]:
+    """Convex combination of scores scaled to [0, 1] per list (min–max); an alternative to RRF."""
+    weights = weights or [1.0] * len(results)
+    fused: dict[int, float] = {}
+    for (ids, scores), weight in zip(results, weights, strict=True):
+        if len(ids) == 0:
+            continue
+        low, high = float(np.min(scores)), float(np.max(scores))
+        span = high - low or 1.0
+        for item, score in zip(ids, scores, strict=True):
+            fused[int(item)] = fused.get(int(item), 0.0) + weight * (float(score) - low) / span
+    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))

@@ -1,0 +1,248 @@
+"""Search on the real Oxigraph store with a deterministic fake embedder (the real model: test_search_model.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import PROV, RDF, SKOS
+
+from ontology.namespaces import OA, ORG, SCHEMA, ZO
+from search.embedder import HashEmbedder
+from search.fusion import reciprocal_rank_fusion
+from search.index import GraphChange, SearchIndex
+from search.items import IndexItem
+from search.lexical import LexicalIndex, lemmas
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+BASE = "https://zamena.example.org/"
+FIRM = URIRef(BASE + "id/firm/privod")
+OTHER = URIRef(BASE + "id/firm/medtekh")
+PRODUCT = URIRef(BASE + "id/product/pch-1")
+DOC = URIRef(BASE + "id/document/profile-privod")
+OKPD = URIRef(BASE + "id/okpd2/27.11")
+OKPD_NARROW = URIRef(BASE + "id/okpd2/27.11.10")
+CENTRE = URIRef(BASE + "id/centre/c")
+PROFILE_GRAPH = URIRef(BASE + "graph/profile-privod")
+OTHER_GRAPH = URIRef(BASE + "graph/profile-medtekh")
+CLASSIFIER_GRAPH = URIRef(BASE + "graph/okpd2")
+
+SENTENCE = "Компания «Привод» выпускает частотные преобразователи для электродвигателей."
+
+
+def profile_triples(summary: str = "Разработка и выпуск электроприводов.") -> list:
+    evidence = URIRef(BASE + "id/evidence/e1")
+    selector = URIRef(f"{evidence}#quote")
+    return [
+        (FIRM, RDF.type, SCHEMA.Corporation),
+        (FIRM, SKOS.prefLabel, Literal("Привод", lang="ru")),
+        (FIRM, SCHEMA.description, Literal(summary, lang="ru")),
+        (FIRM, ORG.memberOf, CENTRE),
+        (CENTRE, RDF.type, ZO.CompetenceCentre),
+        (PRODUCT, RDF.type, SCHEMA.Product),
+        (PRODUCT, SKOS.prefLabel, Literal("частотный преобразователь ПЧ-1", lang="ru")),
+        (PRODUCT, SCHEMA.manufacturer, FIRM),
+        (PRODUCT, SCHEMA.category, OKPD_NARROW),
+        (evidence, RDF.type, ZO.Evidence),
+        (evidence, RDF.subject, PRODUCT),
+        (evidence, RDF.predicate, SCHEMA.manufacturer),
+        (evidence, RDF.object, FIRM),
+        (evidence, PROV.wasDerivedFrom, DOC),
+        (evidence, OA.hasSelector, selector),
+        (selector, OA.exact, Literal(SENTENCE)),
+        (selector, OA.start, Literal(0, datatype=XSD.integer)),
+        (selector, OA.end, Literal(len(SENTENCE), datatype=XSD.integer)),
+    ]
+
+
+def other_triples() -> list:
+    return [
+        (OTHER, RDF.type, SCHEMA.Corporation),
+        (OTHER, SKOS.prefLabel, Literal("Медтех", lang="ru")),
+        (OTHER, SCHEMA.description, Literal("Медицинское оборудование: дыхательные контуры и фильтры.", lang="ru")),
+    ]
+
+
+def classifier_triples() -> list:
+    return [
+        (OKPD, RDF.type, SKOS.Concept),
+        (OKPD, SKOS.notation, Literal("27.11")),
+        (OKPD, SKOS.prefLabel, Literal("Электродвигатели, генераторы и трансформаторы", lang="ru")),
+        (OKPD_NARROW, RDF.type, SKOS.Concept),
+        (OKPD_NARROW, SKOS.notation, Literal("27.11.10")),
+        (OKPD_NARROW, SKOS.prefLabel, Literal("Двигатели мощностью не более 37,5 Вт", lang="ru")),
+        (OKPD_NARROW, SKOS.broader, OKPD),
+    ]
+
+
+class CountingEmbedder(HashEmbedder):
+    """The fake model, counting the passages it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts, progress=None):  # noqa: ANN001, ANN201
+        self.embedded += list(texts)
+        return super().embed_passages(texts, progress)
+
+
+@pytest.fixture
+def search_kb(tmp_path):
+    embedder = CountingEmbedder()
+    settings = Settings.from_env(home=tmp_path / "home", store="oxigraph")
+    with KnowledgeBase(settings, embedder=embedder) as kb:
+        kb.graph.replace_document_graph(CLASSIFIER_GRAPH, classifier_triples())
+        kb.graph.replace_document_graph(PROFILE_GRAPH, profile_triples())
+        kb.graph.replace_document_graph(OTHER_GRAPH, other_triples())
+        kb.update_index()
+        yield kb, embedder
+
+
+def test_lemmas_match_inflected_forms():
+    assert "преобразователь" in lemmas("преобразователей частоты")
+    assert lemmas("Ёлка") == ["елка"]
+    assert "27.11" in lemmas("класс 27.11 ОКПД")
+
+
+def test_bm25_over_lemmas_finds_inflected_phrase():
+    texts = ["частотный преобразователь ПЧ-1", "дыхательные контуры", "электродвигатели и генераторы"]
+    index = LexicalIndex([lemmas(t) for t in texts])
+    positions, scores = index.search("преобразователей частоты", 3)
+    assert positions[0] == 0 and scores[0] > 0
+    assert 1 not in positions  # nothing in common: not returned at all
+
+
+def test_rrf_prefers_items_high_in_both_lists():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 2, 4]])
+    assert [item for item, _ in fused][:2] == [2, 3] or [item for item, _ in fused][:2] == [3, 2]
+    assert {item for item, _ in fused} == {1, 2, 3, 4}
+
+
+def test_faiss_top_k_agrees_with_numpy_brute_force(tmp_path):
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(500, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    embedder = HashEmbedder(32)
+    embedder.embed_passages = lambda texts, progress=None: vectors[[int(t) for t in texts]]  # type: ignore[method-assign]
+    index = SearchIndex(dimension=32, model="random")
+    items = [IndexItem(uri=f"urn:x:{i}", kind="firm", graph="g", text=str(i), label=str(i)) for i in range(500)]
+    index.apply([GraphChange("g", "d1", items)], [], embedder)
+    index.save(tmp_path / "index")
+    reloaded = SearchIndex.load(tmp_path / "index")
+    for query in rng.normal(size=(20, 32)).astype(np.float32):
+        expected = np.argsort(-(vectors @ query), kind="stable")[:10]
+        ids, scores = reloaded.dense(query, 10)
+        assert [reloaded.items[int(i)].text for i in ids] == [str(i) for i in expected]
+        np.testing.assert_allclose(scores, (vectors @ query)[expected], rtol=1e-5)
+
+
+def test_hnsw_finds_the_same_neighbours_on_a_small_index():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    embedder = HashEmbedder(16)
+    embedder.embed_passages = lambda texts, progress=None: vectors[[int(t) for t in texts]]  # type: ignore[method-assign]
+    index = SearchIndex(dimension=16, model="random", kind="hnsw")
+    items = [IndexItem(uri=f"urn:x:{i}", kind="firm", graph="g", text=str(i), label=str(i)) for i in range(300)]
+    index.apply([GraphChange("g", "d1", items)], [], embedder)
+    query = vectors[42]
+    ids, _ = index.dense(query, 5)
+    assert index.items[int(ids[0])].text == "42"
+    index.apply([GraphChange("g", "d2", items[:100])], [], embedder)  # HNSW rebuilt without removed vectors
+    assert len(index) == 100
+
+
+def test_firm_found_through_its_product_with_quote(search_kb):
+    kb, _ = search_kb
+    answer = kb.search("преобразователей частоты", k=5)
+    assert not answer["stale"]
+    top = answer["results"][0]
+    assert top["uri"] == str(FIRM) and top["kind"] == "firm" and top["label"] == "Привод"
+    assert any(why["uri"] == str(PRODUCT) for why in top["why"])
+    quote = top["evidence"][0]
+    assert quote["quote"] == SENTENCE and quote["document"] == str(DOC)
+    assert (quote["start"], quote["end"]) == (0, len(SENTENCE))
+
+
+def test_classifier_concept_credits_firm_through_narrower_product_category(search_kb):
+    kb, _ = search_kb
+    concepts = kb.search("электродвигатели генераторы", kind="concept")["results"]
+    assert concepts[0]["notation"] == "27.11"
+    firms = kb.search("электродвигатели генераторы трансформаторы", kind="firm")["results"]
+    assert firms[0]["uri"] == str(FIRM)
+    assert any(why.get("notation") == "27.11" for why in firms[0]["why"])
+
+
+def test_filters_code_prefix_and_centre(search_kb):
+    kb, _ = search_kb
+    everyone = {r["uri"] for r in kb.search("оборудование электроприводов контуры", k=10)["results"]}
+    assert {str(FIRM), str(OTHER)} <= everyone
+    in_class = {r["uri"] for r in kb.search("оборудование электроприводов контуры", code="27.11")["results"]}
+    assert in_class == {str(FIRM)}
+    members = {r["uri"] for r in kb.search("оборудование электроприводов контуры", centre=True)["results"]}
+    assert members == {str(FIRM)}
+    assert kb.search("оборудование", zone=True)["results"] == []
+
+
+def test_kind_document_groups_sentences_by_document(search_kb):
+    kb, _ = search_kb
+    results = kb.search("частотные преобразователи для электродвигателей", kind="document")["results"]
+    assert results[0]["uri"] == str(DOC) and results[0]["evidence"][0]["quote"] == SENTENCE
+
+
+def test_reingest_replaces_vectors_without_duplicates_and_reuses_known_texts(search_kb):
+    kb, embedder = search_kb
+    before = len(kb.search_service.index())
+    embedder.embedded.clear()
+    kb.graph.replace_document_graph(PROFILE_GRAPH, profile_triples("Разработка и выпуск электроприводов."))
+    assert kb.update_index().embedded == 0  # nothing changed
+    kb.graph.replace_document_graph(PROFILE_GRAPH, profile_triples("Электроприводы и сервоприводы."))
+    report = kb.update_index()
+    index = kb.search_service.index()
+    assert len(index) == before and report.removed == report.reused + report.embedded
+    assert embedder.embedded == ["Привод. Электроприводы и сервоприводы"]  # only the changed text
+    keys = [(item.uri, item.text, item.graph) for item in index.items.values()]
+    assert len(keys) == len(set(keys))
+    assert not any("Разработка" in item.text for item in index.items.values())
+
+
+def test_unchanged_classifier_is_not_embedded_again(search_kb):
+    kb, embedder = search_kb
+    embedder.embedded.clear()
+    kb.graph.replace_document_graph(OTHER_GRAPH, [*other_triples(), (OTHER, SKOS.altLabel, Literal("МТ", lang="ru"))])
+    kb.update_index()
+    assert embedder.embedded and not any("Электродвигатели" in text for text in embedder.embedded)
+
+
+def test_stale_index_is_detected_and_dropped_graph_removed(search_kb, tmp_path):
+    kb, _ = search_kb
+    assert kb.index_status()["stale"] is False
+    kb.graph.drop_document_graph(OTHER_GRAPH)
+    status = kb.index_status()
+    assert status["stale"] is True and status["pending_graphs"] == 1
+    assert kb.search("медицинское оборудование")["stale"] is True
+    kb.update_index()
+    assert kb.index_status()["stale"] is False
+    assert all(item.graph != str(OTHER_GRAPH) for item in kb.search_service.index().items.values())
+
+
+def test_index_survives_reopening_and_a_second_reader_sees_updates(search_kb):
+    kb, _ = search_kb
+    reader = SearchIndex.load(kb.settings.index_path)
+    assert reader is not None and len(reader) == len(kb.search_service.index())
+    assert reader.state_token == kb.graph.state_token()
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    from search.embedder import ModelMissing, load_embedder
+
+    with pytest.raises(ModelMissing, match="zamena model build"):
+        load_embedder("", tmp_path / "models" / "none")
+
+
+def test_unknown_kind_is_refused(search_kb):
+    kb, _ = search_kb
+    with pytest.raises(ValueError, match="unknown result kind"):
+        kb.search("x", kind="people")
