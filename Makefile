@@ -17,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh virtuoso-opensource-7
 
 run: $(STAMP)
 	$(BIN)/zamena ingest corpora/

@@ -1,0 +1,51 @@
+"""One ingest + SPARQL test on every graph backend: Oxigraph on disk, in memory, and a real Virtuoso."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ontology.namespaces import sparql_prologue
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+from .conftest import SEED
+from .test_seed import SEED_MEMBERS
+from .virtuoso import Virtuoso, start_virtuoso
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+def backend_settings(backend: str, home, request) -> Settings:
+    if backend != "virtuoso":
+        return Settings.from_env(home=home, store=backend)
+    server: Virtuoso = request.getfixturevalue("virtuoso")
+    return Settings.from_env(home=home, store=f"sparql+{server.sparql}", graph_store=server.graph_store)
+
+
+@pytest.mark.parametrize(
+    "backend", ["oxigraph", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)]
+)
+def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
+    settings = backend_settings(backend, tmp_path / "home", request)
+    with KnowledgeBase(settings) as kb:
+        first = kb.ingest([SEED])
+        assert (first.read, first.changed, first.failed) == (1, 1, [])
+        again = kb.ingest([SEED])
+        assert again.unchanged == 1 and again.changed == 0
+
+        rows = kb.graph.query(sparql_prologue() + """
+            SELECT ?name ?quote WHERE {
+                ?f org:memberOf ?c ; skos:prefLabel ?name . ?c a zo:CompetenceCentre .
+                ?e rdf:subject ?f ; rdf:predicate org:memberOf ; rdf:object ?c ; oa:hasSelector/oa:exact ?quote }""")
+        members = {str(name): str(quote) for name, quote in rows}
+        assert set(members) == SEED_MEMBERS
+        assert all(name in quote for name, quote in members.items())
+        assert kb.stats()["firms"] == 12
+        assert [f for f in kb.validate() if f.severity == "Violation"] == []
