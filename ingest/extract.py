@@ -7,13 +7,16 @@ particular firm, person or place is written here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
+from ingest.gazetteer import Gazetteer
 from ingest.model import Entity, Extraction, Fact, Mention
-from ingest.names import clean, name_key
+from ingest.names import clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
+from ingest.relations import relation_facts
 
 # Lemmas that say an organisation takes part in another one.
 MEMBERSHIP_WORDS = {
@@ -95,14 +98,72 @@ COMPARATORS = {
 }
 
 
+# Labels of organisations a model's ORG mention may turn out to be, in the order they are preferred.
+ORGANISATION_LABELS = ("FIRM", "GOV", "ZONE", "CENTRE", "ORG")
+# Order in which named mentions are resolved: firms before bare organisations, full names before surnames.
+_RESOLVE_ORDER = {label: i for i, label in enumerate(("FIRM", "ZONE", "CENTRE", "GOV", "PRODUCT", "PER", "ORG", "LOC"))}
+IDENTIFIER_ATTRIBUTES = ("inn", "ogrn", "identifier")
+
+
 class _Resolver:
-    """Merges mentions into entities; mentions without a name of their own take the document's only one."""
+    """Merges mentions into entities: one entity per real thing, whatever case, quotes or script it is written in.
+
+    Mentions without a name of their own ("ОЭЗ", "Центра") take the document's only entity of their kind.
+    """
 
     def __init__(self) -> None:
         self.entities: dict[tuple[str, str], Entity] = {}
+        self._moved: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(self, label: str, key: str) -> Entity | None:
+        ref = (label, key)
+        while ref in self._moved:
+            ref = self._moved[ref]
+        return self.entities.get(ref)
+
+    def _same_as(self, label: str, name: str) -> Entity | None:
+        """An entity already found under another key that this name names too."""
+        if label in ORGANISATION_LABELS:
+            labels = ORGANISATION_LABELS if label == "ORG" else (label, "ORG")
+        elif label in ("PER", "LOC", "PRODUCT"):
+            labels = (label,)
+        else:
+            return None
+        for wanted in labels:
+            for entity in self.entities.values():
+                if entity.type != wanted:
+                    continue
+                if label == "PER" and len(name.split()) == 1:
+                    # a surname alone: the person of that surname named in full
+                    if len(entity.name.split()) > 1 and same_name(name, entity.name.split()[-1]):
+                        return entity
+                elif any(same_name(name, known) for known in (entity.name, *entity.aliases)):
+                    return entity
+        return None
+
+    def move(self, entity: Entity, label: str, key: str) -> None:
+        """Give an entity another identity (a firm of the graph, an organisation found to be a firm)."""
+        old = entity.ref
+        if (label, key) == old:
+            return
+        del self.entities[old]
+        entity.type, entity.key = label, key
+        other = self.entities.get(entity.ref)
+        if other is not None:  # two mentions of one firm: merge them
+            other.aliases |= entity.aliases | ({entity.name} - {other.name})
+            other.mentions += entity.mentions
+            entity = other
+        self.entities[entity.ref] = entity
+        self._moved[old] = entity.ref
 
     def add(self, label: str, key: str, name: str, span: Span, written: bool = True) -> Entity:
-        entity = self.entities.get((label, key))
+        entity = self.find(label, key)
+        if entity is None:
+            entity = self._same_as(label, name)
+            if entity is not None:
+                if entity.type == "ORG" and label != "ORG":
+                    self.move(entity, label, key)  # the rules know better what kind of organisation it is
+                self._moved[(label, key)] = entity.ref
         if entity is None:
             entity = self.entities[(label, key)] = Entity(label, key, name)
             entity.attributes["written"] = "yes" if written else "no"
@@ -120,52 +181,101 @@ class _Resolver:
         found = [e for e in self.entities.values() if e.type == label]
         return found[0] if len(found) == 1 else None
 
+    def link(self, gazetteer: Gazetteer) -> None:
+        """Firms (and organisations) the graph already knows take its URI and name; ИНН/ОГРН first."""
+        for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG")]:
+            identifiers = {entity.attributes[a] for a in IDENTIFIER_ATTRIBUTES if entity.attributes.get(a)}
+            known = None
+            for name in (entity.name, *sorted(entity.aliases)):
+                known = gazetteer.link(name, identifiers)
+                if known is not None:
+                    break
+            if known is None:
+                continue
+            if entity.name != known.name:
+                entity.aliases.add(entity.name)
+                entity.name = known.name
+            entity.aliases.discard(known.name)
+            self.move(entity, "FIRM", known.key)
+
 
 def _sentence_span(sent: Span) -> tuple[int, int]:
     text = sent.text
     return sent.start_char, sent.start_char + len(text.rstrip())
 
 
-def extract(document: Document, doc: Doc | None = None) -> Extraction:
-    """Entities and facts of one document; `doc` is the pipeline's output when already computed."""
+def _merge_by_identifier(resolver: _Resolver) -> None:
+    """Two firms of one document with the same ИНН or ОГРН are one firm."""
+    seen: dict[str, Entity] = {}
+    for entity in [e for e in resolver.entities.values() if e.type == "FIRM"]:
+        for attribute in IDENTIFIER_ATTRIBUTES:
+            value = entity.attributes.get(attribute)
+            if not value:
+                continue
+            first = seen.setdefault(value, entity)
+            if first is not entity and entity.ref in resolver.entities:
+                first.aliases |= entity.aliases | ({entity.name} - {first.name})
+                resolver.move(entity, *first.ref)
+
+
+def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | None = None) -> Extraction:
+    """Entities and facts of one document; `doc` is the pipeline's output when already computed.
+
+    `gazetteer` holds the firms already in the graph: mentions of them get the firm's URI.
+    """
     if doc is None:
         start, end = document.body or (0, len(document.text))
-        doc = build_pipeline()(document.text[:end])
+        nlp = build_pipeline()
+        if gazetteer is not None:
+            gazetteer.install(nlp)
+        doc = nlp(document.text[:end])
     resolver = _Resolver()
     for given in document.entities:  # stated outright by a structured source
         resolver.entities.setdefault(given.ref, given)
     spans = sorted(doc.spans[ENTITIES], key=lambda s: s.start)
-    # Named mentions first, so that bare "ОЭЗ" or "Центра" can fall back on the one named entity.
-    for span in spans:
+    # Named mentions first, so that bare "ОЭЗ" or "Центра" can fall back on the one named entity;
+    # firms before bare organisations and full names before surnames, so the later ones can join them.
+    for span in sorted(spans, key=lambda s: (_RESOLVE_ORDER.get(s.label_, 9), -len(s), s.start)):
         if span._.zamena_key:
             resolver.add(span.label_, span._.zamena_key, span._.zamena_name, span, span._.zamena_written)
     # A firm that is also a zone's name is the zone ("технополис «Москва»" never becomes a firm).
     zone_keys = {e.key for e in resolver.entities.values() if e.type == "ZONE"}
     for ref in [
-        r for r in resolver.entities if r[0] == "FIRM" and (r[1] in zone_keys or f"технополис {r[1]}" in zone_keys)
+        r
+        for r in resolver.entities
+        if r[0] in ("FIRM", "ORG") and (r[1] in zone_keys or f"технополис {r[1]}" in zone_keys)
     ]:
         del resolver.entities[ref]
+    _merge_by_identifier(resolver)
+    if gazetteer is not None:
+        resolver.link(gazetteer)
+    for entity in resolver.entities.values():
+        entity.mentions.sort(key=lambda m: m.start)
     resolved: list[tuple[Span, Entity]] = []
     for span in spans:
-        entity = (
-            resolver.entities.get((span.label_, span._.zamena_key)) if span._.zamena_key else resolver.only(span.label_)
-        )
+        entity = resolver.find(span.label_, span._.zamena_key) if span._.zamena_key else resolver.only(span.label_)
         if entity is not None:
             if not span._.zamena_key:
                 entity.mentions.append(Mention(span.start_char, span.end_char, span.text))
+                entity.mentions.sort(key=lambda m: m.start)
             resolved.append((span, entity))
 
     for key, patronymic in doc.user_data.get("patronymics", {}).items():
         if ("PER", key) in resolver.entities:
             resolver.entities[("PER", key)].attributes["patronymic"] = patronymic
     facts: list[Fact] = []
+    sentences = list(doc.sents)
+    starts = [sent.start for sent in sentences]
+    by_sentence: list[list[tuple[Span, Entity]]] = [[] for _ in sentences]
     for span, entity in resolved:
-        if entity.mentions[0].start == span.start_char:
-            facts.append(Fact(entity.ref, "type", {}, *_sentence_span(span.sent), 0.8, "mention"))
-    for sent in doc.sents:
-        in_sentence = [(s, e) for s, e in resolved if s.sent == sent]
+        by_sentence[bisect_right(starts, span.start) - 1].append((span, entity))
+    for sent, in_sentence in zip(sentences, by_sentence, strict=True):
+        for span, entity in in_sentence:
+            if entity.mentions[0].start == span.start_char:
+                facts.append(Fact(entity.ref, "type", {}, *_sentence_span(sent), 0.8, "mention"))
         facts += _organisation_facts(sent, in_sentence)
         facts += _post_facts(sent, in_sentence, resolver)
+    facts += relation_facts(sentences, by_sentence, resolver)
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
     facts += document.facts

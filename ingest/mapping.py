@@ -28,7 +28,11 @@ CLASSES: dict[str, tuple[URIRef, ...]] = {
     "PER": (SCHEMA.Person,),
     "POST": (ORG.Post,),
     "PRODUCT": (SCHEMA.Product,),
+    "ORG": (ORG.Organization, SCHEMA.Organization),  # an organisation the model found, kind unknown
+    "COMPETENCE": (SKOS.Concept,),
 }
+# Kinds minted under another kind's URI path: any organisation lives under /id/organisation/.
+URI_KINDS = {"ORG": "GOV"}
 PREDICATES: dict[str, URIRef] = {
     "memberOf": ORG.memberOf,
     "residentOf": ZO.residentOf,
@@ -42,6 +46,8 @@ PREDICATES: dict[str, URIRef] = {
     "classification": ORG.classification,  # firm → ОКВЭД 2 concept
     "hasCompetence": ZO.hasCompetence,  # firm → competence concept
     "substitutes": ZO.substitutes,  # product → imported product or brand
+    "supplier": ZO.supplier,  # product → firm that supplies it
+    "productionCapacity": ZO.productionCapacity,  # firm → dated quantity ("1000 автомобилей в год")
     "type": RDF.type,
 }
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
@@ -70,7 +76,7 @@ class GraphMapper:
         if kind == "POST":
             person, _, organisation = key.partition(" @ ")
             return self.minter.entity("POST", f"{slug(person)}--{slug(organisation)}")
-        return self.minter.entity(kind, slug(key))
+        return self.minter.entity(URI_KINDS.get(kind, kind), slug(key))
 
     def document_triples(self, document: Document) -> tuple[URIRef, URIRef, list[Triple]]:
         doc_id = document_id(document)
@@ -96,10 +102,14 @@ class GraphMapper:
     def to_triples(self, extraction: Extraction) -> tuple[URIRef, list[Triple]]:
         """The named graph of the extraction's document and everything it holds."""
         graph, doc, triples = self.document_triples(extraction.document)
+        # Places and other kinds without a class here are reported by `zamena extract`, not stored.
+        stored = {ref for ref, entity in extraction.entities.items() if entity.type in CLASSES}
         for entity in extraction.entities.values():
-            triples += self._entity_triples(entity, doc)
+            if entity.ref in stored:
+                triples += self._entity_triples(entity, doc)
         for fact in extraction.facts:
-            triples += self._fact_triples(fact, extraction, doc)
+            if fact.subject in stored and (not isinstance(fact.object, tuple) or fact.object in stored):
+                triples += self._fact_triples(fact, extraction, doc)
         return graph, triples
 
     def _entity_triples(self, entity: Entity, doc: URIRef) -> list[Triple]:

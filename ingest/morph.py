@@ -1,6 +1,10 @@
-"""One shared pymorphy3 analyser: loading its dictionaries takes a while and a lot of memory."""
+"""One shared pymorphy3 analyser: loading its dictionaries takes a while and a lot of memory.
 
-from functools import cache
+Parses are cached: running text repeats its words, and pymorphy3's dictionary walk is the slowest
+part of the pipeline.
+"""
+
+from functools import cache, lru_cache
 
 import pymorphy3
 
@@ -8,3 +12,19 @@ import pymorphy3
 @cache
 def morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=500_000)
+def parse(word: str) -> tuple:
+    """pymorphy3's parses of a word, best first (cached)."""
+    return tuple(morph().parse(word))
+
+
+class CachedAnalyzer:
+    """The shared analyser with cached `parse`, for spaCy's pymorphy3 lemmatizer."""
+
+    def parse(self, word: str) -> list:
+        return list(parse(word))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(morph(), name)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from ingest.morph import morph
+from ingest.morph import morph, parse
 
 QUOTES = "«»„“”\"'‘’‹›"
 # Organisational forms: part of how a firm is written, not of who it is.
@@ -64,7 +65,7 @@ def lemma(word: str) -> str:
     word = word.lower().replace("ё", "е")
     if len(word) <= 3 or not re.fullmatch("[а-я-]+", word) or not morph().word_is_known(word):
         return word
-    return morph().parse(word)[0].normal_form.replace("ё", "е")
+    return parse(word)[0].normal_form.replace("ё", "е")
 
 
 def name_key(name: str) -> str:
@@ -119,3 +120,89 @@ def slug(key: str) -> str:
     text = key.lower().translate(_TRANSLIT)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+# Endings a Russian name takes when pymorphy3 has no dictionary entry that fits it.
+_CONSONANT_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах")
+_A_ENDINGS = ("а", "ы", "и", "е", "у", "ой", "ою")
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> frozenset[str]:
+    """Every inflected form of one word of a name, lowercase, ё as е: Профотек → профотека, профотеку …
+
+    Firm names are mostly words pymorphy3 only guesses at, and its guessed lemma changes with the case
+    («Профотеку» → профотека), so names are compared by their forms, not by one lemma. Only the first
+    part of a compound inflects («Диагностики-М»), and a trailing sign stays («Хираны+»).
+    """
+    low = word.lower().replace("ё", "е")
+    parts = re.fullmatch(r"([а-я]{3,})((?:-[\w]+)?\W*)", low)
+    if parts is None:
+        return frozenset({low})
+    stem, tail = parts.groups()
+    forms = {stem}
+    for analysis in parse(stem)[:4]:
+        if analysis.tag.POS in ("NOUN", "ADJF") and "Abbr" not in analysis.tag:
+            forms |= {f.word.replace("ё", "е") for f in analysis.lexeme}
+    if not morph().word_is_known(stem):
+        if stem[-1] in "ая":
+            forms |= {stem[:-1] + ending for ending in _A_ENDINGS}
+        elif stem[-1] not in "оеиуыюэь":
+            forms |= {stem + ending for ending in _CONSONANT_ENDINGS}
+    return frozenset(form + tail for form in forms)
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name that identify it: no quotes, no organisational forms."""
+    words = _WORD.findall(clean(name))
+    kept = [w for w in words if lemma(w) not in ORGANISATIONAL_FORMS]
+    return kept or words
+
+
+_COARSE = [
+    ("shch", "sh"),
+    ("kh", "k"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("oo", "u"),
+    ("ts", "c"),
+    ("c", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("y", "i"),
+    ("j", "i"),
+]
+
+
+def sound_key(name: str) -> str:
+    """A rough spelling of how a name sounds, equal for its Latin and Cyrillic forms: Profotech ~ Профотек."""
+    text = " ".join(name_words(name)).lower().replace("ё", "е").translate(_TRANSLIT)
+    text = re.sub(r"[^a-z0-9]", "", text)
+    for old, new in _COARSE:
+        text = text.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _script(text: str) -> str:
+    latin = sum("a" <= ch.lower() <= "z" for ch in text)
+    cyrillic = sum("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in text)
+    return "latin" if latin > cyrillic else "cyrillic"
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two written names name the same thing: inflection, quotes, forms and script aside."""
+    if name_key(a) == name_key(b):
+        return True
+    words_a, words_b = name_words(a), name_words(b)
+    if len(words_a) == len(words_b) and all(
+        x.lower().replace("ё", "е") in word_forms(y) or y.lower().replace("ё", "е") in word_forms(x)
+        for x, y in zip(words_a, words_b, strict=True)
+    ):
+        return True
+    # Latin and Cyrillic spellings of one name: Profotech ~ Профотек (long enough not to be chance)
+    if _script(a) != _script(b):
+        key_a, key_b = sound_key(a), sound_key(b)
+        return len(key_a) >= 5 and key_a == key_b
+    return False

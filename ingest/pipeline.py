@@ -1,8 +1,11 @@
 """The Russian NLP pipeline: one spaCy `Language` of small named components.
 
-blank "ru" tokens → razdel sentences → pymorphy3 lemmas → quoted names → organisations → people.
-Each component adds spans to `doc.spans["entities"]` with a label (FIRM, ZONE, CENTRE, GOV, PER)
-and, in Span extensions, the entity's canonical name and identity key.
+blank "ru" tokens → razdel sentences → pymorphy3 lemmas → statistical NER (natasha's news model,
+`doc.ents`) → quoted names → gazetteer of known firms → organisations → people → the model's names
+not claimed by a rule → aliases in brackets → later mentions of names already found.
+Each component adds spans to `doc.spans["entities"]` with a label (FIRM, ORG, ZONE, CENTRE, GOV, PER,
+LOC, PRODUCT) and, in Span extensions, the entity's canonical name and identity key. Earlier
+components win where spans overlap: rules first, the model for what they leave.
 """
 
 from __future__ import annotations
@@ -13,10 +16,15 @@ from functools import cache
 import razdel
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-from ingest.morph import morph
-from ingest.names import ORGANISATIONAL_FORMS, name_key, strip_quotes
+from ingest import gazetteer as gazetteer_module
+from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
+from ingest.morph import CachedAnalyzer, parse
+from ingest.names import ORGANISATIONAL_FORMS, name_key, strip_quotes, word_forms
 
 ENTITIES = "entities"
 
@@ -47,6 +55,32 @@ FIRM_TRIGGERS = {
     "изготовитель",
     "объединение",
     "участник",
+}
+# Words after which a quoted name is a product's or a brand's, not a firm's ("электрогрузовик «Профи»").
+PRODUCT_TRIGGERS = {
+    "модель",
+    "марка",
+    "бренд",
+    "линейка",
+    "серия",
+    "продукт",
+    "изделие",
+    "прибор",
+    "устройство",
+    "шасси",
+    "платформа",
+    "электромобиль",
+    "электрогрузовик",
+    "автомобиль",
+    "грузовик",
+    "система",
+    "комплекс",
+    "программа",
+    "аппарат",
+    "оборудование",
+    "трансформатор",
+    "станок",
+    "датчик",
 }
 # Words after which a quoted name is a special economic zone's or a technopark's.
 ZONE_TRIGGERS = {"оэз", "технополис", "технопарк"}
@@ -92,6 +126,13 @@ def sentences(doc: Doc) -> Doc:
     return doc
 
 
+def sentence_start_of(doc: Doc, i: int) -> int:
+    """The first token of the sentence of token `i` (Span.sent walks the whole Doc each time)."""
+    while i > 0 and not doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
 _OPENERS = {"«": "»", "„": "“", "“": "”", '"': '"'}
 
 
@@ -125,18 +166,22 @@ def _looks_like_name(inner: str) -> bool:
 def quoted_names(doc: Doc) -> Doc:
     """Quoted names after an organisational trigger, and the names listed after the first one."""
     previous_firm_end: int | None = None
-    for start, end in outer_quotes(doc.text):
-        inner = doc.text[start:end]
+    text = doc.text  # built anew at each access: read it once
+    for start, end in outer_quotes(text):
+        inner = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not _looks_like_name(inner):
             previous_firm_end = None
             continue
-        sentence_start = span.sent.start
+        sentence_start = sentence_start_of(doc, span.start)
         left = [t for t in doc[max(sentence_start, span.start - 7) : span.start - 1] if not t.is_punct]
         left_lemmas = [t.lemma_.lower() for t in left]
         first_word = inner.split()[0].lower()
-        between = doc.text[previous_firm_end : start - 1] if previous_firm_end is not None else None
+        between = text[previous_firm_end : start - 1] if previous_firm_end is not None else None
         name = strip_quotes(inner)
+        # "«Хирана+» — производитель …": a firm word right after the name, past a dash or comma
+        after = [t for t in doc[span.end : min(len(doc), span.end + 4)] if not (t.is_punct or t.is_space)]
+        firm_after = bool(after) and after[0].lemma_.lower() in FIRM_TRIGGERS and after[0].i <= span.end + 3
         trigger_token = next((t for t in reversed(left[-2:]) if t.lemma_.lower() in ZONE_TRIGGERS), None)
         zone_trigger = trigger_token.lemma_.lower() if trigger_token is not None else None
         if zone_trigger:
@@ -148,10 +193,14 @@ def quoted_names(doc: Doc) -> Doc:
             closing = span.end + 1 if span.end < len(doc) and doc[span.end].text in '»“”"' else span.end
             add_entity(doc, doc[begin:closing], "ZONE", name, key, written)
             previous_firm_end = None
+        elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
+            add_entity(doc, span, "PRODUCT", name, name_key(name))
+            previous_firm_end = None
         elif (
             (between is not None and re.fullmatch(r"[»“”\"\s]*(,|и|или|,\s*а также)\s*", between))
             or first_word in ORGANISATIONAL_FORMS
             or set(left_lemmas[-6:]) & FIRM_TRIGGERS
+            or firm_after
         ):
             if add_entity(doc, span, "FIRM", name, name_key(name)) is not None:
                 previous_firm_end = end
@@ -198,13 +247,9 @@ def organisations(doc: Doc) -> Doc:
                     add_entity(doc, span, "CENTRE", name, name_key(name))
                 else:
                     add_entity(doc, span, "CENTRE", None, None)
-            elif lem in GOVERNMENT_HEADS:
+            elif lem in GOVERNMENT_HEADS and lem != "правительство":  # "правительства премьера" is no body's name
                 start = i
-                while (
-                    start > 0
-                    and "ADJF" in str(morph().parse(tokens[start - 1].text)[0].tag)
-                    and tokens[start - 1].is_lower
-                ):
+                while start > 0 and "ADJF" in str(parse(tokens[start - 1].text)[0].tag) and tokens[start - 1].is_lower:
                     start -= 1
                 end = i + 1
                 while (
@@ -213,6 +258,11 @@ def organisations(doc: Doc) -> Doc:
                     and _is_genitive_phrase_word(tokens[end].text)
                 ):
                     end += 1
+                # the phrase ends on a noun: not on "и", "по" or an adjective whose noun is outside it
+                while end > i + 1 and (
+                    tokens[end - 1].text in ("и", "по", "с") or parse(tokens[end - 1].text)[0].tag.POS != "NOUN"
+                ):
+                    end -= 1
                 if end - i < 2:
                     continue
                 phrase = tokens[start:end]
@@ -231,11 +281,11 @@ def organisations(doc: Doc) -> Doc:
 def _is_genitive_phrase_word(word: str) -> bool:
     if word in ("и", "по", "с"):
         return True
-    return any(p.tag.case in ("gent", "datv") or p.tag.POS == "CONJ" for p in morph().parse(word)[:2])
+    return any(p.tag.case in ("gent", "datv") or p.tag.POS == "CONJ" for p in parse(word)[:2])
 
 
 def _parses(word: str) -> list:
-    return morph().parse(word)
+    return parse(word)
 
 
 def _has_tag(word: str, grammeme: str) -> bool:
@@ -280,14 +330,215 @@ def people(doc: Doc) -> Doc:
     return doc
 
 
+class KnownFirms:
+    """Mentions of firms already in the graph: a spaCy SpanRuler over every form of their names."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.ruler = SpanRuler(nlp, name=name, spans_key=gazetteer_module.SPANS_KEY)
+        self.gazetteer: gazetteer_module.Gazetteer | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def use(self, gazetteer: gazetteer_module.Gazetteer) -> None:
+        stamp = (id(gazetteer), gazetteer.version)
+        if stamp != self._stamp:
+            self.ruler.clear()
+            self.ruler.add_patterns(gazetteer.patterns(self.ruler.nlp))
+            self.gazetteer, self._stamp = gazetteer, stamp
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.gazetteer is None or not len(self.ruler):
+            return doc
+        self.ruler(doc)
+        for span in filter_spans(doc.spans[gazetteer_module.SPANS_KEY]):
+            firm = self.gazetteer.firms.get(span.id_)
+            if firm is not None:
+                add_entity(doc, span, "FIRM", firm.name, firm.key)
+        return doc
+
+
+@Language.factory(gazetteer_module.PIPE_NAME)
+def make_known_firms(nlp: Language, name: str) -> KnownFirms:
+    return KnownFirms(nlp, name)
+
+
+_QUOTE_CHARS = '«»„“”"'
+
+
+def nominative(tokens: list) -> str:
+    """A name as written, with its leading words put back in the nominative: Европейского союза → Европейский союз."""
+    words = [t.text for t in tokens]
+    first = parse(words[0])[0] if words and words[0].isalpha() else None
+    case = first.tag.case if first is not None else None
+    if case and case != "nomn":
+        for i, word in enumerate(words):
+            analysis = next((p for p in parse(word) if p.tag.case == case), None)
+            if analysis is None or analysis.tag.POS not in ("NOUN", "ADJF", "PRTF"):
+                break
+            inflected = analysis.inflect({"nomn"})
+            if inflected is not None:
+                form = inflected.word
+                words[i] = form.upper() if word.isupper() else form.capitalize() if word[:1].isupper() else form
+            if analysis.tag.POS == "NOUN":
+                break
+    return " ".join(words).replace(" - ", "-")
+
+
+def _model_name_parts(doc: Doc, span: Span, full_text: str) -> list[tuple[int, int]]:
+    """The names inside one model span: 'ОАО «Газпром»' → Газпром; 'Союз … советов (СКС)' → both."""
+    text = full_text[span.start_char : span.end_char]
+    parts = []
+    for match in re.finditer(r"[^()]+", text):
+        start, end = span.start_char + match.start(), span.start_char + match.end()
+        piece = full_text[start:end]
+        quoted = re.search(r"[«„“\"]", piece)
+        if quoted:
+            before = piece[: quoted.start()].split()
+            # 'ОАО «Газпром»', 'РИА «Новости»': a form or an abbreviation before the quote is not the name
+            if before and all(w.lower() in ORGANISATIONAL_FORMS or w.isupper() for w in before):
+                start += quoted.start()
+        while start < end and (full_text[start].isspace() or full_text[start] in _QUOTE_CHARS + ",;:-"):
+            start += 1
+        while end > start and (full_text[end - 1].isspace() or full_text[end - 1] in _QUOTE_CHARS + ",;:-"):
+            end -= 1
+        if end > start:
+            parts.append((start, end))
+    return parts
+
+
+def _person_name(tokens: list) -> tuple[str, str]:
+    """Name and key of a person the model found: Имя Фамилия in the nominative where pymorphy3 knows them."""
+    words = [t.text for t in tokens if t.is_alpha]
+    if not words:
+        return "", ""
+    if len(words) == 1:
+        wanted = ["Surn"]
+    else:
+        wanted = ["Name", *["Patr"] * (len(words) - 2), "Surn"]
+    normal = []
+    for word, grammeme in zip(words, wanted, strict=True):
+        analysis = next((p for p in parse(word) if grammeme in p.tag), None)
+        normal.append((analysis.normal_form.capitalize() if analysis is not None else word, grammeme))
+    name = " ".join(word for word, grammeme in normal if grammeme != "Patr")
+    return name, name.lower().replace("ё", "е")
+
+
+@Language.component("zamena_model_entities")
+def model_entities(doc: Doc) -> Doc:
+    """The statistical model's names that no rule claimed: organisations, people, places."""
+    text = doc.text
+    for ent in doc.ents:
+        if ent.label_ == "ORG":
+            left = [t.lemma_.lower() for t in doc[max(sentence_start_of(doc, ent.start), ent.start - 3) : ent.start]]
+            first = ent[0].text.lower()
+            label = "FIRM" if first in ORGANISATIONAL_FORMS or set(left) & FIRM_TRIGGERS else "ORG"
+            main_key = None
+            for start, end in _model_name_parts(doc, ent, text):
+                span = doc.char_span(start, end, alignment_mode="contract")
+                if span is None or len(span) == 0:
+                    continue
+                name = nominative(list(span)) if label == "ORG" else span.text
+                # 'Комитет защиты журналистов (КЗЖ)': the name in brackets is the same organisation's
+                added = add_entity(doc, span, label, name, main_key or name_key(name), main_key is None)
+                if added is not None and main_key is None:
+                    main_key = added._.zamena_key
+        elif ent.label_ == "PER":
+            name, key = _person_name(list(ent))
+            if name:
+                add_entity(doc, ent, "PER", name, key)
+        elif ent.label_ == "LOC":
+            name = nominative(list(ent))
+            add_entity(doc, ent, "LOC", name, name_key(name))
+    return doc
+
+
+_LATIN_NAME = re.compile(r"[A-Z0-9][\w+.-]*")
+
+
+@Language.component("zamena_product_names")
+def product_names(doc: Doc) -> Doc:
+    """'электрогрузовик EVM PRO': a Latin model name after a word for a product."""
+    i = 0
+    while i < len(doc) - 1:
+        if doc[i].lemma_.lower() in PRODUCT_TRIGGERS and _LATIN_NAME.fullmatch(doc[i + 1].text):
+            end = i + 2
+            while end < len(doc) and end - i <= 4 and _LATIN_NAME.fullmatch(doc[end].text):
+                end += 1
+            name = doc[i + 1 : end].text
+            add_entity(doc, doc[i + 1 : end], "PRODUCT", name, name_key(name))
+            i = end
+        else:
+            i += 1
+    return doc
+
+
+@Language.component("zamena_bracketed_aliases")
+def bracketed_aliases(doc: Doc) -> Doc:
+    """'«Электромобили Мануфэкчуринг Рус» (EVM)': the short name in brackets is the same organisation's."""
+    for entity in list(doc.spans[ENTITIES]):
+        if entity.label_ not in ("FIRM", "ORG") or not entity._.zamena_key:
+            continue
+        i = entity.end
+        while i < len(doc) and doc[i].text in _QUOTE_CHARS:
+            i += 1
+        if i >= len(doc) or doc[i].text != "(":
+            continue
+        close = next((j for j in range(i + 1, min(i + 6, len(doc))) if doc[j].text == ")"), None)
+        if close is None or close == i + 1:
+            continue
+        inner = doc[i + 1 : close]
+        if not inner.text[:1].isupper() or any(t.is_punct and t.text not in "-&+" for t in inner):
+            continue
+        alias = add_entity(doc, inner, entity.label_, inner.text, entity._.zamena_key)
+        if alias is not None:
+            alias._.zamena_written = False  # the entity keeps its full name
+    return doc
+
+
+@Language.component("zamena_document_names")
+def document_names(doc: Doc) -> Doc:
+    """Later mentions of an organisation already found in the document, in any case: «Профотеком»."""
+    matcher = Matcher(doc.vocab)
+    found: dict[str, Span] = {}
+    for entity in doc.spans[ENTITIES]:
+        if entity.label_ not in ("FIRM", "ORG") or not entity._.zamena_key or not entity.text[:1].isupper():
+            continue
+        words = [t for t in entity if t.text not in _QUOTE_CHARS]
+        if not words or (len(words) == 1 and (len(words[0].text) < 2 or entity.label_ == "ORG")):
+            continue  # one word the model called an organisation is too often a ship, a station or a brand
+        ref = f"{len(found)}"
+        found[ref] = entity
+        if words[0].text.isupper():  # an abbreviation: exactly as written
+            pattern = [{"ORTH": t.text} for t in words]
+        else:
+            pattern = [{"LOWER": {"IN": sorted(word_forms(t.text))}} for t in words]
+        matcher.add(ref, [pattern])
+    if not found:
+        return doc
+    matches = [(doc.vocab.strings[m], s, e) for m, s, e in matcher(doc)]
+    for ref, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
+        entity, span = found[ref], doc[start:end]
+        if span.text[:1].isupper():
+            mention = add_entity(doc, span, entity.label_, entity._.zamena_name, entity._.zamena_key)
+            if mention is not None:
+                mention._.zamena_written = False
+    return doc
+
+
 @cache
 def build_pipeline() -> Language:
-    """The pipeline, built once per process."""
+    """The pipeline, built once per process (the NER model loads on its first document)."""
     nlp = spacy.blank("ru")
     nlp.add_pipe("zamena_sentences")
-    nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+    lemmatizer._morph = CachedAnalyzer()  # the same analyser as the rules', with its parses cached
+    nlp.add_pipe("zamena_ner")
     nlp.add_pipe("zamena_quoted_names")
+    nlp.add_pipe(gazetteer_module.PIPE_NAME)
     nlp.add_pipe("zamena_organisations")
     nlp.add_pipe("zamena_people")
+    nlp.add_pipe("zamena_product_names")
+    nlp.add_pipe("zamena_bracketed_aliases")
+    nlp.add_pipe("zamena_model_entities")
+    nlp.add_pipe("zamena_document_names")
     nlp.initialize()
     return nlp

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ingest.mapping import GraphMapper
+from ingest.mapping import CLASSES, GraphMapper
 from ingest.model import Extraction
 from ontology.uris import UriMinter
 
 # Every kind of organisation is reported as ORG, with its kind beside it.
-REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "GOV": "ORG"}
+REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "GOV": "ORG", "ORG": "ORG"}
 
 
 def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object]:
@@ -21,7 +21,8 @@ def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object
             "name": e.name,
             "start": m.start,
             "end": m.end,
-            "uri": str(mapper.entity_uri(e.ref)),
+            # places and other kinds the graph does not store have no URI
+            "uri": str(mapper.entity_uri(e.ref)) if e.type in CLASSES else None,
         }
         for e in extraction.entities.values()
         for m in e.mentions

@@ -1,0 +1,142 @@
+"""Organisation mentions against factRuEval-2016 news (devset): the pipeline, and natasha alone as baseline.
+
+    python -m bench.ner_eval [--data tests/data/factru/devset-orgs.jsonl] [--limit N] [--errors FILE]
+
+Prints precision, recall and F1 for exact and overlap matches, and documents per second. A predicted
+mention matches at most one gold mention and the other way round (greedy, leftmost first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "factru" / "devset-orgs.jsonl"
+ORGANISATION_LABELS = {"FIRM", "ORG", "GOV", "ZONE", "CENTRE"}
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass
+class Score:
+    predicted: int = 0
+    gold: int = 0
+    matched_predicted: int = 0
+    matched_gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched_predicted / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def match(predicted: Spans, gold: Spans, overlap: bool) -> int:
+    """How many one-to-one pairs of a predicted and a gold span agree (equal, or overlapping)."""
+    free = sorted(set(gold))
+    pairs = 0
+    for start, end in sorted(set(predicted)):
+        for i, (g_start, g_end) in enumerate(free):
+            hit = (start < g_end and g_start < end) if overlap else (start, end) == (g_start, g_end)
+            if hit:
+                pairs += 1
+                del free[i]
+                break
+    return pairs
+
+
+def load(path: Path, limit: int | None = None) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    return records[:limit] if limit else records
+
+
+def natasha_organisations(texts: list[str]) -> list[Spans]:
+    """natasha's news NER alone: its ORG spans as they come out of the model."""
+    from ingest.ner import recognise
+
+    return [[(s, e) for s, e, label in recognise(text) if label == "ORG"] for text in texts]
+
+
+def pipeline_organisations(texts: list[str]) -> list[Spans]:
+    """The whole Zamena pipeline: every organisation mention it finds in the text (firm, zone, centre, body, other)."""
+    from ingest.pipeline import ENTITIES, build_pipeline
+
+    nlp = build_pipeline()
+    return [
+        [(s.start_char, s.end_char) for s in doc.spans[ENTITIES] if s.label_ in ORGANISATION_LABELS]
+        for doc in nlp.pipe(texts)
+    ]
+
+
+def evaluate(system: Callable[[list[str]], list[Spans]], records: list[dict]) -> tuple[Score, Score, float, list]:
+    texts = [r["text"] for r in records]
+    system(texts[:1])  # load models before timing
+    started = time.perf_counter()
+    predictions = system(texts)
+    seconds = time.perf_counter() - started
+    exact, overlap, errors = Score(), Score(), []
+    for record, predicted in zip(records, predictions, strict=True):
+        gold = [(start, end) for start, end, _ in record["orgs"]]
+        predicted = sorted(set(predicted))
+        for score, loose in ((exact, False), (overlap, True)):
+            pairs = match(predicted, gold, loose)
+            score.predicted += len(predicted)
+            score.gold += len(set(gold))
+            score.matched_predicted += pairs
+            score.matched_gold += pairs
+        text = record["text"]
+        errors += [("extra", record["id"], text[s:e]) for s, e in set(predicted) - set(gold)]
+        errors += [("missed", record["id"], text[s:e]) for s, e in set(gold) - set(predicted)]
+    return exact, overlap, len(records) / seconds, errors
+
+
+def table(rows: Iterable[tuple[str, Score, Score, float]]) -> str:
+    lines = [
+        "| system | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | docs/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, exact, overlap, speed in rows:
+        lines.append(
+            f"| {name} | {exact.precision:.3f} | {exact.recall:.3f} | {exact.f1:.3f} | "
+            f"{overlap.precision:.3f} | {overlap.recall:.3f} | {overlap.f1:.3f} | {speed:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="JSONL: {id, text, orgs: [[start, end, text]]}")
+    parser.add_argument("--limit", type=int, help="only the first N documents")
+    parser.add_argument("--errors", type=Path, help="write the pipeline's extra and missed mentions here (JSONL)")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"{args.data}: no such file; give the annotated JSONL with --data", file=sys.stderr)
+        return 2
+    records = load(args.data, args.limit)
+    gold = sum(len({(s, e) for s, e, _ in r["orgs"]}) for r in records)
+    print(f"{args.data.name}: {len(records)} documents, {gold} organisation mentions")
+    baseline = evaluate(natasha_organisations, records)
+    ours = evaluate(pipeline_organisations, records)
+    print(table([("natasha (slovnet news NER) alone", *baseline[:3]), ("zamena pipeline", *ours[:3])]))
+    if args.errors:
+        with args.errors.open("w", encoding="utf-8") as out:
+            for error in ours[3]:
+                out.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""Relations about what firms make and know: products, competences, substitutes, production capacity.
+
+Each rule reads trigger lemmas and the noun phrase that follows them; the firm is the one named
+before the trigger in the sentence, or the firm the sentence goes on about ("Компания выпускает …").
+No name of a particular firm or product is written here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from ingest.model import Entity, Fact
+from ingest.morph import morph, parse
+from ingest.names import name_key
+from ingest.pipeline import nominative
+
+# Verbs and nouns of making: what kind of relation each states.
+MAKING_WORDS = {
+    "производить": "produces",
+    "произвести": "produces",
+    "выпускать": "produces",
+    "выпустить": "produces",
+    "изготавливать": "produces",
+    "изготовлять": "produces",
+    "изготовить": "produces",
+    "производство": "produces",
+    "выпуск": "produces",
+    "разрабатывать": "develops",
+    "разработать": "develops",
+    "разработка": "develops",
+    "поставлять": "supplies",
+    "поставить": "supplies",
+    "поставка": "supplies",
+}
+# "«Хирана+» — производитель медицинского оборудования": the firm is the maker of the phrase after.
+MAKER_NOUNS = {
+    "производитель": "produces",
+    "изготовитель": "produces",
+    "разработчик": "develops",
+    "поставщик": "supplies",
+}
+# The graph's predicate for each kind (product → firm).
+PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
+CONFIDENCE_OF = {"produces": 0.8, "develops": 0.75, "supplies": 0.7}
+# "специализируется на …", "компетенции в области …": what a firm knows how to do.
+SPECIALISE_WORDS = {"специализироваться"}
+FIELD_WORDS = {"компетенция", "опыт", "экспертиза"}
+FIELD_NOUNS = {"область", "сфера"}
+# "заменит …", "аналог …", "вместо …": what a product replaces.
+SUBSTITUTE_WORDS = {"замещать", "заместить", "заменять", "заменить", "аналог", "вместо"}
+# Words that let a sentence go on about the firm of the sentence before ("Компания выпускает …").
+CONTINUATION_WORDS = {"компания", "она", "предприятие", "фирма", "производитель", "завод", "холдинг"}
+CAPACITY_PERIODS = {"год", "месяц", "сутки", "день", "смена"}
+CAPACITY_COMPARATORS = {"до": "max", "более": "gt", "свыше": "gt", "около": "approx", "порядка": "approx"}
+_PHRASE_PREPOSITIONS = {"для"}
+_SKIPPED = {"ADVB", "PRCL"}
+_MAX_PHRASE = 10
+
+
+def _pos(token: Token) -> str | None:
+    parses = parse(token.text.lower())
+    return parses[0].tag.POS if parses else None
+
+
+def noun_phrase(sent: Span, start: int, entity_at: dict[int, Entity]) -> Span | None:
+    """The noun phrase from token `start` on: adjectives, nouns, Latin names and numbers, 'и' between them.
+
+    It stops at punctuation, verbs, prepositions other than 'для', and at a firm or organisation.
+    """
+    doc = sent.doc
+    i = start
+    while i < sent.end and (_pos(doc[i]) in _SKIPPED or doc[i].lower_ in {"свой", "собственный"}):
+        i += 1
+    first, end = i, i
+    while end < sent.end and end - first < _MAX_PHRASE:
+        token = doc[end]
+        owner = entity_at.get(end)
+        if owner is not None and owner.type != "PRODUCT":
+            break
+        if token.is_punct and token.text not in '-«»„“"':
+            break
+        pos = _pos(token)
+        latin_or_number = bool(re.fullmatch(r"[A-Za-z0-9][\w+.-]*", token.text))
+        if token.lower_ == "и" or token.lower_ in _PHRASE_PREPOSITIONS:
+            end += 1
+            continue
+        if not (latin_or_number or token.is_punct or pos in ("NOUN", "ADJF", "PRTF", "NUMR")):
+            break
+        end += 1
+    while end > first and (doc[end - 1].lower_ in {"и", *_PHRASE_PREPOSITIONS} or doc[end - 1].text in "-«„"):
+        end -= 1
+    if end <= first:
+        return None
+    phrase = doc[first:end]
+    has_head = any(_pos(t) == "NOUN" or re.fullmatch(r"[A-Za-z0-9][\w+.-]*", t.text) for t in phrase)
+    return phrase if has_head else None
+
+
+def _phrase_name(phrase: Span) -> str:
+    """A phrase as a name: in the nominative, a common first word in lower case (Оптические → оптические)."""
+    tokens = [t for t in phrase if t.text not in '«»„“"']
+    name = nominative(tokens)
+    first = tokens[0]
+    if first.is_title and morph().word_is_known(first.lower_) and _pos(first) in ("NOUN", "ADJF", "PRTF"):
+        name = name[:1].lower() + name[1:]
+    return name
+
+
+class _Context:
+    """The firms each sentence is about, so that rules can find the subject of a relation."""
+
+    def __init__(self, sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]]) -> None:
+        self.sentences = sentences
+        self.by_sentence = by_sentence
+
+    def firm_before(self, index: int, token_i: int) -> Entity | None:
+        firms = [(s, e) for s, e in self.by_sentence[index] if e.type == "FIRM" and s.start < token_i]
+        if firms:
+            return max(firms, key=lambda pair: pair[0].start)[1]
+        sent = self.sentences[index]
+        if sent[0].lemma_.lower() in CONTINUATION_WORDS or sent[0].lower_ == "она":
+            for back in range(index - 1, max(-1, index - 4), -1):
+                earlier = [(s, e) for s, e in self.by_sentence[back] if e.type == "FIRM"]
+                if earlier:
+                    return max(earlier, key=lambda pair: pair[0].start)[1]
+        return None
+
+    def entity_at(self, index: int) -> dict[int, Entity]:
+        return {i: e for s, e in self.by_sentence[index] for i in range(s.start, s.end)}
+
+
+def _where(sent: Span) -> tuple[int, int]:
+    return sent.start_char, sent.start_char + len(sent.text.rstrip())
+
+
+def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]], resolver) -> list[Fact]:  # noqa: ANN001
+    """Products and their makers, competences, substitutes and capacities read from each sentence."""
+    context = _Context(sentences, by_sentence)
+    facts: list[Fact] = []
+    products_before: list[tuple[int, Entity]] = []
+    for index, sent in enumerate(sentences):
+        entity_at = context.entity_at(index)
+        # (token, product) of this sentence; a substitute's subject is a product named before its trigger
+        products: list[tuple[int, Entity]] = [(s.start, e) for s, e in by_sentence[index] if e.type == "PRODUCT"]
+        earlier_products, products_before = products_before, products
+        for token in sent:
+            lemma = token.lemma_.lower()
+            kind = MAKING_WORDS.get(lemma) or MAKER_NOUNS.get(lemma)
+            if kind:
+                firm = context.firm_before(index, token.i)
+                phrase = noun_phrase(sent, token.i + 1, entity_at)
+                if firm is None or phrase is None:
+                    continue
+                product = _product(phrase, entity_at, resolver)
+                products.append((phrase.start, product))
+                rule = kind if lemma not in MAKER_NOUNS else f"{kind}-maker-noun"
+                facts.append(Fact(product.ref, PREDICATE_OF[kind], firm.ref, *_where(sent), CONFIDENCE_OF[kind], rule))
+            elif lemma in SPECIALISE_WORDS or (lemma in FIELD_WORDS and _field_follows(sent, token)):
+                firm = context.firm_before(index, token.i)
+                skip = 2 if lemma in SPECIALISE_WORDS else 3  # "на …" / "в области …"
+                phrase = noun_phrase(sent, token.i + skip, entity_at)
+                if firm is None or phrase is None or entity_at.get(token.i) is not None:
+                    continue
+                name = _phrase_name(phrase)
+                competence = resolver.add("COMPETENCE", name_key(name), name, phrase)
+                facts.append(Fact(firm.ref, "hasCompetence", competence.ref, *_where(sent), 0.7, "competence-words"))
+            elif lemma in SUBSTITUTE_WORDS:
+                before = [e for i, e in sorted(products, key=lambda p: p[0]) if i < token.i]
+                facts += _substitutes(sent, token, before or [e for _, e in earlier_products], resolver)
+        facts += _capacities(sent, context, index)
+    return facts
+
+
+def _field_follows(sent: Span, token: Token) -> bool:
+    doc = sent.doc
+    return token.i + 2 < sent.end and doc[token.i + 1].lower_ == "в" and doc[token.i + 2].lemma_ in FIELD_NOUNS
+
+
+def _product(phrase: Span, entity_at: dict[int, Entity], resolver) -> Entity:  # noqa: ANN001
+    """The product a phrase names: a product the rules found inside it, or the phrase itself."""
+    for i in range(phrase.start, phrase.end):
+        if i in entity_at and entity_at[i].type == "PRODUCT":
+            return entity_at[i]
+    name = _phrase_name(phrase)
+    return resolver.add("PRODUCT", name_key(name), name, phrase)
+
+
+def _substitutes(sent: Span, token: Token, products: list[Entity], resolver) -> list[Fact]:  # noqa: ANN001
+    """'… заменит импортные трансформаторы', 'аналог продукции Siemens', 'вместо импортного …'."""
+    phrase = noun_phrase(sent, token.i + 1, {})
+    subject = products[-1] if products else None  # the product of this sentence, or of the one before
+    if phrase is None or subject is None:
+        return []
+    name = _phrase_name(phrase)
+    replaced = resolver.add("PRODUCT", name_key(name), name, phrase)
+    if replaced is subject:
+        return []
+    replaced.attributes["imported"] = "yes"
+    return [Fact(subject.ref, "substitutes", replaced.ref, *_where(sent), 0.7, "substitute-words")]
+
+
+def _capacities(sent: Span, context: _Context, index: int) -> list[Fact]:
+    """'мощностью до 1000 автомобилей в год': a dated production capacity of the firm the sentence is about."""
+    facts = []
+    tokens = list(sent)
+    for i, token in enumerate(tokens):
+        if not token.like_num or not re.fullmatch(r"\d+", token.text):
+            continue
+        j, digits = i, token.text
+        while j + 1 < len(tokens) and re.fullmatch(r"\d{3}", tokens[j + 1].text):  # "1 000"
+            j += 1
+            digits += tokens[j].text
+        if j + 3 >= len(tokens) or tokens[j + 2].lower_ != "в" or tokens[j + 3].lemma_ not in CAPACITY_PERIODS:
+            continue
+        unit = tokens[j + 1]
+        if _pos(unit) != "NOUN":
+            continue
+        previous = tokens[i - 1].lower_ if i else ""
+        firm = context.firm_before(index, token.i)
+        if firm is None:
+            for back in range(index - 1, max(-1, index - 4), -1):
+                earlier = [e for s, e in context.by_sentence[back] if e.type == "FIRM"]
+                if earlier:
+                    firm = earlier[-1]
+                    break
+        if firm is None:
+            continue
+        value = {
+            "value": int(digits),
+            "comparator": CAPACITY_COMPARATORS.get(previous, "eq"),
+            "unit": sent.doc[unit.i : tokens[j + 3].i + 1].text,
+            "unit_lemma": unit.lemma_.lower(),
+        }
+        facts.append(Fact(firm.ref, "productionCapacity", value, *_where(sent), 0.75, "capacity-per-period"))
+    return facts
