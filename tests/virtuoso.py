@@ -82,8 +82,10 @@ def start_virtuoso(directory: Path, timeout: float = 120) -> Virtuoso:
     directory.mkdir(parents=True, exist_ok=True)
     ini = directory / "virtuoso.ini"
     ini.write_text(INI.format(dir=directory, sql_port=sql_port, http_port=http_port), encoding="utf-8")
-    log = (directory / "stdout.log").open("wb")
-    process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory, stdout=log, stderr=log)
+    with (directory / "stdout.log").open("wb") as log:  # the child keeps its own copy of the handle
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)], cwd=directory, stdout=log, stderr=log
+        )
     server = Virtuoso(process, http_port, directory)
     deadline = time.monotonic() + timeout
     ask = f"{server.sparql}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
