@@ -1,0 +1,1 @@
+"""The web layer: search pages, entity pages, the SPARQL endpoint and linked data (Flask)."""

@@ -1,0 +1,309 @@
+"""The JSON API for search and entities, described by the OpenAPI document at /api/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from web import search_page
+from web.describe import Describer, Description, Value, sparql_iri
+from web.http import holder, language, with_cors
+from web.ui import local_href
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _json_error(message: str, status: int) -> Response:
+    response = jsonify({"error": message, "status": status})
+    response.status_code = status
+    return with_cors(response)
+
+
+def _value(value: Value) -> dict[str, object]:
+    if value.is_link:
+        return {"uri": value.uri, "label": value.label, "kind": value.kind, "href": local_href(value.uri)}
+    out: dict[str, object] = {"value": value.label}
+    if value.language:
+        out["language"] = value.language
+    datatype = getattr(value.term, "datatype", None)
+    if datatype is not None:
+        out["datatype"] = str(datatype)
+    return out
+
+
+def description_json(d: Description) -> dict[str, object]:
+    return {
+        "uri": d.uri,
+        "label": d.label,
+        "kind": d.kind,
+        "href": local_href(d.uri),
+        "types": [_value(t) for t in d.types],
+        "aliases": d.aliases,
+        "properties": [{"predicate": _value(p), "values": [_value(v) for v in vs]} for p, vs in d.outgoing],
+        "links_in": [{"predicate": _value(p), "subjects": [_value(v) for v in vs]} for p, vs in d.incoming],
+        "facts": [
+            {
+                "subject": _value(f.subject),
+                "predicate": _value(f.predicate),
+                "object": _value(f.object),
+                "evidence": [
+                    {
+                        "evidence": q.evidence,
+                        "quote": q.quote,
+                        "document": q.document,
+                        "document_label": q.document_label,
+                        "start": q.start,
+                        "end": q.end,
+                        "confidence": float(q.confidence) if q.confidence is not None else None,
+                        "rule": q.rule,
+                    }
+                    for q in f.quotes
+                ],
+            }
+            for f in d.facts
+        ],
+        "text": d.text,
+    }
+
+
+@bp.route("/search")
+def search() -> Response:
+    query = request.args.get("q", "").strip()
+    if not query:
+        return _json_error("give the question as q=…", 400)
+    kind = request.args.get("kind", "firm")
+    if kind not in search_page.KINDS:
+        return _json_error(f"kind={kind!r} is not one of {', '.join(search_page.KINDS)}", 400)
+    try:
+        k = int(request.args.get("k", "10"))
+    except ValueError:
+        return _json_error("k must be a whole number of results", 400)
+    if not 1 <= k <= search_page.MAX_K:
+        return _json_error(f"k must be between 1 and {search_page.MAX_K}", 400)
+    answer = search_page.search(
+        holder().kb,
+        query,
+        kind=kind,
+        code=request.args.get("code") or None,
+        centre=request.args.get("centre") in ("1", "true"),
+        k=k,
+        lang=language(),
+    )
+    return with_cors(
+        jsonify(
+            {
+                "query": answer.query,
+                "kind": answer.kind,
+                "results": answer.results,
+                "facets": {
+                    name: [{"value": v, "count": n} for v, _l, n in values] for name, values in answer.facets.items()
+                },
+                "fallback": answer.fallback,
+                "stale": answer.stale,
+            }
+        )
+    )
+
+
+@bp.route("/entity")
+def entity() -> Response:
+    uri = request.args.get("uri", "").strip()
+    try:
+        sparql_iri(uri)
+    except ValueError:
+        return _json_error("give the entity's URI as uri=…", 400)
+    description = Describer(holder().kb.graph, language()).describe(uri)
+    if not description.exists:
+        return _json_error(f"the graph knows nothing about <{uri}>", 404)
+    return with_cors(jsonify(description_json(description)))
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    return with_cors(jsonify(openapi_document()))
+
+
+@bp.route("/")
+def docs() -> str:
+    return render_template("api.html", spec=openapi_document())
+
+
+def openapi_document() -> dict[str, object]:
+    """The OpenAPI 3.1 description of the JSON API and the SPARQL endpoint."""
+    error = {"$ref": "#/components/schemas/Error"}
+    text_error = {"text/plain": {"schema": {"type": "string"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Zamena API",
+            "version": "1",
+            "description": "Search high-tech firms, read what the graph says about an entity with the source of "
+            "every fact, and query the graph in SPARQL.",
+        },
+        "servers": [{"url": url_for("ui.search", _external=True).rstrip("/")}],
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Answers to a question in Russian or English, each with evidence quotes",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(search_page.KINDS), "default": "firm"},
+                        },
+                        {
+                            "name": "k",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": search_page.MAX_K, "default": 10},
+                        },
+                        {
+                            "name": "code",
+                            "in": "query",
+                            "description": "keep answers under this ОКВЭД 2 / ОКПД 2 code prefix",
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "centre",
+                            "in": "query",
+                            "description": "keep members of a competence centre",
+                            "schema": {"type": "string", "enum": ["0", "1", "true", "false"]},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "answers, best first",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchAnswer"}}},
+                        },
+                        "400": {
+                            "description": "a missing or bad parameter",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    },
+                }
+            },
+            "/api/entity": {
+                "get": {
+                    "operationId": "entity",
+                    "summary": "What the graph says about one URI, every fact with its quote and source",
+                    "parameters": [
+                        {"name": "uri", "in": "query", "required": True, "schema": {"type": "string", "format": "uri"}},
+                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "en"]}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the entity",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Entity"}}},
+                        },
+                        "400": {"description": "no usable URI", "content": {"application/json": {"schema": error}}},
+                        "404": {
+                            "description": "the graph knows nothing about it",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    },
+                }
+            },
+            "/sparql": {
+                "get": {
+                    "operationId": "sparqlQuery",
+                    "summary": "SPARQL 1.1 Protocol query (read-only; a bare GET returns the service description)",
+                    "parameters": [
+                        {"name": "query", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "default-graph-uri",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
+                        {
+                            "name": "named-graph-uri",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"]},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE)",
+                            "content": {
+                                "application/sparql-results+json": {},
+                                "application/sparql-results+xml": {},
+                                "text/csv": {},
+                                "text/tab-separated-values": {},
+                                "text/turtle": {},
+                                "application/n-triples": {},
+                                "application/rdf+xml": {},
+                                "application/ld+json": {},
+                            },
+                        },
+                        "400": {"description": "not valid SPARQL", "content": text_error},
+                        "403": {"description": "an update, SERVICE or a remote FROM: refused", "content": text_error},
+                        "406": {"description": "no acceptable result format", "content": text_error},
+                        "503": {"description": "over the time limit, or all workers busy", "content": text_error},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+                },
+                "Evidence": {
+                    "type": "object",
+                    "properties": {
+                        "quote": {"type": "string"},
+                        "document": {"type": "string"},
+                        "start": {"type": "integer"},
+                        "end": {"type": "integer"},
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["uri", "label", "kind", "score"],
+                    "properties": {
+                        "uri": {"type": "string"},
+                        "label": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "score": {"type": "number"},
+                        "notation": {"type": ["string", "null"]},
+                        "why": {"type": "array", "items": {"type": "object"}},
+                        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+                    },
+                },
+                "SearchAnswer": {
+                    "type": "object",
+                    "required": ["query", "kind", "results"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+                        "facets": {"type": "object"},
+                        "fallback": {"type": "boolean", "description": "names were matched: no search index yet"},
+                        "stale": {"type": "boolean", "description": "the index was built from an older graph"},
+                    },
+                },
+                "Entity": {
+                    "type": "object",
+                    "required": ["uri", "label", "kind", "facts"],
+                    "properties": {
+                        "uri": {"type": "string"},
+                        "label": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "href": {"type": "string"},
+                        "types": {"type": "array", "items": {"type": "object"}},
+                        "aliases": {"type": "array", "items": {"type": "string"}},
+                        "properties": {"type": "array", "items": {"type": "object"}},
+                        "links_in": {"type": "array", "items": {"type": "object"}},
+                        "facts": {"type": "array", "items": {"type": "object"}},
+                        "text": {"type": ["string", "null"]},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,123 @@
+"""The Flask app factory: one blueprint per concern (ui, sparql, ld, api), the knowledge base opened
+read-only once per app, and the pool of killable query workers beside it."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from web.http import LANGUAGE_COOKIE, language, plain_error
+from web.i18n import LANGUAGES, ui_text
+from web.query_worker import QueryService
+from web.state import KnowledgeBaseHolder
+from zamena.settings import Settings
+
+
+@dataclass
+class WebState:
+    """What the app holds open: the knowledge base and the query workers."""
+
+    holder: KnowledgeBaseHolder
+    queries: QueryService
+
+    def close(self) -> None:
+        self.queries.close()
+        self.holder.close()
+
+
+def _defaults(settings: Settings) -> dict[str, object]:
+    return {
+        "ZAMENA_SETTINGS": settings,
+        "QUERY_TIME_LIMIT": float(getattr(settings, "query_time_limit", 10.0)),
+        "RESULT_ROW_LIMIT": int(getattr(settings, "result_rows", 10_000)),
+        "RESULT_BYTE_LIMIT": 64 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(getattr(settings, "max_request_bytes", 1024 * 1024)),
+        "MAX_QUERY_BYTES": int(getattr(settings, "max_request_bytes", 1024 * 1024)),
+        "QUERY_WORKERS": int(getattr(settings, "query_workers", 3)),
+        "QUERY_MEMORY_MB": 2048,
+        "WARM_UP_WORKERS": 0,  # workers started when the app starts (`zamena serve` starts two)
+        "STATE_CHECK_INTERVAL": 2.0,  # seconds between looks at the store's files
+        "KB_OPENER": None,  # settings -> KnowledgeBase; tests pass one with a fake embedder
+        "JSON_AS_ASCII": False,
+    }
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """The Zamena web app. `config` overrides the defaults (ZAMENA_SETTINGS, QUERY_TIME_LIMIT …)."""
+    app = Flask(__name__)
+    settings = (config or {}).get("ZAMENA_SETTINGS") or Settings.from_env()
+    app.config.from_mapping(_defaults(settings))  # type: ignore[arg-type]
+    if config:
+        app.config.from_mapping(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    holder = KnowledgeBaseHolder(
+        settings, check_interval=app.config["STATE_CHECK_INTERVAL"], opener=app.config["KB_OPENER"]
+    )
+    queries = QueryService(
+        settings.store_path,
+        time_limit=app.config["QUERY_TIME_LIMIT"],
+        max_workers=app.config["QUERY_WORKERS"],
+        memory_limit_mb=app.config["QUERY_MEMORY_MB"],
+    )
+    state = WebState(holder, queries)
+    app.extensions["zamena"] = state
+    atexit.register(state.close)
+    if app.config["WARM_UP_WORKERS"]:
+        threading.Thread(target=queries.warm_up, args=(app.config["WARM_UP_WORKERS"],), daemon=True).start()
+
+    from web import api, ld, sparql, ui
+
+    app.register_blueprint(ui.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(ld.bp)
+    app.register_blueprint(api.bp)
+
+    @app.context_processor
+    def interface() -> dict[str, object]:
+        lang = language()
+
+        def lang_url(code: str) -> str:
+            args = request.args.to_dict(flat=False)
+            args["lang"] = [code]
+            return request.path + "?" + urlencode(args, doseq=True)
+
+        return {
+            "lang": lang,
+            "languages": LANGUAGES,
+            "t": lambda key, **values: Markup.escape(ui_text(key, lang).format(**values)),
+            "lang_url": lang_url,
+        }
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        message = error.description or error.name
+        if request.path.startswith("/api/"):
+            response = jsonify({"error": message, "status": error.code})
+            response.status_code = error.code or 500
+            return response
+        if request.accept_mimetypes["text/html"] < request.accept_mimetypes["text/plain"]:
+            return plain_error(message, error.code or 500)
+        body = render_template("error.html", code=error.code, message=message)
+        return Response(body, status=error.code, mimetype="text/html")
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        asked = request.args.get("lang")
+        if asked in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
+            response.set_cookie(LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Language", g.get("lang", "ru"))
+            response.headers.setdefault(
+                "Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:"
+            )
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

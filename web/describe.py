@@ -1,0 +1,320 @@
+"""What the graph says about one URI: labels, types, links out and in, and every fact with its evidence.
+
+Entity pages, the JSON API and the linked-data views all read a Description; the queries go through
+the KnowledgeGraph facade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ontology.graph import KnowledgeGraph
+from ontology.namespaces import PROV, SCHEMA, ZO
+from web.i18n import local_name, term_name
+
+# The class that names an entity's kind, most specific first.
+KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
+    (ZO.Evidence, "evidence"),
+    (ZO.Quantity, "quantity"),
+    (SCHEMA.Corporation, "firm"),
+    (SCHEMA.Product, "product"),
+    (SCHEMA.Person, "person"),
+    (SKOS.ConceptScheme, "scheme"),
+    (SKOS.Concept, "concept"),
+    (ZO.CompetenceCentre, "centre"),
+    (ZO.SpecialEconomicZone, "zone"),
+    (SCHEMA.NewsArticle, "document"),
+    (ZO.CompanyProfile, "document"),
+    (SCHEMA.CreativeWork, "document"),
+    (SCHEMA.GovernmentOrganization, "organisation"),
+    (URIRef("http://www.w3.org/ns/org#Post"), "post"),
+    (URIRef("http://www.w3.org/ns/org#Organization"), "organisation"),
+    (URIRef("http://www.w3.org/2002/07/owl#Class"), "class"),
+    (URIRef("http://www.w3.org/2002/07/owl#ObjectProperty"), "property"),
+    (URIRef("http://www.w3.org/2002/07/owl#DatatypeProperty"), "property"),
+)
+LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, SCHEMA.headline)
+# Long or internal values that pages show in their own place, not in the property table.
+HIDDEN_PROPERTIES = {SCHEMA.text, ZO.contentHash, ZO.graphDigest}
+# Links that belong to the evidence machinery rather than to the entity.
+EVIDENCE_PROPERTIES = {RDF.subject, RDF.object, PROV.wasDerivedFrom}
+
+
+@dataclass
+class Value:
+    term: Node
+    label: str
+    is_link: bool
+    kind: str = ""
+
+    @property
+    def uri(self) -> str:
+        return str(self.term)
+
+    @property
+    def language(self) -> str | None:
+        return self.term.language if isinstance(self.term, Literal) else None
+
+
+@dataclass
+class Quote:
+    evidence: str
+    quote: str
+    document: str
+    document_label: str
+    start: int | None
+    end: int | None
+    confidence: str | None
+    rule: str | None
+
+
+@dataclass
+class Fact:
+    subject: Value
+    predicate: Value
+    object: Value
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    uri: str
+    label: str
+    kind: str
+    types: list[Value]
+    aliases: list[str]
+    outgoing: list[tuple[Value, list[Value]]]
+    incoming: list[tuple[Value, list[Value]]]
+    facts: list[Fact]
+    text: str | None = None  # a document's text
+    triples: int = 0
+    kind_label: str = ""  # the name of the class that gave the kind
+
+    @property
+    def exists(self) -> bool:
+        return self.triples > 0
+
+
+def kind_of(types: Iterable[Node]) -> str:
+    found = set(types)
+    for cls, kind in KIND_OF_CLASS:
+        if cls in found:
+            return kind
+    return "other"
+
+
+_IRI_UNSAFE = set('<>"{}|^`\\ \t\r\n')
+
+
+def sparql_iri(uri: str) -> str:
+    """`uri` written for a SPARQL query; a ValueError when it could break out of the angle brackets."""
+    if not uri or any(ch in _IRI_UNSAFE for ch in uri):
+        raise ValueError(f"not a usable IRI: {uri!r}")
+    return f"<{uri}>"
+
+
+def _bind(sparql: str, this: str) -> str:
+    return sparql.replace("?this", sparql_iri(this))
+
+
+class Describer:
+    """Reads descriptions from a KnowledgeGraph, naming things in the reader's language."""
+
+    def __init__(self, graph: KnowledgeGraph, lang: str = "ru") -> None:
+        self.graph = graph
+        self.lang = lang
+
+    # ------------------------------------------------------------ names
+
+    def labels(self, uris: Iterable[Node]) -> dict[str, str]:
+        """The best label of each URI: the reader's language first, then Russian, then any."""
+        wanted = sorted({str(u) for u in uris if isinstance(u, URIRef)})
+        found: dict[str, tuple[int, str]] = {}
+        rank = {prop: i for i, prop in enumerate(LABEL_PROPERTIES)}
+        for start in range(0, len(wanted), 400):
+            values = " ".join(URIRef(u).n3() for u in wanted[start : start + 400])
+            props = " ".join(p.n3() for p in LABEL_PROPERTIES)
+            rows = self.graph.query(
+                f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l }}"
+            )
+            for x, p, label in rows:
+                lang = label.language or ""
+                score = rank[p] * 10 + (0 if lang == self.lang else 1 if lang == "ru" else 2 if not lang else 3)
+                if str(x) not in found or score < found[str(x)][0]:
+                    found[str(x)] = (score, str(label))
+        names = {u: label for u, (_score, label) in found.items()}
+        for uri in wanted:
+            if uri not in names:
+                names[uri] = term_name(uri, self.lang) or local_name(uri)
+        return names
+
+    def kinds(self, uris: Iterable[Node]) -> dict[str, str]:
+        wanted = sorted({str(u) for u in uris if isinstance(u, URIRef)})
+        types: dict[str, set[Node]] = {u: set() for u in wanted}
+        for start in range(0, len(wanted), 400):
+            values = " ".join(URIRef(u).n3() for u in wanted[start : start + 400])
+            for x, t in self.graph.query(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
+                types[str(x)].add(t)
+        return {u: kind_of(t) for u, t in types.items()}
+
+    def _value(self, term: Node, names: dict[str, str], kinds: dict[str, str]) -> Value:
+        if isinstance(term, URIRef):
+            return Value(term, names.get(str(term), local_name(str(term))), True, kinds.get(str(term), ""))
+        return Value(term, str(term), False)
+
+    # ------------------------------------------------------------ description
+
+    def describe(self, uri: str) -> Description:
+        this = URIRef(uri)
+        out = [(p, o) for p, o in self.graph.query(_bind("SELECT ?p ?o WHERE { ?this ?p ?o }", uri))]
+        into = [(s, p) for s, p in self.graph.query(_bind("SELECT ?s ?p WHERE { ?s ?p ?this }", uri))]
+        evidence = self._evidence(this)
+        terms: set[Node] = {this}
+        for p, o in out:
+            terms.update((p, o))
+        for s, p in into:
+            terms.update((s, p))
+        for row in evidence:
+            terms.update(row[1:4])
+            terms.add(row[4])
+        names = self.labels(terms)
+        kinds = self.kinds(terms)
+        types = [o for p, o in out if p == RDF.type]
+        aliases = sorted({str(o) for p, o in out if p == SKOS.altLabel})
+        text = next((str(o) for p, o in out if p == SCHEMA.text), None)
+
+        outgoing: dict[Node, list[Value]] = {}
+        for p, o in out:
+            if p in HIDDEN_PROPERTIES or p == RDF.type:
+                continue
+            outgoing.setdefault(p, []).append(self._value(o, names, kinds))
+        incoming: dict[Node, list[Value]] = {}
+        for s, p in into:
+            if p in EVIDENCE_PROPERTIES or kinds.get(str(s)) == "evidence":
+                continue
+            incoming.setdefault(p, []).append(self._value(s, names, kinds))
+
+        facts: dict[tuple[Node, Node, Node], Fact] = {}
+        for _e, s, p, o, doc, quote, start, end, confidence, rule in evidence:
+            fact = facts.setdefault(
+                (s, p, o),
+                Fact(self._value(s, names, kinds), self._value(p, names, kinds), self._value(o, names, kinds)),
+            )
+            fact.quotes.append(
+                Quote(
+                    str(_e),
+                    str(quote),
+                    str(doc),
+                    names.get(str(doc), local_name(str(doc))),
+                    int(start) if start is not None else None,
+                    int(end) if end is not None else None,
+                    str(confidence) if confidence is not None else None,
+                    str(rule) if rule is not None else None,
+                )
+            )
+
+        def ordered(groups: dict[Node, list[Value]]) -> list[tuple[Value, list[Value]]]:
+            items = [
+                (self._value(p, names, kinds), sorted(vs, key=lambda v: v.label.lower())) for p, vs in groups.items()
+            ]
+            return sorted(items, key=lambda item: item[0].label.lower())
+
+        return Description(
+            uri=uri,
+            label=names.get(uri, local_name(uri)),
+            kind=kind_of(types),
+            types=sorted((self._value(t, names, kinds) for t in types), key=lambda v: v.label),
+            aliases=aliases,
+            outgoing=ordered(outgoing),
+            incoming=ordered(incoming),
+            facts=sorted(facts.values(), key=lambda f: (f.predicate.label, f.subject.label, f.object.label)),
+            text=text,
+            triples=len(out) + len(into),
+            kind_label=next((names[str(c)] for c, _k in KIND_OF_CLASS if c in types and str(c) in names), ""),
+        )
+
+    def _evidence(self, this: URIRef) -> list[tuple]:
+        """(evidence, subject, predicate, object, document, quote, start, end, confidence, rule) about `this`."""
+        rows = self.graph.query(
+            _bind(
+                """
+            SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule WHERE {
+                { ?e rdf:subject ?this } UNION { ?e rdf:object ?this } UNION { ?e prov:wasDerivedFrom ?this }
+                ?e a zo:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
+                OPTIONAL { ?e oa:hasSelector ?sel . ?sel oa:exact ?quote
+                           OPTIONAL { ?sel oa:start ?start } OPTIONAL { ?sel oa:end ?end } }
+                OPTIONAL { ?e zo:confidence ?confidence }
+                OPTIONAL { ?e zo:extractedBy ?rule }
+            } ORDER BY ?doc ?start""",
+                this,
+            )
+        )
+        return [tuple(row) for row in rows]
+
+    def graph_of(self, uri: str) -> Graph:
+        """The triples about `uri` for its RDF views: its own, the links into it, and the evidence of its facts."""
+        graph = Graph()
+        for s, p, o in self.graph.query(
+            _bind(
+                """
+            CONSTRUCT { ?this ?p ?o . ?s ?q ?this . ?e ?ep ?eo . ?sel ?sp ?so } WHERE {
+                { ?this ?p ?o }
+                UNION { ?s ?q ?this FILTER NOT EXISTS { ?s a zo:Evidence } }
+                UNION { { ?e rdf:subject ?this } UNION { ?e rdf:object ?this }
+                        ?e a zo:Evidence ; ?ep ?eo .
+                        OPTIONAL { ?e oa:hasSelector ?sel . ?sel ?sp ?so } }
+            }""",
+                uri,
+            )
+        ):
+            graph.add((s, p, o))
+        return graph
+
+    def neighbours(self, uri: str, limit: int = 16) -> tuple[Value, list[tuple[Value, Value, bool]]]:
+        """The entity and up to `limit` (predicate, neighbour, outgoing?) links to other entities."""
+        this = URIRef(uri)
+        links: list[tuple[Node, Node, bool]] = []
+        for p, o in self.graph.query(
+            _bind("SELECT DISTINCT ?p ?o WHERE { ?this ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }", uri)
+        ):
+            links.append((p, o, True))
+        for s, p in self.graph.query(
+            _bind(
+                "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?this FILTER(isIRI(?s)) "
+                "FILTER NOT EXISTS { ?s a zo:Evidence } FILTER(?p != schema:mentions) }",
+                uri,
+            )
+        ):
+            links.append((p, s, False))
+        kinds = self.kinds([this] + [n for _p, n, _out in links])
+        links = [link for link in links if kinds.get(str(link[1])) not in ("evidence", "quantity", "", None)]
+        links = sorted(links, key=lambda link: (not link[2], str(link[0]), str(link[1])))[:limit]
+        names = self.labels([this] + [n for _p, n, _o in links] + [p for p, _n, _o in links])
+        centre = self._value(this, names, kinds)
+        return centre, [(self._value(p, names, kinds), self._value(n, names, kinds), out) for p, n, out in links]
+
+
+COUNT_QUERIES = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }",
+    "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d zo:contentHash ?h }",
+    "firms": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }",
+    "products": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Product }",
+    "people": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person }",
+    "concepts": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a skos:Concept }",
+    "evidence": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a zo:Evidence }",
+}
+
+
+def graph_counts(graph: KnowledgeGraph) -> dict[str, int]:
+    """Counts for the data page and VoID.
+
+    Each result is read to its end: pyoxigraph's result iterators must be dropped by the thread that
+    made them, and a half-read rdflib result would be left to the garbage collector of any thread.
+    """
+    return {name: int(list(graph.query(sparql))[0][0]) for name, sparql in COUNT_QUERIES.items()}

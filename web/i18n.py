@@ -1,0 +1,220 @@
+"""The words of the interface in Russian (the default) and English, and names for the terms of the graph.
+
+Terms of Zamena's own vocabulary are named by their rdfs:label in the graph; the reused vocabularies
+(ORG, schema.org, SKOS, PROV-O, Web Annotation) are not loaded into the graph, so their terms that
+pages show are named here.
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+
+from ontology.namespaces import OA, ORG, SCHEMA, ZO
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+UI: dict[str, tuple[str, str]] = {
+    # key: (Russian, English)
+    "title": ("Замена", "Zamena"),
+    "tagline": (
+        "Кто в технополисе может сделать это вместо импортного — и откуда мы это знаем",
+        "Who in the technopolis can make it instead of the imported one — and how we know",
+    ),
+    "nav.search": ("Поиск", "Search"),
+    "nav.sparql": ("SPARQL", "SPARQL"),
+    "nav.data": ("Данные", "Data"),
+    "nav.api": ("API", "API"),
+    "search.placeholder": (
+        "Например: кто делает электродвигатели, оптические датчики, участники центра компетенций",
+        "For example: who makes electric motors, optical sensors, members of the competence centre",
+    ),
+    "search.button": ("Найти", "Search"),
+    "search.results": ("Найдено", "Found"),
+    "search.none": ("Ничего не найдено. Попробуйте другие слова.", "Nothing found. Try other words."),
+    "search.unavailable": (
+        "Поиск по смыслу ещё не построен для этой базы; показаны совпадения по названиям.",
+        "Semantic search is not built for this knowledge base yet; matches by name are shown.",
+    ),
+    "search.failed": ("Поиск не удался", "Search failed"),
+    "search.why": ("Почему найдено", "Why it matched"),
+    "search.evidence": ("Источники", "Evidence"),
+    "search.matched": ("Совпавшие понятия", "Matched concepts"),
+    "search.score": ("оценка", "score"),
+    "search.examples": ("Примеры запросов", "Example questions"),
+    "facet.kind": ("Вид", "Kind"),
+    "facet.section": ("Раздел классификатора", "Classifier section"),
+    "facet.centre": ("Центр компетенций", "Competence centre"),
+    "facet.member": ("участники", "members"),
+    "facet.not_member": ("не участники", "not members"),
+    "facet.all": ("все", "all"),
+    "kind.firm": ("фирмы", "firms"),
+    "kind.product": ("продукты", "products"),
+    "kind.competence": ("компетенции", "competences"),
+    "kind.concept": ("понятия классификаторов", "classifier concepts"),
+    "kind.person": ("люди", "people"),
+    "kind.document": ("документы", "documents"),
+    "kind.sentence": ("предложения", "sentences"),
+    "kind.organisation": ("организации", "organisations"),
+    "kind.other": ("прочее", "other"),
+    "one.firm": ("фирма", "firm"),
+    "one.product": ("продукт", "product"),
+    "one.concept": ("понятие", "concept"),
+    "one.document": ("документ", "document"),
+    "entity.uri": ("Адрес (URI)", "URI"),
+    "entity.types": ("Тип", "Type"),
+    "entity.aliases": ("Другие названия", "Other names"),
+    "entity.properties": ("Свойства", "Properties"),
+    "entity.links_in": ("Ссылаются сюда", "Linked from"),
+    "entity.facts": ("Факты и их источники", "Facts and their sources"),
+    "entity.fact": ("Факт", "Fact"),
+    "entity.quote": ("Цитата", "Quote"),
+    "entity.source": ("Источник", "Source"),
+    "entity.confidence": ("уверенность", "confidence"),
+    "entity.rule": ("правило", "rule"),
+    "entity.chars": ("символы", "characters"),
+    "entity.mentioned_in": ("Упоминается в документах", "Mentioned in documents"),
+    "entity.mentions": ("Упоминает", "Mentions"),
+    "entity.neighbourhood": ("Связи в графе", "Neighbourhood in the graph"),
+    "entity.text": ("Текст документа", "Text of the document"),
+    "entity.similar": ("Похожие", "Similar"),
+    "entity.downloads": ("Это описание в форматах RDF", "This description in RDF formats"),
+    "entity.not_found": ("Такой сущности нет в графе", "No such entity in the graph"),
+    "entity.none": ("нет", "none"),
+    "sparql.title": ("Запрос SPARQL", "SPARQL query"),
+    "sparql.intro": (
+        "Запросы к графу на языке SPARQL 1.1. Префиксы zo, org, schema, skos, oa, prov, dcterms, rdf, rdfs "
+        "объявлены заранее. Только чтение; время запроса ограничено.",
+        "Queries over the graph in SPARQL 1.1. The prefixes zo, org, schema, skos, oa, prov, dcterms, rdf, rdfs "
+        "are declared already. Read-only; a query's time is limited.",
+    ),
+    "sparql.examples": ("Примеры", "Examples"),
+    "sparql.run": ("Выполнить", "Run"),
+    "sparql.permalink": ("Постоянная ссылка", "Permalink"),
+    "sparql.download": ("Скачать", "Download"),
+    "sparql.rows": ("строк", "rows"),
+    "sparql.triples": ("троек", "triples"),
+    "sparql.seconds": ("с", "s"),
+    "sparql.truncated": (
+        "Показаны первые {n} строк: больше сервер не отдаёт.",
+        "The first {n} rows are shown: the server gives no more.",
+    ),
+    "sparql.answer_yes": ("Да", "Yes"),
+    "sparql.answer_no": ("Нет", "No"),
+    "sparql.error": ("Ошибка", "Error"),
+    "sparql.endpoint": ("Точка доступа SPARQL 1.1", "SPARQL 1.1 endpoint"),
+    "data.title": ("Данные", "Data"),
+    "data.dumps": ("Полные выгрузки графа", "Full dumps of the graph"),
+    "data.format": ("Формат", "Format"),
+    "data.media_type": ("Тип содержимого", "Media type"),
+    "data.void": ("Описание набора данных (VoID)", "Dataset description (VoID)"),
+    "data.ontology": ("Словарь (онтология)", "Vocabulary (ontology)"),
+    "data.context": ("Контекст JSON-LD", "JSON-LD context"),
+    "data.counts": ("Что в графе", "What the graph holds"),
+    "api.title": ("JSON API", "JSON API"),
+    "count.triples": ("троек во всех графах", "triples in all graphs"),
+    "count.graphs": ("именованных графов", "named graphs"),
+    "count.documents": ("документов", "documents"),
+    "count.firms": ("фирм", "firms"),
+    "count.products": ("продуктов", "products"),
+    "count.people": ("людей", "people"),
+    "count.concepts": ("понятий классификаторов и компетенций", "classifier and competence concepts"),
+    "count.evidence": ("фактов с источником", "facts with a source"),
+    "error.title": ("Ошибка", "Error"),
+    "footer": (
+        "Каждый факт ведёт к документу и предложению, из которых он извлечён.",
+        "Every fact leads to the document and the sentence it was read from.",
+    ),
+}
+
+# Names of terms of reused vocabularies: (Russian, English).
+TERMS: dict[str, tuple[str, str]] = {
+    str(RDF.type): ("тип", "type"),
+    str(RDF.subject): ("субъект", "subject"),
+    str(RDF.predicate): ("предикат", "predicate"),
+    str(RDF.object): ("объект", "object"),
+    str(RDFS.label): ("метка", "label"),
+    str(RDFS.comment): ("комментарий", "comment"),
+    str(RDFS.subClassOf): ("подкласс", "subclass of"),
+    str(RDFS.domain): ("область определения", "domain"),
+    str(RDFS.range): ("область значений", "range"),
+    str(OWL.Class): ("класс", "class"),
+    str(OWL.ObjectProperty): ("свойство-связь", "object property"),
+    str(OWL.DatatypeProperty): ("свойство-значение", "datatype property"),
+    str(SKOS.prefLabel): ("название", "name"),
+    str(SKOS.altLabel): ("другое название", "other name"),
+    str(SKOS.notation): ("код", "code"),
+    str(SKOS.broader): ("входит в", "broader"),
+    str(SKOS.narrower): ("включает", "narrower"),
+    str(SKOS.inScheme): ("схема", "scheme"),
+    str(SKOS.topConceptOf): ("верхнее понятие схемы", "top concept of"),
+    str(SKOS.hasTopConcept): ("верхнее понятие", "top concept"),
+    str(SKOS.scopeNote): ("пояснение", "scope note"),
+    str(SKOS.definition): ("определение", "definition"),
+    str(SKOS.exactMatch): ("точно соответствует", "exact match"),
+    str(SKOS.closeMatch): ("близко к", "close match"),
+    str(SKOS.Concept): ("понятие", "concept"),
+    str(SKOS.ConceptScheme): ("схема понятий", "concept scheme"),
+    str(ORG.memberOf): ("участник", "member of"),
+    str(ORG.holds): ("занимает должность", "holds"),
+    str(ORG.postIn): ("должность в", "post in"),
+    str(ORG.classification): ("вид деятельности (ОКВЭД 2)", "activity (OKVED 2)"),
+    str(ORG.identifier): ("идентификатор", "identifier"),
+    str(ORG.Organization): ("организация", "organisation"),
+    str(ORG.FormalOrganization): ("юридическое лицо", "formal organisation"),
+    str(ORG.Post): ("должность", "post"),
+    str(ORG.Membership): ("членство", "membership"),
+    str(SCHEMA.Corporation): ("фирма", "firm"),
+    str(SCHEMA.Organization): ("организация", "organisation"),
+    str(SCHEMA.GovernmentOrganization): ("орган власти", "government body"),
+    str(SCHEMA.Person): ("человек", "person"),
+    str(SCHEMA.Product): ("продукт", "product"),
+    str(SCHEMA.Place): ("место", "place"),
+    str(SCHEMA.NewsArticle): ("новость", "news article"),
+    str(SCHEMA.CreativeWork): ("документ", "document"),
+    str(SCHEMA.manufacturer): ("производитель", "manufacturer"),
+    str(SCHEMA.category): ("класс продукции (ОКПД 2)", "product class (OKPD 2)"),
+    str(SCHEMA.mentions): ("упоминает", "mentions"),
+    str(SCHEMA.location): ("находится в", "located in"),
+    str(SCHEMA.givenName): ("имя", "given name"),
+    str(SCHEMA.familyName): ("фамилия", "family name"),
+    str(SCHEMA.additionalName): ("отчество", "patronymic"),
+    str(SCHEMA.jobTitle): ("должность", "job title"),
+    str(SCHEMA.headline): ("заголовок", "headline"),
+    str(SCHEMA.text): ("текст", "text"),
+    str(SCHEMA.url): ("адрес в сети", "URL"),
+    str(SCHEMA.value): ("значение", "value"),
+    str(SCHEMA.unitText): ("единица", "unit"),
+    str(SCHEMA.description): ("описание", "description"),
+    str(DCTERMS.date): ("дата", "date"),
+    str(DCTERMS.title): ("название", "title"),
+    str(DCTERMS.source): ("файл", "source file"),
+    str(DCTERMS.identifier): ("идентификатор", "identifier"),
+    str(PROV.wasDerivedFrom): ("извлечено из", "derived from"),
+    str(OA.hasSelector): ("фрагмент", "selector"),
+    str(OA.exact): ("цитата", "quote"),
+    str(OA.start): ("начало", "start"),
+    str(OA.end): ("конец", "end"),
+    str(ZO.confidence): ("уверенность", "confidence"),
+}
+
+
+def ui_text(key: str, lang: str) -> str:
+    ru, en = UI.get(key, (key, key))
+    return en if lang == "en" else ru
+
+
+def term_name(uri: str, lang: str) -> str | None:
+    """The name of a reused vocabulary's term, or None when this table does not know it."""
+    names = TERMS.get(uri)
+    if names is None:
+        return None
+    return names[1] if lang == "en" else names[0]
+
+
+def local_name(uri: str) -> str:
+    """The last part of a URI, for terms nobody named."""
+    for separator in ("#", "/"):
+        if separator in uri.rstrip(separator):
+            return uri.rstrip(separator).rsplit(separator, 1)[1]
+    return uri

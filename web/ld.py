@@ -1,0 +1,279 @@
+"""Linked data: entity URIs that dereference, the vocabulary at its namespace, dumps, VoID, the JSON-LD context.
+
+Every RDF view reads the one format table (ontology/formats.py); HTML goes to people, RDF to
+programs, by the Accept header or ?format=.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+
+from ontology.formats import RDF_FORMATS, RdfFormat
+from ontology.graph import VOCABULARY_FILE
+from ontology.namespaces import PREFIXES, VOID, ZO
+from web.describe import Describer, graph_counts, sparql_iri
+from web.http import NotAcceptable, holder, language, negotiate_rdf, plain_error, with_cors
+from web.results import GRAPH_FORMATS, jsonld_context, serialize_graph
+from web.ui import base_uri, render_entity
+
+bp = Blueprint("ld", __name__)
+
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+FORMAT_IRIS = {
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "nq": "N-Quads",
+    "trig": "TriG",
+    "jsonld": "JSON-LD",
+    "xml": "RDF_XML",
+}
+_dump_locks: dict[str, threading.Lock] = {}
+_dump_locks_guard = threading.Lock()
+
+
+def context_url() -> str:
+    return url_for("ld.context", _external=True)
+
+
+def rdf_response(graph: Graph, fmt: RdfFormat, vary: bool = True) -> Response:
+    """A graph in `fmt`; JSON-LD refers to the published @context instead of repeating it."""
+    body = serialize_graph(graph, fmt)
+    if fmt.name == "jsonld":
+        document = json.loads(body)
+        if isinstance(document, dict) and "@context" in document:
+            document["@context"] = context_url()
+        body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
+    if vary:
+        response.vary.add("Accept")
+    return with_cors(response)
+
+
+def _negotiated(html: bool = True) -> RdfFormat | None | Response:
+    try:
+        return negotiate_rdf(GRAPH_FORMATS, html=html)
+    except NotAcceptable as error:
+        return plain_error(str(error), 406, {"Vary": "Accept"})
+
+
+# ---------------------------------------------------------------------------- entities
+
+
+@bp.route("/id/<path:rest>")
+def entity(rest: str) -> Response | str:
+    uri = base_uri() + "id/" + rest
+    fmt = _negotiated()
+    if isinstance(fmt, Response):
+        return fmt
+    if fmt is None:
+        page = render_entity(uri)
+        response = page if isinstance(page, Response) else Response(page, mimetype="text/html")
+        response.vary.add("Accept")
+        alternates = ", ".join(
+            f'<{request.path}?format={f.name}>; rel="alternate"; type="{f.media_type}"' for f in GRAPH_FORMATS
+        )
+        response.headers["Link"] = alternates
+        return response
+    try:
+        sparql_iri(uri)
+    except ValueError:
+        return plain_error(f"not a usable URI: {uri!r}", 400)
+    graph = Describer(holder().kb.graph, language()).graph_of(uri)
+    if len(graph) == 0:
+        return plain_error(f"the graph knows nothing about <{uri}>", 404, {"Vary": "Accept"})
+    return rdf_response(graph, fmt)
+
+
+@bp.route("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    """A document's named graph: its triples in RDF; people are sent to the document's page."""
+    uri = base_uri() + "graph/" + rest
+    fmt = _negotiated()
+    if isinstance(fmt, Response):
+        return fmt
+    kb = holder().kb
+    if uri not in {str(g) for g in kb.graph.document_graphs()}:
+        return plain_error(f"there is no named graph <{uri}>", 404, {"Vary": "Accept"})
+    if fmt is None:
+        return redirect(url_for("ld.entity", rest=f"document/{rest}"), 303)
+    graph = Graph()
+    for s, p, o in kb.graph.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(uri)} {{ ?s ?p ?o }} }}"):
+        graph.add((s, p, o))
+    return rdf_response(graph, fmt)
+
+
+# ---------------------------------------------------------------------------- vocabulary and context
+
+
+def vocabulary() -> Graph:
+    return Graph().parse(VOCABULARY_FILE, format="turtle")
+
+
+@bp.route("/ontology")
+def ontology() -> Response | str:
+    fmt = _negotiated()
+    if isinstance(fmt, Response):
+        return fmt
+    graph = vocabulary()
+    if fmt is not None:
+        if fmt.name == "ttl":
+            response = Response(VOCABULARY_FILE.read_bytes(), content_type="text/turtle; charset=utf-8")
+            response.vary.add("Accept")
+            return with_cors(response)
+        return rdf_response(graph, fmt)
+    lang = language()
+    describer_labels = {}
+    terms = []
+    for kind, classes in (("class", (OWL.Class,)), ("property", (OWL.ObjectProperty, OWL.DatatypeProperty))):
+        for cls in classes:
+            for term in sorted(set(graph.subjects(RDF.type, cls))):
+                labels = {o.language: str(o) for o in graph.objects(term, RDFS.label)}
+                comments = {o.language: str(o) for o in graph.objects(term, RDFS.comment)}
+                terms.append(
+                    {
+                        "kind": kind,
+                        "uri": str(term),
+                        "name": str(term).split("#")[-1],
+                        "label": labels.get(lang) or labels.get("ru") or "",
+                        "comment": comments.get(lang) or comments.get("ru") or "",
+                        "domain": [str(o) for o in graph.objects(term, RDFS.domain)],
+                        "range": [str(o) for o in graph.objects(term, RDFS.range)],
+                        "parents": [str(o) for o in graph.objects(term, RDFS.subClassOf)],
+                    }
+                )
+    ontology_uri = URIRef(str(ZO).rstrip("#"))
+    titles = {o.language: str(o) for o in graph.objects(ontology_uri, RDFS.label)}
+    comments = {o.language: str(o) for o in graph.objects(ontology_uri, RDFS.comment)}
+    page = render_template(
+        "ontology.html",
+        title=titles.get(lang) or titles.get("ru"),
+        comment=comments.get(lang) or comments.get("ru"),
+        namespace=str(ZO),
+        terms=terms,
+        labels=describer_labels,
+        formats=[(f.name, f.media_type) for f in GRAPH_FORMATS],
+    )
+    response = Response(page, mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/context.jsonld")
+def context() -> Response:
+    body = json.dumps({"@context": jsonld_context()}, ensure_ascii=False, indent=2)
+    return with_cors(Response(body, content_type="application/ld+json; charset=utf-8"))
+
+
+# ---------------------------------------------------------------------------- dumps
+
+
+def _dump_file(fmt: RdfFormat) -> Path:
+    """The dump of the current graph in `fmt`, written once per state of the graph and kept on disk."""
+    kb, token = holder().current()
+    folder = kb.settings.home / "dumps" / token
+    path = folder / f"zamena.{fmt.extension}"
+    if path.exists():
+        return path
+    with _dump_locks_guard:
+        lock = _dump_locks.setdefault(str(path), threading.Lock())
+    with lock:
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    kb.graph.export(fmt.name, out)
+                os.replace(temporary, path)  # readers see the whole dump or none of it
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+    return path
+
+
+@bp.route("/dumps/zamena.<extension>")
+def dump(extension: str) -> Response:
+    fmt = next((f for f in RDF_FORMATS if f.extension == extension), None)
+    if fmt is None:
+        known = ", ".join(f"zamena.{f.extension}" for f in RDF_FORMATS)
+        return plain_error(f"no dump called zamena.{extension}; there are: {known}", 404)
+    path = _dump_file(fmt)
+    response = send_file(
+        path,
+        mimetype=fmt.media_type,
+        as_attachment=request.args.get("download") == "1",
+        download_name=f"zamena.{fmt.extension}",
+        conditional=True,
+        etag=True,
+    )
+    if fmt.media_type.startswith("text/") or fmt.media_type.startswith("application/"):
+        response.headers["Content-Type"] = f"{fmt.media_type}; charset=utf-8"
+    return with_cors(response)
+
+
+# ---------------------------------------------------------------------------- VoID
+
+
+def void_graph() -> Graph:
+    """VoID: what the dataset holds, where its endpoint and dumps are, which vocabularies it uses."""
+    kb = holder().kb
+    base = base_uri()
+    dataset = URIRef(base + "void#zamena")
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("foaf", FOAF)
+    stats = holder().cached("counts", lambda kb: graph_counts(kb.graph))
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("Замена: высокотехнологичные фирмы и их компетенции", lang="ru")))
+    graph.add((dataset, DCTERMS.title, Literal("Zamena: high-tech firms and their competences", lang="en")))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal("Фирмы, продукты, компетенции и источник каждого факта.", lang="ru"),
+        )
+    )
+    graph.add(
+        (dataset, DCTERMS.description, Literal("Firms, products, competences and the source of every fact.", lang="en"))
+    )
+    graph.add((dataset, FOAF.homepage, URIRef(url_for("ui.search", _external=True))))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(url_for("sparql.endpoint", _external=True))))
+    graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    graph.add((dataset, VOID.triples, Literal(stats["triples"])))
+    graph.add(
+        (dataset, VOID.entities, Literal(stats.get("firms", 0) + stats.get("products", 0) + stats.get("people", 0)))
+    )
+    graph.add((dataset, VOID.uriLookupEndpoint, URIRef(url_for("ui.resource", _external=True) + "?uri=")))
+    for fmt in RDF_FORMATS:
+        graph.add((dataset, VOID.dataDump, URIRef(url_for("ld.dump", extension=fmt.extension, _external=True))))
+        graph.add((dataset, VOID.feature, URIRef(FORMATS_NS + FORMAT_IRIS[fmt.name])))
+    for namespace in PREFIXES.values():
+        if str(namespace) not in (str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#", str(OWL)):
+            graph.add((dataset, VOID.vocabulary, URIRef(str(namespace))))
+    for (example,) in list(kb.graph.query("SELECT ?f WHERE { ?f a schema:Corporation } ORDER BY ?f LIMIT 1")):
+        graph.add((dataset, VOID.exampleResource, example))
+    for name, cls in (("firms", "Corporation"), ("products", "Product"), ("people", "Person")):
+        partition = URIRef(f"{base}void#{name}")
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(f"https://schema.org/{cls}")))
+        graph.add((partition, VOID.entities, Literal(stats.get(name, 0))))
+    concepts = URIRef(f"{base}void#concepts")
+    graph.add((dataset, VOID.classPartition, concepts))
+    graph.add((concepts, VOID["class"], SKOS.Concept))
+    graph.add((concepts, VOID.entities, Literal(stats.get("concepts", 0))))
+    return graph
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    fmt = _negotiated(html=False)
+    if isinstance(fmt, Response):
+        return fmt
+    return rdf_response(void_graph(), fmt)  # type: ignore[arg-type]

@@ -1,0 +1,268 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only, offline, time-limited.
+
+GET ?query=, POST form (query=…) and POST application/sparql-query; default-graph-uri and
+named-graph-uri; results by Accept or format=; a service description on a bare GET. Updates, SERVICE,
+LOAD and FROM of graphs this store does not hold are refused before anything is evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+from werkzeug.datastructures import MultiDict
+
+from ontology.formats import RdfFormat
+from ontology.namespaces import VOID
+from web.describe import graph_counts, sparql_iri
+from web.http import (
+    CORS_HEADERS,
+    NotAcceptable,
+    holder,
+    negotiate_rdf,
+    plain_error,
+    rdf_format_from_name,
+    with_cors,
+)
+from web.query_worker import QueryError, QueryJob, QueryOutcome
+from web.results import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
+from web.sparql_guard import CheckedQuery, QueryRejected, check_query
+
+bp = Blueprint("sparql", __name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+RESULT_FORMAT_IRIS = {
+    "json": FORMATS_NS.SPARQL_Results_JSON,
+    "xml": FORMATS_NS.SPARQL_Results_XML,
+    "csv": FORMATS_NS.SPARQL_Results_CSV,
+    "tsv": FORMATS_NS.SPARQL_Results_TSV,
+    "ttl": FORMATS_NS.Turtle,
+    "nt": FORMATS_NS["N-Triples"],
+    "jsonld": FORMATS_NS["JSON-LD"],
+}
+RDF_XML_IRI = FORMATS_NS.RDF_XML
+UPDATE_REFUSED = "SPARQL Update is not accepted: this endpoint is read-only"
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    """What a protocol request asks for, whichever of the three ways it came."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    format: str | None  # format= as given
+
+
+def _parameters() -> MultiDict:
+    params = MultiDict(request.args)
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        for key, values in request.form.lists():
+            params.setlist(key, params.getlist(key) + values)
+    return params
+
+
+def read_request() -> SparqlRequest | None:
+    """The query of this request, or None for a bare GET; QueryRejected for what the protocol forbids."""
+    params = _parameters()
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise QueryRejected(UPDATE_REFUSED, 403)
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == "application/sparql-update":
+            raise QueryRejected(UPDATE_REFUSED, 403)
+        if mimetype == "application/sparql-query":
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise QueryRejected(f"a query must be sent in UTF-8, not {charset}", 415)
+            try:
+                queries = [request.get_data().decode("utf-8")]
+            except UnicodeDecodeError as error:
+                raise QueryRejected(f"the query body is not valid UTF-8: {error}") from error
+            if "query" in params:
+                raise QueryRejected("send the query either in the body or as query=, not both")
+        elif mimetype == "application/x-www-form-urlencoded":
+            queries = params.getlist("query")
+            if not queries:
+                raise QueryRejected("the form has no query= field")
+        else:
+            raise QueryRejected(
+                "POST the query as application/x-www-form-urlencoded (query=…) "
+                f"or as application/sparql-query, not as {mimetype or 'a body without Content-Type'}",
+                415,
+            )
+    else:
+        queries = params.getlist("query")
+        if not queries:
+            return None
+    if len(queries) > 1:
+        raise QueryRejected(f"give exactly one query, not {len(queries)}")
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    if len(queries[0].encode("utf-8")) > limit:
+        raise QueryRejected(f"the query is longer than {limit} bytes", 413)
+    default = params.getlist("default-graph-uri")
+    named = params.getlist("named-graph-uri")
+    for iri in default + named:
+        try:
+            sparql_iri(iri)
+        except ValueError as error:
+            raise QueryRejected(f"default-graph-uri / named-graph-uri: {error}") from error
+    protocol_dataset = bool(default or named)
+    return SparqlRequest(
+        queries[0],
+        tuple(default) if protocol_dataset else None,
+        tuple(named) if protocol_dataset else None,
+        params.get("format"),
+    )
+
+
+def _table_format(asked: str | None) -> ResultFormat:
+    if asked:
+        name = asked.strip().lower()
+        for fmt in RESULT_FORMATS:
+            if name in (fmt.name, fmt.media_type, *fmt.aliases):
+                return fmt
+        raise NotAcceptable(f"format={asked!r} is not a result format; use one of: json, xml, csv, tsv")
+    if not request.accept_mimetypes:
+        return RESULT_FORMATS[0]
+    offered = {fmt.media_type: fmt for fmt in RESULT_FORMATS}
+    offered.update({alias: fmt for fmt in RESULT_FORMATS for alias in fmt.aliases})
+    best = request.accept_mimetypes.best_match(list(offered))
+    if best is None:
+        raise NotAcceptable("none of the types in Accept fits a SELECT or ASK result; offered: " + ", ".join(offered))
+    return offered[best]
+
+
+def _graph_format(asked: str | None) -> RdfFormat:
+    if asked:
+        fmt = rdf_format_from_name(asked)
+        if fmt is None or fmt not in GRAPH_FORMATS:
+            raise NotAcceptable(f"format={asked!r} is not offered for a graph; use one of: ttl, nt, xml, jsonld")
+        return fmt
+    return negotiate_rdf(GRAPH_FORMATS, html=False)  # type: ignore[return-value]
+
+
+def local_graphs() -> frozenset[str]:
+    return holder().cached("graphs", lambda kb: frozenset(str(g) for g in kb.graph.document_graphs()))  # type: ignore[return-value]
+
+
+def run_query(
+    text: str,
+    result_format: str | None = None,
+    default_graphs: tuple[str, ...] | None = None,
+    named_graphs: tuple[str, ...] | None = None,
+) -> tuple[CheckedQuery, QueryOutcome]:
+    """Check and evaluate a query in a worker; QueryRejected / NotAcceptable / QueryError say why not."""
+    checked = check_query(text, local_graphs())
+    if checked.returns_graph:
+        fmt_name = _graph_format(result_format).name
+    else:
+        fmt_name = _table_format(result_format).name
+    config = current_app.config
+    job = QueryJob(
+        text=checked.text,
+        result_format=fmt_name,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        honour_from=bool(checked.from_graphs or checked.from_named_graphs),
+        row_limit=config["RESULT_ROW_LIMIT"],
+        byte_limit=config["RESULT_BYTE_LIMIT"],
+    )
+    service = current_app.extensions["zamena"].queries
+    return checked, service.run(job, holder().token)
+
+
+def outcome_response(outcome: QueryOutcome, download: bool = False) -> Response:
+    media_type = outcome.media_type
+    text_like = media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples"))
+    response = Response(outcome.body, status=200, content_type=media_type + ("; charset=utf-8" if text_like else ""))
+    response.headers["Zamena-Row-Limit"] = str(current_app.config["RESULT_ROW_LIMIT"])
+    response.headers["Zamena-Query-Seconds"] = f"{outcome.seconds:.3f}"
+    if outcome.truncated:
+        response.headers["Zamena-Truncated"] = "true"
+    if download:
+        extension = next(
+            (f.extension for f in RESULT_FORMATS if f.media_type == media_type),
+            next((f.extension for f in GRAPH_FORMATS if f.media_type == media_type), "txt"),
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="zamena-result.{extension}"'
+    response.vary.add("Accept")
+    return with_cors(response)
+
+
+def service_description(endpoint: str) -> Graph:
+    """The SPARQL 1.1 service description of this endpoint."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service = URIRef(endpoint + "#service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in RESULT_FORMAT_IRIS.values():
+        graph.add((service, SD.resultFormat, iri))
+    graph.add((service, SD.resultFormat, RDF_XML_IRI))
+    dataset = BNode()
+    default_graph = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    counts = holder().cached("counts", lambda kb: graph_counts(kb.graph))
+    graph.add((default_graph, VOID.triples, Literal(counts["triples"])))
+    for name in sorted(local_graphs()):
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+    return graph
+
+
+@bp.route("/sparql", methods=["OPTIONS"])
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers.update(CORS_HEADERS)
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    try:
+        asked = read_request()
+    except QueryRejected as error:
+        return plain_error(str(error), error.status)
+    if asked is None:
+        if request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:  # a browser
+            return redirect(url_for("ui.query_page"))
+        try:
+            fmt = _graph_format(request.args.get("format"))
+        except NotAcceptable as error:
+            return plain_error(str(error), 406)
+        from web.results import serialize_graph
+
+        body = serialize_graph(service_description(url_for("sparql.endpoint", _external=True)), fmt)
+        response = Response(body, content_type=fmt.media_type + "; charset=utf-8")
+        response.vary.add("Accept")
+        return with_cors(response)
+    try:
+        _checked, outcome = run_query(asked.query, asked.format, asked.default_graphs, asked.named_graphs)
+    except QueryRejected as error:
+        return plain_error(str(error), error.status)
+    except NotAcceptable as error:
+        return plain_error(str(error), 406)
+    except QueryError as error:
+        headers = {"Retry-After": "5"} if error.status == 503 else {}
+        return plain_error(str(error), error.status, headers)
+    return outcome_response(outcome, download=request.args.get("download") == "1")
+
+
+@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
+def wrong_method() -> Response:
+    return plain_error(
+        f"{request.method} is not a SPARQL query operation: use GET or POST", 405, {"Allow": "GET, POST, OPTIONS"}
+    )

@@ -1,0 +1,108 @@
+"""What a public SPARQL endpoint lets through: read-only queries that never reach the network.
+
+A query is parsed by rdflib's SPARQL parser and its algebra is walked before anything is evaluated:
+updates (LOAD among them), SERVICE and FROM naming a graph this store does not hold are refused,
+so neither the store nor any other engine is ever asked to write or to fetch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from pyparsing.exceptions import ParseBaseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef
+
+from ontology.namespaces import PREFIXES
+
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+class QueryRejected(ValueError):
+    """The request cannot be run; `status` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    text: str
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    from_graphs: tuple[str, ...]
+    from_named_graphs: tuple[str, ...]
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+def _nodes(node: object) -> Iterator[CompValue]:
+    """Every algebra or parse-tree node under `node`, depth first."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CompValue):
+            yield current
+            stack.extend(current.values())
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple) or type(current).__name__ == "ParseResults":
+            stack.extend(current)
+
+
+def _syntax_message(error: Exception) -> str:
+    return f"the query is not valid SPARQL: {error}"
+
+
+def check_query(text: str, local_graphs: Collection[str] | None = None) -> CheckedQuery:
+    """Parse `text` and refuse what a read-only, offline endpoint must not run.
+
+    `local_graphs` are the graphs this store holds; a FROM naming any other graph is refused as remote.
+    """
+    if not text or not text.strip():
+        raise QueryRejected("the query is empty: send it as query=… or as an application/sparql-query body")
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as query_error:
+        try:
+            parseUpdate(text)
+        except ParseBaseException:
+            raise QueryRejected(_syntax_message(query_error)) from query_error
+        raise QueryRejected(
+            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE …) is not accepted: this endpoint is read-only",
+            403,
+        ) from query_error
+    try:
+        query = translateQuery(parsed, initNs=PREFIXES)
+    except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and bad scoping
+        raise QueryRejected(_syntax_message(error)) from error
+    form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)
+    for node in _nodes(query.algebra):
+        if node.name == "ServiceGraphPattern":
+            raise QueryRejected(
+                f"SERVICE {node.get('term').n3()} is refused: this endpoint does not send queries to other endpoints",
+                403,
+            )
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for clause in query.algebra.get("datasetClause") or ():
+        iri = clause.get("default") if clause.get("default") is not None else clause.get("named")
+        if not isinstance(iri, URIRef):
+            raise QueryRejected(f"FROM needs an IRI, not {iri!r}")
+        if local_graphs is not None and str(iri) not in local_graphs:
+            raise QueryRejected(
+                f"FROM <{iri}> names no graph held by this store, and remote graphs are never fetched; "
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists the graphs held here",
+                403,
+            )
+        (from_graphs if clause.get("default") is not None else from_named).append(str(iri))
+    return CheckedQuery(text, form, tuple(from_graphs), tuple(from_named))

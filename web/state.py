@@ -1,0 +1,107 @@
+"""The web app's view of the knowledge base: opened read-only, reopened when an ingest has changed it.
+
+A read-only Oxigraph store is a snapshot, so the app notices changes by a cheap look at the files
+under ZAMENA_HOME (names, sizes, modification times), at most once per `check_interval` seconds,
+and then opens a fresh snapshot. Requests already running keep the snapshot they started with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+# Folders under ZAMENA_HOME that never tell whether the graph or the index changed.
+NOT_STATE = {"dumps", "models", "model", "cache", "hf"}
+
+
+def files_fingerprint(home: Path, store_path: Path) -> str:
+    """Changes whenever a file of the store, or a top entry of another folder under home, changes."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(store_path):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                stat = os.stat(os.path.join(root, name))
+            except FileNotFoundError:  # compacted away between listing and stat
+                continue
+            digest.update(f"{root}/{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    if home.is_dir():
+        for entry in sorted(os.scandir(home), key=lambda e: e.name):
+            if entry.is_dir() and entry.name not in NOT_STATE and Path(entry.path) != store_path:
+                for child in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                    stat = child.stat()
+                    digest.update(f"{child.path} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class KnowledgeBaseHolder:
+    """Hands out the current read-only KnowledgeBase and the token naming the state it shows."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        check_interval: float = 2.0,
+        opener: Callable[[Settings], KnowledgeBase] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.check_interval = check_interval
+        self._open = opener or (lambda s: KnowledgeBase(s, read_only=True))
+        self._lock = threading.Lock()
+        self._kb: KnowledgeBase | None = None
+        self._token = ""
+        self._checked = 0.0
+        self._caches: dict[str, object] = {}
+
+    def _fingerprint(self) -> str:
+        if self.settings.store != "oxigraph":
+            return "memory"
+        return files_fingerprint(self.settings.home, self.settings.store_path)
+
+    def current(self) -> tuple[KnowledgeBase, str]:
+        """The knowledge base to answer this request from, and its state token."""
+        now = time.monotonic()
+        with self._lock:
+            if self._kb is None or now - self._checked >= self.check_interval:
+                self._checked = now
+                token = self._fingerprint()
+                if self._kb is None or token != self._token:
+                    # The old snapshot is not closed: requests still running use it; it goes with them.
+                    self._kb = self._open(self.settings)
+                    self._token = token
+                    self._caches.clear()
+            return self._kb, self._token
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.current()[0]
+
+    @property
+    def token(self) -> str:
+        return self.current()[1]
+
+    def cached(self, key: str, compute: Callable[[KnowledgeBase], object]) -> object:
+        """`compute(kb)` once per state of the knowledge base (graph lists, counts, facets)."""
+        kb, token = self.current()
+        full_key = f"{token}:{key}"
+        with self._lock:
+            if full_key in self._caches:
+                return self._caches[full_key]
+        value = compute(kb)
+        with self._lock:
+            if token == self._token:
+                self._caches[full_key] = value
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            kb, self._kb = self._kb, None
+        if kb is not None:
+            kb.close()

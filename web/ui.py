@@ -1,0 +1,253 @@
+"""The pages people read: search, entity pages, the SPARQL query page and the data page."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from rdflib import Graph
+
+from ontology.formats import RDF_FORMATS
+from web import search_page
+from web.describe import Describer, graph_counts, sparql_iri
+from web.examples import BY_KEY, EXAMPLES
+from web.http import holder, language
+from web.picture import layout
+from web.query_worker import QueryError
+from web.results import GRAPH_FORMATS, RESULT_FORMATS
+from web.sparql import local_graphs, run_query
+from web.sparql_guard import QueryRejected, check_query
+
+bp = Blueprint("ui", __name__)
+
+
+def base_uri() -> str:
+    base = holder().settings.base_uri
+    return base if base.endswith("/") else base + "/"
+
+
+def local_href(uri: str) -> str:
+    """Where this app shows `uri`: its own path for URIs minted under the base, /resource?uri= otherwise."""
+    base = base_uri()
+    if uri.startswith(base) and len(uri) > len(base):
+        return "/" + uri[len(base) :]
+    return url_for("ui.resource", uri=uri)
+
+
+@bp.app_template_filter("href")
+def href_filter(uri: object) -> str:
+    return local_href(str(uri))
+
+
+@bp.app_template_global()
+def document_href(document: str, start: object = None, end: object = None) -> str:
+    """A link to a document's page with the quoted sentence marked."""
+    path = local_href(document)
+    if start is None or end is None:
+        return path
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}{urlencode({'mark': f'{start}-{end}'})}#char-{start}"
+
+
+@bp.app_template_filter("highlight")
+def highlight_filter(text: object, query: str = "") -> object:
+    return search_page.highlight(str(text), search_page.query_stems(query))
+
+
+# ---------------------------------------------------------------------------- search
+
+
+@bp.route("/")
+def search() -> str:
+    lang = language()
+    query = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "firm")
+    code = request.args.get("code", "").strip() or None
+    centre = request.args.get("centre") == "1"
+    answer = None
+    if query:
+        answer = search_page.search(holder().kb, query, kind=kind, code=code, centre=centre, lang=lang)
+    return render_template(
+        "search.html",
+        query=query,
+        kind=kind if kind in search_page.KINDS else "firm",
+        kinds=search_page.KINDS,
+        code=code,
+        centre=centre,
+        answer=answer,
+        stems=search_page.query_stems(query),
+        examples=_search_examples(lang),
+    )
+
+
+def _search_examples(lang: str) -> list[str]:
+    if lang == "en":
+        return ["optical current transformer", "members of the competence centre", "Profotek"]
+    return ["оптический трансформатор тока", "электротехника", "Профотек", "центр компетенций"]
+
+
+# ---------------------------------------------------------------------------- entities
+
+
+def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
+    """The HTML page of any URI the graph knows; 404 when it knows nothing about it."""
+    lang = language()
+    try:
+        sparql_iri(uri)
+    except ValueError:
+        abort(400, description=f"not a usable URI: {uri!r}")
+    kb = holder().kb
+    describer = Describer(kb.graph, lang)
+    description = describer.describe(uri)
+    if not description.exists:
+        body = render_template("not_found.html", uri=uri)
+        return Response(body, status=status_if_missing, mimetype="text/html")
+    centre, links = describer.neighbours(uri)
+    picture = layout(centre, links) if links else None
+    marks = _marks(request.args.get("mark"))
+    text_parts = _marked_text(description.text, marks, description) if description.text else None
+    formats = [(f.name, f.media_type) for f in GRAPH_FORMATS]
+    return render_template(
+        "entity.html",
+        d=description,
+        picture=picture,
+        text_parts=text_parts,
+        formats=formats,
+        page_path=request.path,
+        uri_param=uri if request.endpoint == "ui.resource" else None,
+    )
+
+
+def _marks(value: str | None) -> tuple[int, int] | None:
+    if not value or "-" not in value:
+        return None
+    start, _, end = value.partition("-")
+    if start.isdigit() and end.isdigit() and int(start) < int(end):
+        return int(start), int(end)
+    return None
+
+
+def _marked_text(text: str, mark: tuple[int, int] | None, description) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """The document's text cut at each quoted sentence: (kind, anchor, text) with kind plain|quote|marked."""
+    spans = sorted(
+        {(q.start, q.end) for f in description.facts for q in f.quotes if q.start is not None and q.end is not None}
+    )
+    parts: list[tuple[str, str, str]] = []
+    position = 0
+    for start, end in spans:
+        if start < position or end > len(text):
+            continue
+        if start > position:
+            parts.append(("plain", "", text[position:start]))
+        kind = "marked" if mark == (start, end) else "quote"
+        parts.append((kind, f"char-{start}", text[start:end]))
+        position = end
+    parts.append(("plain", "", text[position:]))
+    return parts
+
+
+@bp.route("/resource")
+def resource() -> Response | str:
+    uri = request.args.get("uri", "").strip()
+    if not uri:
+        abort(400, description="give the URI to describe: /resource?uri=…")
+    base = base_uri()
+    if uri.startswith(base + "id/"):
+        return current_app.redirect(local_href(uri), 303)  # type: ignore[return-value]
+    return render_entity(uri)
+
+
+@bp.route("/neighbourhood.svg")
+def neighbourhood_svg() -> Response:
+    uri = request.args.get("uri", "").strip()
+    try:
+        sparql_iri(uri)
+    except ValueError:
+        abort(400, description="give the URI whose neighbourhood to draw: /neighbourhood.svg?uri=…")
+    describer = Describer(holder().kb.graph, language())
+    centre, links = describer.neighbours(uri)
+    if not links and not describer.describe(uri).exists:
+        abort(404, description=f"the graph knows nothing about {uri}")
+    body = render_template("neighbourhood.svg", picture=layout(centre, links), standalone=True)
+    return Response(body, mimetype="image/svg+xml")
+
+
+# ---------------------------------------------------------------------------- SPARQL page
+
+
+@bp.route("/query")
+def query_page() -> str:
+    lang = language()
+    example = BY_KEY.get(request.args.get("example", ""))
+    text = request.args.get("query")
+    if text is None:
+        text = example.query if example else EXAMPLES[0].query
+    run = "query" in request.args or example is not None
+    outcome = error = table = None
+    form = ""
+    if run:
+        try:
+            returns_graph = check_query(text, local_graphs()).returns_graph
+            checked, outcome = run_query(text, "nt" if returns_graph else "json")
+            form = checked.form
+            if checked.returns_graph:
+                graph = Graph().parse(data=outcome.body.decode("utf-8"), format="nt")
+                table = {
+                    "vars": ["subject", "predicate", "object"],
+                    "rows": [[_cell(t) for t in triple] for triple in sorted(graph)],
+                }
+            else:
+                table = _json_table(outcome.body)
+        except (QueryRejected, QueryError) as failure:
+            error = str(failure)
+    permalink = url_for("ui.query_page", query=text, _external=True)
+    downloads = []
+    if form and not error:
+        names = (
+            [f.name for f in GRAPH_FORMATS] if form in ("CONSTRUCT", "DESCRIBE") else [f.name for f in RESULT_FORMATS]
+        )
+        downloads = [(name, url_for("sparql.endpoint", query=text, format=name, download="1")) for name in names]
+    return render_template(
+        "query.html",
+        text=text,
+        examples=[(e.key, e.title(lang), url_for("ui.query_page", example=e.key)) for e in EXAMPLES],
+        outcome=outcome,
+        form=form,
+        table=table,
+        error=error,
+        permalink=permalink,
+        downloads=downloads,
+        row_limit=current_app.config["RESULT_ROW_LIMIT"],
+        time_limit=current_app.config["QUERY_TIME_LIMIT"],
+    )
+
+
+def _cell(term: object) -> dict[str, object]:
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        return {"type": "literal", "value": str(term), "xml:lang": term.language}
+    return {"type": "bnode", "value": str(term)}
+
+
+def _json_table(body: bytes) -> dict[str, object]:
+    data = json.loads(body)
+    if "boolean" in data:
+        return {"boolean": data["boolean"]}
+    names = data["head"]["vars"]
+    rows = [[binding.get(name) for name in names] for binding in data["results"]["bindings"]]
+    return {"vars": names, "rows": rows}
+
+
+# ---------------------------------------------------------------------------- data page
+
+
+@bp.route("/data")
+def data_page() -> str:
+    kb = holder().kb
+    counts = holder().cached("counts", lambda kb: graph_counts(kb.graph))
+    dumps = [(f, url_for("ld.dump", extension=f.extension)) for f in RDF_FORMATS]
+    return render_template("data.html", counts=counts, dumps=dumps, base=kb.settings.base_uri)
