@@ -7,12 +7,14 @@ test pages). Test modules import the fixtures they use from here.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from werkzeug.serving import make_server
@@ -56,6 +58,18 @@ def catalogue_triples(kb: KnowledgeBase) -> Graph:
         resolved.add((selector, OA.start, Literal(start, datatype=XSD.integer)))
         resolved.add((selector, OA.end, Literal(start + len(str(exact)), datatype=XSD.integer)))
     return resolved
+
+
+def parse_rdf(data: bytes | str, rdflib_format: str, document_loader=None) -> Graph:  # noqa: ANN001
+    """A response body as a graph. JSON-LD is read by PyLD (an independent processor; rdflib's JSON-LD
+    parser goes through the deprecated ConjunctiveGraph), which fetches remote contexts with `document_loader`."""
+    if rdflib_format == "json-ld":
+        options = {"format": "application/n-quads"}
+        if document_loader is not None:
+            options["documentLoader"] = document_loader
+        document = json.loads(data)
+        return Graph().parse(data=jsonld.to_rdf(document, options), format="nquads")
+    return Graph().parse(data=data, format=rdflib_format)
 
 
 def build_home(home: Path) -> Settings:

@@ -57,6 +57,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # the protocol's dataset, when the request gave one
     named_graphs: tuple[str, ...] | None = None
     honour_from: bool = False  # the query names its own dataset (FROM / FROM NAMED)
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
     row_limit: int = 10_000
     byte_limit: int = 64 * 1024 * 1024
 
@@ -105,7 +106,7 @@ def evaluate(store, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a pyoxigra
     from web.results import RESULTS_BY_NAME, serialize_graph, serialize_table
 
     started = time.monotonic()
-    options: dict[str, object] = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
+    options: dict[str, object] = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]

@@ -170,6 +170,7 @@ def run_query(
         honour_from=bool(checked.from_graphs or checked.from_named_graphs),
         row_limit=config["RESULT_ROW_LIMIT"],
         byte_limit=config["RESULT_BYTE_LIMIT"],
+        base_iri=url_for("sparql.endpoint", _external=True),
     )
     service = current_app.extensions["zamena"].queries
     return checked, service.run(job, holder().token)

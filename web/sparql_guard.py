@@ -95,7 +95,8 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
     from_graphs: list[str] = []
     from_named: list[str] = []
     for clause in query.algebra.get("datasetClause") or ():
-        iri = clause.get("default") if clause.get("default") is not None else clause.get("named")
+        is_default = "default" in clause
+        iri = clause["default"] if is_default else clause["named"]
         if not isinstance(iri, URIRef):
             raise QueryRejected(f"FROM needs an IRI, not {iri!r}")
         if local_graphs is not None and str(iri) not in local_graphs:
@@ -104,5 +105,5 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
                 "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists the graphs held here",
                 403,
             )
-        (from_graphs if clause.get("default") is not None else from_named).append(str(iri))
+        (from_graphs if is_default else from_named).append(str(iri))
     return CheckedQuery(text, form, tuple(from_graphs), tuple(from_named))
