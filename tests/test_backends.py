@@ -29,9 +29,7 @@ def backend_settings(backend: str, home, request) -> Settings:
     return Settings.from_env(home=home, store=f"sparql+{server.sparql}", graph_store=server.graph_store)
 
 
-@pytest.mark.parametrize(
-    "backend", ["oxigraph", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)]
-)
+@pytest.mark.parametrize("backend", ["oxigraph", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)])
 def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
     settings = backend_settings(backend, tmp_path / "home", request)
     with KnowledgeBase(settings) as kb:
@@ -40,10 +38,13 @@ def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
         again = kb.ingest([SEED])
         assert again.unchanged == 1 and again.changed == 0
 
-        rows = kb.graph.query(sparql_prologue() + """
+        rows = kb.graph.query(
+            sparql_prologue()
+            + """
             SELECT ?name ?quote WHERE {
                 ?f org:memberOf ?c ; skos:prefLabel ?name . ?c a zo:CompetenceCentre .
-                ?e rdf:subject ?f ; rdf:predicate org:memberOf ; rdf:object ?c ; oa:hasSelector/oa:exact ?quote }""")
+                ?e rdf:subject ?f ; rdf:predicate org:memberOf ; rdf:object ?c ; oa:hasSelector/oa:exact ?quote }"""
+        )
         members = {str(name): str(quote) for name, quote in rows}
         assert set(members) == SEED_MEMBERS
         assert all(name in quote for name, quote in members.items())

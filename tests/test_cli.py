@@ -25,13 +25,17 @@ def test_ingest_stats_sparql_export(monkeypatch, tmp_path):
     stats = run(monkeypatch, tmp_path, "stats").output
     assert "firms: 12" in stats and "people: 3" in stats
 
-    table = run(monkeypatch, tmp_path, "sparql", "SELECT ?n WHERE { ?f a schema:Corporation ; skos:prefLabel ?n } ORDER BY ?n")
+    table = run(
+        monkeypatch, tmp_path, "sparql", "SELECT ?n WHERE { ?f a schema:Corporation ; skos:prefLabel ?n } ORDER BY ?n"
+    )
     assert "Хирана+" in table.output and "(12 rows)" in table.output
 
     as_json = run(monkeypatch, tmp_path, "sparql", "--format", "json", "ASK { ?f org:memberOf ?c }")
     assert json.loads(as_json.output)["boolean"] is True
 
-    as_csv = run(monkeypatch, tmp_path, "sparql", "--format", "csv", "SELECT ?n WHERE { ?p a schema:Person ; skos:prefLabel ?n }")
+    as_csv = run(
+        monkeypatch, tmp_path, "sparql", "--format", "csv", "SELECT ?n WHERE { ?p a schema:Person ; skos:prefLabel ?n }"
+    )
     assert as_csv.output.splitlines()[0] == "n" and len(as_csv.output.split()) == 1 + 3 * 2
 
     out = tmp_path / "dump.trig"

@@ -54,7 +54,9 @@ def test_a_second_writer_process_is_refused_with_a_clear_message_and_readers_sti
     with KnowledgeGraph.open("oxigraph", tmp_path / "g") as kg:
         kg.replace_document_graph(G, [(S, P, Literal("Хирана+"))])
         queue = multiprocessing.get_context("spawn").Queue()
-        process = multiprocessing.get_context("spawn").Process(target=_open_for_writing, args=(str(tmp_path / "g"), queue))
+        process = multiprocessing.get_context("spawn").Process(
+            target=_open_for_writing, args=(str(tmp_path / "g"), queue)
+        )
         process.start()
         process.join(60)
         message = queue.get(timeout=5)
