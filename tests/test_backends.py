@@ -1,4 +1,4 @@
-"""One ingest + SPARQL test on every graph backend: Oxigraph on disk, in memory, and a real Virtuoso."""
+"""One ingest + SPARQL + search test on every graph backend: Oxigraph on disk, in memory, and a real Virtuoso."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from ontology.namespaces import sparql_prologue
+from search.embedder import HashEmbedder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -32,7 +33,7 @@ def backend_settings(backend: str, home, request) -> Settings:
 @pytest.mark.parametrize("backend", ["oxigraph", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)])
 def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
     settings = backend_settings(backend, tmp_path / "home", request)
-    with KnowledgeBase(settings) as kb:
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
         first = kb.ingest([SEED])
         assert (first.read, first.changed, first.failed) == (1, 1, [])
         again = kb.ingest([SEED])
@@ -50,3 +51,8 @@ def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
         assert all(name in quote for name, quote in members.items())
         assert kb.stats()["firms"] == 12
         assert [f for f in kb.validate() if f.severity == "Violation"] == []
+
+        kb.update_index()
+        answer = kb.search("Диагностика-М", k=3)
+        assert answer["results"][0]["label"] == "Диагностика-М"
+        assert answer["results"][0]["uri"].endswith("/id/firm/diagnostika-m")
