@@ -116,8 +116,9 @@ class _Resolver:
         self._moved: dict[tuple[str, str], tuple[str, str]] = {}
 
     def find(self, label: str, key: str) -> Entity | None:
-        ref = (label, key)
-        while ref in self._moved:
+        ref, seen = (label, key), set()
+        while ref in self._moved and ref not in seen:
+            seen.add(ref)
             ref = self._moved[ref]
         return self.entities.get(ref)
 
@@ -154,6 +155,7 @@ class _Resolver:
             other.mentions += entity.mentions
             entity = other
         self.entities[entity.ref] = entity
+        self._moved.pop(entity.ref, None)  # it lives here now, whatever moved away from here before
         self._moved[old] = entity.ref
 
     def add(self, label: str, key: str, name: str, span: Span, written: bool = True) -> Entity:
@@ -163,7 +165,8 @@ class _Resolver:
             if entity is not None:
                 if entity.type == "ORG" and label != "ORG":
                     self.move(entity, label, key)  # the rules know better what kind of organisation it is
-                self._moved[(label, key)] = entity.ref
+                if (label, key) != entity.ref:
+                    self._moved[(label, key)] = entity.ref
         if entity is None:
             entity = self.entities[(label, key)] = Entity(label, key, name)
             entity.attributes["written"] = "yes" if written else "no"

@@ -54,8 +54,10 @@ DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "r
 
 
 def document_id(document: Document) -> str:
-    """A document's identity: its file name without the extension, as a slug."""
-    return slug(Path(document.source).stem)
+    """A document's identity: its file name without the extension, as a slug; a record's number follows."""
+    path, _, record = document.source.partition("#")  # "records.jsonl#7": record 7 of a file
+    stem = Path(path).stem
+    return slug(f"{stem}-{record}" if record else stem)
 
 
 def source_label(source: str) -> str:

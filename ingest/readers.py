@@ -1,11 +1,16 @@
-"""Readers: turn a file into a Document, whatever its encoding.
+"""Readers: turn a file into Documents, whatever its format and encoding.
 
 A reader is chosen by extension and then by content; each is registered in READERS. Encodings are
-detected by charset-normalizer, so cp1251 and koi8-r files read the same as utf-8 ones.
+detected by charset-normalizer, so cp1251 and koi8-r files read the same as utf-8 ones. Plain text
+and HTML give one document per file; JSON, JSONL and CSV one per record; XML is parsed by defusedxml,
+which refuses entity expansion.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -17,7 +22,8 @@ from ingest.document import Document, ReadError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-Reader = Callable[[Path, str, str], Document]  # (path, text, encoding) -> Document
+# (path, text, encoding) -> one Document, or one per record
+Reader = Callable[[Path, str, str], "Document | list[Document]"]
 
 _DATE_LINE = re.compile(r"^\s*(\d{2})\.(\d{2})\.(\d{4})\s*$")
 _PRINT_TRAILER = re.compile(r"\s*Версия для печати\s*$")
@@ -76,18 +82,223 @@ def read_plain_text(path: Path, text: str, encoding: str) -> Document:
     )
 
 
+# ---------------------------------------------------------------- HTML
+
+# Elements that are never an article's text: navigation, scripts, forms, page furniture.
+_HTML_BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, menu"
+_HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, figcaption"
+
+
+def read_html(path: Path, text: str, encoding: str) -> Document:
+    """The main text of a web page: the article (or main, or body) without navigation and boilerplate."""
+    from selectolax.parser import HTMLParser
+
+    tree = HTMLParser(text)
+    headline = _first_text(tree, ["h1", "meta[property='og:title']", "title"])
+    date = _first_attribute(
+        tree, [("meta[property='article:published_time']", "content"), ("time[datetime]", "datetime")]
+    )
+    url = _first_attribute(tree, [("link[rel='canonical']", "href"), ("meta[property='og:url']", "content")])
+    for node in tree.css(_HTML_BOILERPLATE):
+        node.decompose()
+    for node in tree.css("[role='navigation'], [class*='breadcrumb'], [class*='share'], [class*='cookie']"):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.css_first("[role='main']") or tree.body
+    if root is None:
+        raise ReadError(path, "the HTML has no body with text")
+    blocks = [re.sub(r"\s+", " ", node.text(separator=" ")).strip() for node in root.css(_HTML_BLOCKS)]
+    blocks = [b for b in blocks if b]
+    if not blocks:  # no paragraphs: the root's text, line by line
+        blocks = [line.strip() for line in root.text(separator="\n").splitlines() if line.strip()]
+    if headline and (not blocks or blocks[0] != headline):
+        blocks.insert(0, headline)
+    body = "\n".join(dict.fromkeys(blocks))  # the same block twice (nested elements) once
+    if not body.strip():
+        raise ReadError(path, "the HTML page has no text outside navigation and scripts")
+    return Document(text=body, source=str(path), headline=headline, date=_iso_date(date), url=url, encoding=encoding)
+
+
+def _first_text(tree, selectors: list[str]) -> str | None:  # noqa: ANN001
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = node.attributes.get("content") if selector.startswith("meta") else node.text()
+            if value and value.strip():
+                return re.sub(r"\s+", " ", value).strip()
+    return None
+
+
+def _first_attribute(tree, pairs: list[tuple[str, str]]) -> str | None:  # noqa: ANN001
+    for selector, attribute in pairs:
+        node = tree.css_first(selector)
+        if node is not None and node.attributes.get(attribute):
+            return node.attributes[attribute].strip()
+    return None
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_RU_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
+def _iso_date(value: object) -> str | None:
+    """An ISO date (YYYY-MM-DD) from '2022-04-12T10:00', '12.04.2022' and the like; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    if match := _ISO_DATE.search(value):
+        year, month, day = match.groups()
+    elif match := _RU_DATE.search(value):
+        day, month, year = match.groups()
+    else:
+        return None
+    try:
+        return datetime(int(year), int(month), int(day)).date().isoformat()
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- records: JSON, JSONL, CSV
+
+TEXT_FIELDS = ("text", "body", "content", "description", "summary", "текст", "описание", "содержание")
+TITLE_FIELDS = ("title", "headline", "name", "заголовок", "название")
+DATE_FIELDS = ("date", "published", "published_at", "datetime", "дата")
+URL_FIELDS = ("url", "link", "href", "ссылка")
+ID_FIELDS = ("id", "identifier", "slug")
+
+
+def _field(record: dict, names: tuple[str, ...]) -> str | None:
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in names:
+        value = lowered.get(name)
+        if isinstance(value, str | int | float) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def record_document(path: Path, record: object, number: int, encoding: str) -> Document:
+    """One record as a document: its title and text fields; without them, all its fields as lines."""
+    if not isinstance(record, dict):
+        raise ReadError(f"{path}#{number}", f"record {number} is {type(record).__name__}, not an object")
+    title, body = _field(record, TITLE_FIELDS), _field(record, TEXT_FIELDS)
+    if body is None:
+        body = "\n".join(f"{k}: {v}" for k, v in record.items() if isinstance(v, str | int | float) and str(v).strip())
+    if not body.strip():
+        raise ReadError(f"{path}#{number}", f"record {number} has no text")
+    text = f"{title}\n{body}" if title and not body.startswith(title) else body
+    record_id = _field(record, ID_FIELDS) or str(number)
+    return Document(
+        text=text,
+        source=f"{path}#{record_id}",
+        kind="record",
+        headline=title,
+        date=_iso_date(_field(record, DATE_FIELDS)),
+        url=_field(record, URL_FIELDS),
+        encoding=encoding,
+        metadata={"record": number},
+    )
+
+
+def read_json(path: Path, text: str, encoding: str) -> list[Document]:
+    """A JSON object (one record) or an array of records."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(path, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+    records = data if isinstance(data, list) else [data]
+    return [record_document(path, record, i, encoding) for i, record in enumerate(records, 1)]
+
+
+def read_jsonl(path: Path, text: str, encoding: str) -> list[Document]:
+    """One JSON record per line; blank lines are skipped."""
+    documents = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ReadError(path, f"line {number} is not valid JSON: {error.msg}") from error
+        documents.append(record_document(path, record, number, encoding))
+    return documents
+
+
+def read_csv(path: Path, text: str, encoding: str) -> list[Document]:
+    """A table with a header row; the delimiter (, ; tab |) is sniffed."""
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not rows.fieldnames:
+        raise ReadError(path, "the CSV file has no header row")
+    return [record_document(path, dict(row), number, encoding) for number, row in enumerate(rows, 2)]
+
+
+# ---------------------------------------------------------------- XML
+
+
+def read_xml(path: Path, text: str, encoding: str) -> Document:
+    """Any XML document's text, parsed safely (no entity expansion, no external references)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))  # the text is decoded already
+    except DefusedXmlException as error:
+        raise ReadError(path, f"refused: {error} (entity declarations are not read, for safety)") from error
+    except ParseError as error:
+        raise ReadError(path, f"not well-formed XML: {error}") from error
+    lines = [re.sub(r"\s+", " ", chunk).strip() for chunk in root.itertext()]
+    body = "\n".join(line for line in lines if line)
+    if not body:
+        raise ReadError(path, "the XML document has no text")
+    title = next((el.text.strip() for el in root.iter() if el.tag.lower().endswith("title") and el.text), None)
+    return Document(text=body, source=str(path), headline=title, encoding=encoding)
+
+
+# ---------------------------------------------------------------- choosing a reader
+
 READERS: dict[str, Reader] = {
     ".txt": read_plain_text,
     "": read_plain_text,
+    ".text": read_plain_text,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".json": read_json,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".xml": read_xml,
 }
+
+
+def sniff_reader(text: str) -> Reader | None:
+    """A reader chosen by what the text looks like, for files whose extension says little (.txt, none)."""
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(body|article|p|div)[\s>]", head):
+        return read_html
+    if head.startswith("<?xml") or (head.startswith("<") and not head.startswith("<<")):
+        return read_xml
+    if head.startswith(("{", "[")):
+        stripped = text.strip()
+        try:
+            json.loads(stripped)
+            return read_json
+        except json.JSONDecodeError:
+            lines = [line for line in stripped.splitlines() if line.strip()]
+            if lines and all(line.lstrip().startswith("{") for line in lines):
+                return read_jsonl
+    return None
 
 
 def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def read_document(path: Path) -> Document:
-    """Read one file into a Document; a ReadError names the file and the reason when it cannot."""
+def read_documents(path: Path) -> list[Document]:
+    """Read one file into its Documents; a ReadError names the file and the reason when it cannot."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -100,4 +311,15 @@ def read_document(path: Path) -> Document:
     except OSError as error:
         raise ReadError(path, error.strerror or str(error)) from error
     text, encoding = decode(path, data)
-    return reader(path, text, encoding)
+    if reader is read_plain_text:
+        reader = sniff_reader(text) or reader
+    found = reader(path, text, encoding)
+    documents = found if isinstance(found, list) else [found]
+    if not documents:
+        raise ReadError(path, "no records in the file")
+    return documents
+
+
+def read_document(path: Path) -> Document:
+    """Read a file that holds one document (a file of many records gives its first)."""
+    return read_documents(path)[0]

@@ -11,8 +11,9 @@ from rdflib import Literal
 
 from ingest.document import Document, ReadError
 from ingest.extract import extract
+from ingest.gazetteer import Gazetteer, KnownFirm, firms_from_graph
 from ingest.mapping import GraphMapper, document_id
-from ingest.readers import read_document, supported
+from ingest.readers import read_documents, supported
 from ontology.graph import KnowledgeGraph
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
@@ -77,6 +78,7 @@ class KnowledgeBase:
         )
         self.minter = UriMinter(self.settings.base_uri)
         self.mapper = GraphMapper(self.minter)
+        self._gazetteer: Gazetteer | None = None  # firms of the graph, read at the first ingest
         # The search index and model; the model loads on first use. Tests inject a fake embedder.
         self.search_service = SearchService(self.graph, self.settings, embedder)
         if not read_only:
@@ -93,14 +95,25 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ ingest
 
+    def gazetteer(self) -> Gazetteer:
+        """The firms already in the graph, so that new mentions of them link to the same URI."""
+        if self._gazetteer is None:
+            self._gazetteer = firms_from_graph(self.graph)
+        return self._gazetteer
+
     def ingest_document(self, document: Document) -> tuple[bool, int, int]:
         """Replace the document's graph with what is read from it: (changed?, entities, triples)."""
         duplicate = self._same_text_elsewhere(document)
         if duplicate:
             raise ReadError(document.source, f"the same text is already stored as document {duplicate}; skipped")
-        extraction = extract(document)
+        gazetteer = self.gazetteer()
+        extraction = extract(document, gazetteer=gazetteer)
         graph, triples = self.mapper.to_triples(extraction)
         changed = self.graph.replace_document_graph(graph, triples)
+        for entity in extraction.entities.values():  # later documents of the batch link to these firms too
+            if entity.type == "FIRM":
+                key = str(self.mapper.entity_uri(entity.ref)).rsplit("/", 1)[-1]
+                gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases)))
         return changed, len(extraction.entities), len(triples)
 
     def _same_text_elsewhere(self, document: Document) -> str | None:
@@ -125,21 +138,35 @@ class KnowledgeBase:
         files = list(iter_input_files(paths))
         for path in progress(files) if progress else files:
             try:
-                document = read_document(path)
-                changed, entities, triples = self.ingest_document(document)
+                documents = read_documents(path)
             except ReadError as error:
                 if strict:
                     raise
                 report.failed.append((str(path), str(error)))
                 log.warning("%s", error)
                 continue
-            report.read += 1
-            report.entities += entities
-            if changed:
-                report.changed += 1
-                report.triples += triples
-            else:
-                report.unchanged += 1
+            for document in documents:  # a file of records holds many
+                try:
+                    changed, entities, triples = self.ingest_document(document)
+                except ReadError as error:
+                    if strict:
+                        raise
+                    report.failed.append((document.source, str(error)))
+                    log.warning("%s", error)
+                    continue
+                except Exception as error:  # a bug must not cost the rest of the batch; it is reported
+                    if strict:
+                        raise ReadError(document.source, f"extraction failed: {error!r}") from error
+                    report.failed.append((document.source, f"{document.source}: extraction failed: {error!r}"))
+                    log.exception("extraction failed on %s", document.source)
+                    continue
+                report.read += 1
+                report.entities += entities
+                if changed:
+                    report.changed += 1
+                    report.triples += triples
+                else:
+                    report.unchanged += 1
         return report
 
     # ------------------------------------------------------------ reading
