@@ -12,16 +12,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ontology.namespaces import SCHEMA
-from tests.web_support import (  # noqa: F401 - fixtures
-    CATALOGUE_GRAPH,
-    XSS_NAME,
-    client,
-    make_app,
-    parse_rdf,
-    web_app,
-    web_settings,
-)
+from tests.web_support import CATALOGUE_GRAPH, XSS_NAME, make_app, parse_rdf
 from web.results import GRAPH_FORMATS, RESULT_FORMATS
+
+pytest_plugins = ["tests.web_fixtures"]  # the shared knowledge base, apps and live server
 
 FIRMS = "SELECT DISTINCT ?firm ?name WHERE { ?firm a schema:Corporation ; skos:prefLabel ?name } ORDER BY ?name"
 PROFOTEK = "https://zamena.example.org/id/firm/profotek"

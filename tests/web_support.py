@@ -1,21 +1,20 @@
-"""The knowledge base and apps the web tests share: built once per test session, like datasette's ds_client.
+"""What the web tests share: the knowledge base they read, apps over it, a live server, an RDF reader.
 
-The knowledge base holds the seed news item and the web test data (tests/data/web), on the real
-Oxigraph store, with a search index built by the fake hash embedder (the real model is not needed to
-test pages). Test modules import the fixtures they use from here.
+The fixtures built from these live in tests/web_fixtures.py. The knowledge base holds the seed news
+item and the web test data (tests/data/web) on the real Oxigraph store, with a search index built by
+the fake hash embedder: the real model is not needed to test pages.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-import pytest
+import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from werkzeug.serving import make_server
 
@@ -33,8 +32,6 @@ CATALOGUE = WEB_DATA / "catalogue.ttl"
 NEWS = WEB_DATA / "news-web-2023-05-10.txt"
 CATALOGUE_GRAPH = "https://zamena.example.org/graph/web-catalogue"
 XSS_NAME = "<script>alert(1)</script>"
-
-_built: dict[str, Settings] = {}
 
 
 def catalogue_triples(kb: KnowledgeBase) -> Graph:
@@ -60,15 +57,37 @@ def catalogue_triples(kb: KnowledgeBase) -> Graph:
     return resolved
 
 
+OX_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+def _from_ox(term):  # noqa: ANN001, ANN202
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
 def parse_rdf(data: bytes | str, rdflib_format: str, document_loader=None) -> Graph:  # noqa: ANN001
-    """A response body as a graph. JSON-LD is read by PyLD (an independent processor; rdflib's JSON-LD
-    parser goes through the deprecated ConjunctiveGraph), which fetches remote contexts with `document_loader`."""
+    """A response body as one graph (the union of its named graphs).
+
+    JSON-LD is read by PyLD, an independent processor, which fetches remote contexts with
+    `document_loader`; quad formats by pyoxigraph (rdflib reads them through the deprecated
+    ConjunctiveGraph); the rest by rdflib.
+    """
     if rdflib_format == "json-ld":
         options = {"format": "application/n-quads"}
         if document_loader is not None:
             options["documentLoader"] = document_loader
-        document = json.loads(data)
-        return Graph().parse(data=jsonld.to_rdf(document, options), format="nquads")
+        data, rdflib_format = jsonld.to_rdf(json.loads(data), options), "nquads"
+    if rdflib_format in OX_FORMATS:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        graph = Graph()
+        for quad in ox.parse(raw, format=OX_FORMATS[rdflib_format]):
+            graph.add((_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)))
+        return graph
     return Graph().parse(data=data, format=rdflib_format)
 
 
@@ -91,26 +110,6 @@ def make_app(settings: Settings, **config: object):  # noqa: ANN201
     return create_app({"ZAMENA_SETTINGS": settings, "KB_OPENER": open_kb, "TESTING": True, **config})
 
 
-@pytest.fixture(scope="session")
-def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Built once per session even when several test modules import this fixture."""
-    if "home" not in _built:
-        _built["home"] = build_home(tmp_path_factory.mktemp("web-kb"))
-    return _built["home"]
-
-
-@pytest.fixture(scope="session")
-def web_app(web_settings: Settings) -> Iterator[object]:
-    app = make_app(web_settings, QUERY_TIME_LIMIT=5.0)
-    yield app
-    app.extensions["zamena"].close()
-
-
-@pytest.fixture
-def client(web_app):  # noqa: ANN001, ANN201
-    return web_app.test_client()
-
-
 class LiveServer:
     """The app served by werkzeug on a free loopback port, in a thread of the test process."""
 
@@ -128,12 +127,3 @@ class LiveServer:
         self.server.shutdown()
         self.thread.join(timeout=10)
         self.server.server_close()
-
-
-@pytest.fixture(scope="session")
-def live_server(web_settings: Settings) -> Iterator[LiveServer]:
-    app = make_app(web_settings, QUERY_TIME_LIMIT=3.0, QUERY_WORKERS=3)
-    app.extensions["zamena"].queries.warm_up(2)
-    with LiveServer(app) as server:
-        yield server
-    app.extensions["zamena"].close()
