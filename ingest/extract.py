@@ -34,6 +34,8 @@ MEMBERSHIP_WORDS = {
 }
 # Lemmas that, right before a zone, make the firms of the sentence its residents.
 RESIDENCY_WORDS = {"резидент", "компания", "предприятие", "фирма", "производитель"}
+# Words that name a zone's kind rather than the zone ("ОЭЗ «Технополис „Москва“»").
+ZONE_WORDS = {"оэз", "особый", "экономический", "зона"}
 # Lemmas that place a new organisation inside a zone.
 LOCATION_WORDS = {
     "появиться",
@@ -306,7 +308,11 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     if firms and centres and lemmas & MEMBERSHIP_WORDS:
         facts += [Fact(f.ref, "memberOf", centres[0].ref, *where, 0.9, "membership-words") for f in firms]
     for zone_span, zone in zones:
-        before = sent.doc[zone_span.start - 1] if zone_span.start > sent.start else None
+        # "резидент ОЭЗ «…»", "компании ОЭЗ Москвы": the word before the zone, past the word "ОЭЗ" itself
+        i = zone_span.start - 1
+        while i > sent.start and (sent.doc[i].lemma_.lower() in ZONE_WORDS or sent.doc[i].text in '«„"'):
+            i -= 1
+        before = sent.doc[i] if i >= sent.start and i < zone_span.start else None
         if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS:
             facts += [Fact(f.ref, "residentOf", zone.ref, *where, 0.85, "firms-of-zone") for f in firms]
     if centres and zones and lemmas & LOCATION_WORDS:

@@ -91,9 +91,9 @@ _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, figcapti
 
 def read_html(path: Path, text: str, encoding: str) -> Document:
     """The main text of a web page: the article (or main, or body) without navigation and boilerplate."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(text)
+    tree = LexborHTMLParser(text)
     headline = _first_text(tree, ["h1", "meta[property='og:title']", "title"])
     date = _first_attribute(
         tree, [("meta[property='article:published_time']", "content"), ("time[datetime]", "datetime")]

@@ -1,0 +1,190 @@
+"""Extraction on short texts and hand-built Docs: names, resolution to one URI, and each relation type."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from ingest.document import Document
+from ingest.extract import extract
+from ingest.gazetteer import Gazetteer, KnownFirm
+from ingest.mapping import GraphMapper
+from ingest.pipeline import ENTITIES
+from ingest.reporting import extraction_record
+from ontology.uris import UriMinter
+from zamena import cli
+
+BASE = "https://zamena.example.org/"
+
+
+def read(text: str, gazetteer: Gazetteer | None = None):  # noqa: ANN201
+    return extract(Document(text=text, source="test.txt"), gazetteer=gazetteer)
+
+
+def firms(extraction) -> dict[str, set[str]]:  # noqa: ANN001
+    return {e.name: {m.text for m in e.mentions} for e in extraction.entities.values() if e.type == "FIRM"}
+
+
+def relations(extraction) -> set[tuple[str, str, str]]:  # noqa: ANN001
+    names = {ref: e.name for ref, e in extraction.entities.items()}
+    return {
+        (names.get(f.subject), f.predicate, names.get(f.object) if isinstance(f.object, tuple) else f.object["value"])
+        for f in extraction.facts
+        if f.predicate != "type"
+    }
+
+
+# ---------------------------------------------------------------- the rules on a hand-built Doc
+
+
+def test_quoted_names_after_a_trigger_and_in_a_list_on_a_blank_pipeline():
+    """Only the rule components: no statistical model is loaded for this."""
+    nlp = spacy.blank("ru")
+    for name in ("zamena_sentences", "lemmatizer", "zamena_quoted_names"):
+        nlp.add_pipe(name, config={"mode": "pymorphy3"} if name == "lemmatizer" else {})
+    nlp.initialize()
+    doc = nlp("Участвуют такие компании, как «Альфа Системы», «Бета-Т» и «Гамма». Фильм «Весна» вышел.")
+    found = {(s.label_, s._.zamena_name) for s in doc.spans[ENTITIES]}
+    assert found == {("FIRM", "Альфа Системы"), ("FIRM", "Бета-Т"), ("FIRM", "Гамма")}
+
+
+# ---------------------------------------------------------------- names and resolution
+
+
+def test_one_firm_written_three_ways_has_one_uri():
+    extraction = read(
+        "Компания «Профотек» открыла цех. Сотрудники «Профотека» довольны. "
+        "Продукцию Profotech знают в Европе. АО «Профотек» растёт."
+    )
+    found = firms(extraction)
+    assert list(found) == ["Профотек"]
+    assert {"Профотек", "Профотека", "Profotech"} <= found["Профотек"]
+    mapper = GraphMapper(UriMinter(BASE))
+    uris = {e["uri"] for e in extraction_record(extraction, BASE)["entities"] if e["name"] == "Профотек"}
+    firm = next(e for e in extraction.entities.values() if e.type == "FIRM")
+    assert uris == {str(mapper.entity_uri(firm.ref))}
+
+
+def test_the_zone_is_recognised_as_a_zone_and_never_as_a_firm():
+    extraction = read(
+        "Резидент ОЭЗ «Технополис „Москва“» компания «Неорос» выросла. "
+        "В технополисе «Москва» работают компании «Бифорком» и «Фотоэксперт»."
+    )
+    zones = [e for e in extraction.entities.values() if e.type == "ZONE"]
+    assert [z.name for z in zones] == ["Технополис „Москва“"]
+    assert set(firms(extraction)) == {"Неорос", "Бифорком", "Фотоэксперт"}
+    assert ("Неорос", "residentOf", "Технополис „Москва“") in relations(extraction)
+
+
+def test_the_gazetteer_links_inflected_and_latin_mentions_to_the_known_firm():
+    known = Gazetteer([KnownFirm("profotek-ao", "Профотек", {"Profotech"}, {"7701234567"})])
+    extraction = read("Инженеры Профотеку помогли. Компания Profotech подписала договор.", known)
+    firm = next(e for e in extraction.entities.values() if e.type == "FIRM")
+    assert firm.key == "profotek-ao" and firm.name == "Профотек"
+    assert [m.text for m in firm.mentions] == ["Профотеку", "Profotech"]
+
+
+def test_identifiers_decide_before_names():
+    known = Gazetteer([KnownFirm("a", "Альфа", set(), {"7701234567"}), KnownFirm("b", "Бета", set(), set())])
+    assert known.link("Совсем другое имя", ["7701234567"]).key == "a"
+    namesake = Gazetteer([KnownFirm("a", "Альфа", set(), {"7701234567"})])
+    assert namesake.link("Альфа", ["5009999999"]) is None  # same name, different ИНН: another firm
+    assert known.link("Беты").key == "b"
+
+
+def test_bracketed_short_name_is_an_alias_of_the_firm():
+    extraction = read("Завод «Электромобили Мануфэкчуринг Рус» (EVM) открылся в Печатниках.")
+    (firm,) = [e for e in extraction.entities.values() if e.type == "FIRM"]
+    assert firm.name == "Электромобили Мануфэкчуринг Рус" and "EVM" in firm.aliases
+
+
+# ---------------------------------------------------------------- relations
+
+
+def test_making_relations_with_their_sentence():
+    extraction = read(
+        "Компания «Профотек» выпускает оптические трансформаторы тока. "
+        "Компания «Неорос» разработала датчик давления. Компания «Бифорком» поставляет антенны."
+    )
+    found = relations(extraction)
+    assert ("оптические трансформаторы тока", "manufacturer", "Профотек") in found
+    assert ("датчик давления", "manufacturer", "Неорос") in found
+    assert ("антенны", "supplier", "Бифорком") in found
+    fact = next(f for f in extraction.facts if f.predicate == "supplier")
+    assert fact.sentence(extraction.document.text) == "Компания «Бифорком» поставляет антенны."
+    assert 0 < fact.confidence <= 1
+
+
+def test_competence_substitute_and_capacity():
+    extraction = read(
+        "«Хирана+» — производитель медицинского оборудования. Компания специализируется на аппаратах вентиляции. "
+        "Компания выпускает аппараты ИВЛ, которые заменяют импортные аппараты Dräger. "
+        "Завод «Электромобили Мануфэкчуринг Рус» может выпускать до 1000 автомобилей в год."
+    )
+    found = relations(extraction)
+    assert ("медицинское оборудование", "manufacturer", "Хирана+") in found
+    assert ("Хирана+", "hasCompetence", "аппараты вентиляции") in found
+    assert any(p == "substitutes" and "Dräger" in o for _, p, o in found)
+    capacity = next(f for f in extraction.facts if f.predicate == "productionCapacity")
+    assert capacity.object["value"] == 1000 and capacity.object["unit"] == "автомобилей в год"
+    assert capacity.object["comparator"] == "max"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Заместитель мэра Москвы по вопросам экономической политики Владимир Ефимов открыл форум.",
+        "Владимир Ефимов, заместитель мэра Москвы по вопросам экономической политики, открыл форум.",
+    ],
+)
+def test_a_post_before_or_after_the_name(text):
+    extraction = read(text)
+    found = relations(extraction)
+    post = next(e for e in extraction.entities.values() if e.type == "POST")
+    assert post.name.startswith("заместитель мэра Москвы")
+    assert ("Владимир Ефимов", "holds", post.name) in found
+    assert (post.name, "postIn", "Правительство Москвы") in found
+
+
+def test_membership_and_dated_counts():
+    extraction = read(
+        "В технополисе «Москва» создан центр компетенций в сфере импортозамещения. "
+        "В его состав вошли 12 компаний. В работе Центра примут участие компании «Неорос» и «Бифорком». "
+        "В Технополисе работают более 200 компаний."
+    )
+    found = relations(extraction)
+    assert ("Неорос", "memberOf", "Центр компетенций в сфере импортозамещения") in found
+    assert ("Центр компетенций в сфере импортозамещения", "memberCount", 12) in found
+    count = next(f for f in extraction.facts if f.predicate == "residentCount")
+    assert count.object["value"] == 200 and count.object["comparator"] == "gt"
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_extract_json_one_line_per_file_with_offsets_into_the_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZAMENA_HOME", str(tmp_path / "home"))
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Компания «Профотек» выпускает трансформаторы.", encoding="utf-8")
+    second.write_text("Владимир Ефимов посетил «Неорос» в Москве.", encoding="cp1251")
+    result = CliRunner().invoke(cli.main, ["extract", "--json", str(first), str(second)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [Path_name(r["file"]) for r in lines] == ["a.txt", "b.txt"]
+    for record, path in zip(lines, (first, second), strict=True):
+        text = path.read_bytes().decode("utf-8" if path == first else "cp1251")
+        for entity in record["entities"]:
+            assert text[entity["start"] : entity["end"]] == entity["text"]
+            assert set(entity) >= {"type", "text", "name", "start", "end", "uri"}
+    types = {(e["type"], e["name"]) for e in lines[1]["entities"]}
+    assert {("PER", "Владимир Ефимов"), ("ORG", "Неорос"), ("LOC", "Москва")} <= types
+    relation = lines[0]["relations"][0]
+    assert relation["type"] == "manufacturer" and relation["object"] == "Профотек"
+    assert set(relation) == {"type", "subject", "object", "sentence", "start", "end", "confidence"}
+
+
+def Path_name(path: str) -> str:  # noqa: N802
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
