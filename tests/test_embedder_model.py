@@ -113,7 +113,7 @@ def model_kb(tmp_path_factory, embedder):
             "принадлежности для вентиляции лёгких пациентов больниц",
             "med",
         ),
-        ("battery powered delivery vans", "развозные фургоны на аккумуляторах", "truck"),
+        ("electric truck for city deliveries", "электрический грузовик для доставки по городу", "truck"),
     ],
 )
 def test_cross_lingual_query_and_translation_find_the_same_firm(model_kb, english, russian, firm):
