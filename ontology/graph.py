@@ -3,6 +3,11 @@
 Nothing outside this module imports a store plugin. Each source document owns one named graph;
 replacing it is a single transactional operation, so readers see the old graph or the new one,
 never half of each.
+
+Queries see the RDF merge of all named graphs, with set semantics: a fact stated by two documents is
+one triple, not two rows. Oxigraph 0.5's union default graph is a bag (each quad a solution), so on
+Oxigraph the default graph itself is kept as that merge, updated in the same transaction as the named
+graph; queries then read the default graph.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
+from oxrdflib._converter import to_ox  # the store's own term conversion
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import Result
@@ -48,8 +54,16 @@ def _diff_update(graph: URIRef, removed: Iterable[Triple], added: Iterable[Tripl
 
 
 def _trig(graph: URIRef, content: Iterable[Triple]) -> str:
+    """TriG of `content` in `graph` and, outside any block, in the default graph (the merge)."""
     data = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content)
-    return f"{graph.n3()} {{\n{data}\n}}\n"
+    return f"{graph.n3()} {{\n{data}\n}}\n{data}\n"
+
+
+def _merge_update(leaving: Iterable[Triple], added: Iterable[Triple]) -> str:
+    """The SPARQL Update that keeps the default graph the merge: out what no graph states, in the new."""
+    deleted = "\n".join(" ".join(term.n3() for term in t) + " ." for t in leaving)
+    inserted = "\n".join(" ".join(term.n3() for term in t) + " ." for t in added)
+    return f" ;\nDELETE DATA {{\n{deleted}\n}} ;\nINSERT DATA {{\n{inserted}\n}}"
 
 
 def _as_stored(term: Node) -> Node:
@@ -121,7 +135,8 @@ class KnowledgeGraph:
                     "wait for it to finish, or open the store read-only"
                 ) from error
             raise
-        dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
+        # queries read the default graph, which _write_native keeps as the merge of the named graphs
+        dataset = Dataset(store=OxigraphStore(store=store), default_union=False)
         return cls(dataset, "oxigraph", str(path), native=store)
 
     def close(self) -> None:
@@ -168,16 +183,26 @@ class KnowledgeGraph:
         """
         current = {(s, p, o) for s, p, o, _g in self._dataset.quads((None, None, None, graph))}
         removed, added = current - content, content - current
-        if any(isinstance(term, BNode) for t in removed for term in t):
-            store.update(_replace_update(graph, content))  # DELETE DATA takes no blank nodes
-        elif removed:
-            store.update(_diff_update(graph, removed, added))
+        if any(isinstance(term, BNode) for t in current | content for term in t):
+            raise ValueError(f"{graph}: blank nodes cannot be kept in the merged default graph; mint URIs")
+        if removed:
+            leaving = [t for t in removed if not self._stated_elsewhere(store, t, graph)]
+            store.update(_diff_update(graph, removed, added) + _merge_update(leaving, added))
         elif added:
             store.load(_trig(graph, added), format=ox.RdfFormat.TRIG)
 
+    @staticmethod
+    def _stated_elsewhere(store: ox.Store, triple: Triple, graph: URIRef) -> bool:
+        """Does a named graph other than `graph` state `triple`? Then the merge keeps it."""
+        own = to_ox(graph)
+        return any(
+            not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != own
+            for quad in store.quads_for_pattern(*(to_ox(term) for term in triple))
+        )
+
     def drop_document_graph(self, graph: URIRef) -> None:
         with self._write_lock:
-            self._dataset.remove_graph(graph)
+            self._write(graph, set())
 
     def load_vocabulary(self) -> None:
         """Keep the vocabulary itself in the graph, so SPARQL users can read labels of its terms."""
@@ -214,7 +239,11 @@ class KnowledgeGraph:
                 yield s, p, o
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
-        yield from self._dataset.quads((None, None, None, None))
+        """Every quad of the named graphs (the merged default graph is derived from them, so left out)."""
+        default = self._dataset.default_graph.identifier
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            if g is not None and g != default and getattr(g, "identifier", g) != default:
+                yield s, p, o, g
 
     def __len__(self) -> int:
         """The number of quads in the graphs Zamena wrote."""
@@ -234,7 +263,12 @@ class KnowledgeGraph:
         """Write the whole graph in `fmt`; quad formats keep the named graphs, triple formats the union."""
         spec = rdf_format(fmt)
         if spec.quads:
-            self._dataset.serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
+            dataset = Dataset()
+            for prefix, namespace in PREFIXES.items():
+                dataset.bind(prefix, namespace)
+            for s, p, o, g in self.quads():
+                dataset.graph(g).add((s, p, o))
+            dataset.serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
         else:
             self.union_graph().serialize(destination=out, format=spec.rdflib_format, encoding="utf-8")
 

@@ -1,0 +1,257 @@
+"""SPARQL benchmark: eight expert queries on synthetic Zamena graphs, Oxigraph against rdflib's memory store.
+
+    python -m bench.sparql_bench --triples 100000 1000000 [--json bench/results/sparql.json]
+
+The graphs are built through Zamena's own mapping (ingest.mapping.GraphMapper) from generated
+extractions, one named graph per synthetic firm profile, so they have the shape a real ingest gives:
+firms, products with ОКПД-like categories, competences with a hierarchy, and evidence for every fact.
+Every generated firm carries zo:synthetic true. Each store is measured in a fresh process of its own, so
+that its load time and peak memory are its own; both run in the same invocation, so ratios compare like
+with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import statistics
+import time
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+
+from ingest.document import Document
+from ingest.mapping import GraphMapper
+from ingest.model import Entity, Extraction, Fact, Mention
+from ontology.graph import KnowledgeGraph
+from ontology.namespaces import sparql_prologue
+from ontology.uris import UriMinter
+
+BASE = "https://zamena.example.org/"
+SECTIONS = "ABCDEFGHIJ"
+COMPETENCES = [
+    "электропривод",
+    "силовая электроника",
+    "медицинская техника",
+    "фотоника",
+    "микроэлектроника",
+    "композиты",
+    "робототехника",
+    "электромобили",
+    "беспилотные системы",
+    "диагностика",
+]
+WORDS = [
+    "преобразователь",
+    "двигатель",
+    "датчик",
+    "модуль",
+    "контроллер",
+    "трансформатор",
+    "фильтр",
+    "насос",
+    "кабель",
+    "привод",
+    "источник",
+    "блок",
+    "плата",
+    "станция",
+    "прибор",
+]
+
+QUERIES: dict[str, str] = {
+    "centre members": """
+        SELECT ?firm ?name WHERE { ?firm org:memberOf ?c ; skos:prefLabel ?name . ?c a zo:CompetenceCentre }""",
+    "competence with narrower (broader*)": """
+        SELECT DISTINCT ?firm WHERE {
+            ?c skos:broader* <{base}id/competence/k0> . ?firm zo:hasCompetence ?c }""",
+    "products of a class and narrower": """
+        SELECT ?product ?firm WHERE {
+            ?cat skos:broader* <{base}id/okpd2/C.11> . ?product schema:category ?cat ; schema:manufacturer ?firm }""",
+    "products per classifier section": """
+        SELECT ?section (COUNT(?product) AS ?n) WHERE {
+            ?product schema:category ?cat . ?cat skos:broader+ ?section . ?section skos:topConceptOf ?scheme
+        } GROUP BY ?section ORDER BY DESC(?n)""",
+    "facts of a firm with provenance": """
+        SELECT ?p ?o ?quote ?doc WHERE {
+            ?e rdf:subject <{base}id/firm/firma-7> ; rdf:predicate ?p ; rdf:object ?o ;
+               prov:wasDerivedFrom ?doc ; oa:hasSelector/oa:exact ?quote }""",
+    "text filter on labels": """
+        SELECT ?product ?label WHERE { ?product a schema:Product ; skos:prefLabel ?label .
+            FILTER(CONTAINS(LCASE(STR(?label)), "трансформатор 1")) }""",
+    "residents per zone": """
+        SELECT ?zone (COUNT(DISTINCT ?firm) AS ?n) WHERE { ?firm zo:residentOf ?zone } GROUP BY ?zone""",
+    "substitutes with makers and quotes": """
+        SELECT ?product ?imported ?firm ?quote WHERE {
+            ?product zo:substitutes ?imported ; schema:manufacturer ?firm .
+            ?e rdf:subject ?product ; rdf:predicate zo:substitutes ; oa:hasSelector/oa:exact ?quote } LIMIT 100""",
+}
+
+
+def classifier_triples(minter: UriMinter) -> list[tuple]:
+    """A synthetic ОКПД-like scheme: sections, classes, subclasses (labelled synthetic)."""
+    from rdflib.namespace import RDF, SKOS
+
+    scheme = URIRef(f"{BASE}id/okpd2")
+    triples: list[tuple] = [(scheme, RDF.type, SKOS.ConceptScheme)]
+    for section in SECTIONS:
+        top = URIRef(f"{BASE}id/okpd2/{section}")
+        triples += [
+            (top, RDF.type, SKOS.Concept),
+            (top, SKOS.topConceptOf, scheme),
+            (top, SKOS.inScheme, scheme),
+            (top, SKOS.prefLabel, Literal(f"Раздел {section}", lang="ru")),
+        ]
+        for cls in range(10, 20):
+            concept = URIRef(f"{BASE}id/okpd2/{section}.{cls}")
+            triples += [
+                (concept, RDF.type, SKOS.Concept),
+                (concept, SKOS.broader, top),
+                (concept, SKOS.inScheme, scheme),
+                (concept, SKOS.notation, Literal(f"{section}.{cls}")),
+            ]
+            for sub in range(1, 10):
+                leaf = URIRef(f"{BASE}id/okpd2/{section}.{cls}.{sub}")
+                triples += [
+                    (leaf, RDF.type, SKOS.Concept),
+                    (leaf, SKOS.broader, concept),
+                    (leaf, SKOS.inScheme, scheme),
+                    (leaf, SKOS.notation, Literal(f"{section}.{cls}.{sub}")),
+                ]
+    for i, name in enumerate(COMPETENCES):
+        concept = minter.entity("COMPETENCE", f"k{i}")
+        triples += [(concept, RDF.type, SKOS.Concept), (concept, SKOS.prefLabel, Literal(name, lang="ru"))]
+        if i >= 3:
+            triples.append((concept, SKOS.broader, minter.entity("COMPETENCE", f"k{i % 3}")))
+    return triples
+
+
+def synthetic_firm(i: int, rng: random.Random, minter: UriMinter) -> Extraction:
+    """One synthetic profile: a firm, its products, competences and memberships, each fact with a sentence."""
+    name = f"Фирма {i}"
+    lines = [f"{name} — синтетическая компания для испытаний."]
+    entities: dict[tuple[str, str], Entity] = {}
+    facts: list[Fact] = []
+
+    def sentence(text: str) -> tuple[int, int]:
+        start = sum(len(line) + 1 for line in lines)
+        lines.append(text)
+        return start, start + len(text)
+
+    def entity(kind: str, key: str, label: str, where: tuple[int, int]) -> tuple[str, str]:
+        entities.setdefault((kind, key), Entity(kind, key, label, mentions=[Mention(*where, label)]))
+        facts.append(Fact((kind, key), "type", {}, *where, 0.9, "synthetic"))
+        return kind, key
+
+    firm = entity("FIRM", f"фирма {i}", name, (0, len(lines[0])))
+    zone = entity("ZONE", f"зона {i % 3}", f"Зона {i % 3}", sentence(f"{name} — резидент зоны {i % 3}."))
+    facts.append(Fact(firm, "residentOf", zone, *sentence(f"{name} работает в зоне {i % 3}."), 0.9, "synthetic"))
+    if i % 4 == 0:
+        centre = entity("CENTRE", "центр", "Центр компетенций", sentence(f"{name} входит в центр компетенций."))
+        facts.append(Fact(firm, "memberOf", centre, *sentence(f"{name} — участник центра."), 0.9, "synthetic"))
+    for c in rng.sample(range(len(COMPETENCES)), 2):
+        where = sentence(f"{name} владеет компетенцией «{COMPETENCES[c]}».")
+        facts.append(Fact(firm, "hasCompetence", str(minter.entity("COMPETENCE", f"k{c}")), *where, 0.8, "synthetic"))
+    for p in range(3):
+        label = f"{rng.choice(WORDS)} {i}-{p}"
+        where = sentence(f"{name} выпускает изделие «{label}».")
+        product = entity("PRODUCT", f"{i}-{p}", label, where)
+        facts.append(Fact(product, "manufacturer", firm, *where, 0.85, "synthetic"))
+        code = f"{rng.choice(SECTIONS)}.{rng.randrange(10, 20)}.{rng.randrange(1, 10)}"
+        facts.append(Fact(product, "category", f"{BASE}id/okpd2/{code}", *where, 0.8, "synthetic"))
+        if p == 0 and i % 5 == 0:
+            imported = entity("PRODUCT", f"import-{i}", f"импортный аналог {i}", where)
+            facts.append(Fact(product, "substitutes", imported, *where, 0.7, "synthetic"))
+    document = Document(text="\n".join(lines), source=f"synthetic/firm-{i}.md", kind="profile")
+    return Extraction(document, entities, facts)
+
+
+def build_graphs(n_triples: int, seed: int = 7) -> list[tuple[URIRef, list[tuple]]]:
+    """Named graphs adding up to about `n_triples` triples."""
+    from ontology.namespaces import ZO
+
+    minter = UriMinter(BASE)
+    mapper = GraphMapper(minter)
+    rng = random.Random(seed)
+    graphs = [(URIRef(f"{BASE}graph/okpd2"), classifier_triples(minter))]
+    total = len(graphs[0][1])
+    i = 0
+    while total < n_triples:
+        graph, triples = mapper.to_triples(synthetic_firm(i, rng, minter))
+        triples.append((mapper.entity_uri(("FIRM", f"фирма {i}")), ZO.synthetic, Literal(True, datatype=XSD.boolean)))
+        graphs.append((graph, triples))
+        total += len(triples)
+        i += 1
+    return graphs
+
+
+def _measure(backend: str, n_triples: int, repeats: int, folder: str, out) -> None:  # noqa: ANN001
+    """In a fresh process: load the graph into `backend`, run every query, report times and peak memory."""
+    import resource
+
+    graphs = build_graphs(n_triples)
+    kg = KnowledgeGraph.open(backend, Path(folder) / backend)
+    started = time.perf_counter()
+    for graph, triples in graphs:
+        kg.replace_document_graph(graph, triples)
+    load_seconds = time.perf_counter() - started
+    result = {"backend": backend, "triples": len(kg), "graphs": len(graphs), "load_s": load_seconds, "queries": {}}
+    prologue = sparql_prologue()
+    for name, query in QUERIES.items():
+        text = prologue + query.replace("{base}", BASE)
+        times, rows = [], 0
+        for _ in range(repeats):
+            t = time.perf_counter()
+            rows = len(list(kg.query(text)))
+            times.append(time.perf_counter() - t)
+        result["queries"][name] = {"p50_ms": statistics.median(times) * 1000, "rows": rows}
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kg.close()
+    out.put(result)
+
+
+def measure(backend: str, n_triples: int, repeats: int, folder: Path) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_measure, args=(backend, n_triples, repeats, str(folder), queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=5, help="runs per query on Oxigraph (rdflib: up to 3)")
+    parser.add_argument("--json", type=Path, default=Path("bench/results/sparql.json"))
+    parser.add_argument("--work", type=Path, default=Path("var/bench-sparql"))
+    args = parser.parse_args()
+    report = []
+    for n in args.triples:
+        folder = args.work / str(n)
+        if folder.exists():
+            import shutil
+
+            shutil.rmtree(folder)
+        ours = measure("oxigraph", n, args.repeats, folder)
+        theirs = measure("memory", n, min(args.repeats, 3), folder)
+        report.append({"target_triples": n, "oxigraph": ours, "rdflib_memory": theirs})
+        print(f"\n{ours['triples']:,} quads in {ours['graphs']:,} named graphs")
+        print(f"{'query':<38}{'oxigraph ms':>12}{'rdflib ms':>12}{'ratio':>8}{'rows':>7}")
+        for name in QUERIES:
+            a, b = ours["queries"][name], theirs["queries"][name]
+            ratio = b["p50_ms"] / max(a["p50_ms"], 1e-6)
+            print(f"{name:<38}{a['p50_ms']:>12.1f}{b['p50_ms']:>12.1f}{ratio:>7.0f}×{a['rows']:>7}")
+            assert a["rows"] == b["rows"], f"{name}: the stores disagree ({a['rows']} vs {b['rows']} rows)"
+        print(f"{'load (s)':<38}{ours['load_s']:>12.1f}{theirs['load_s']:>12.1f}")
+        print(f"{'peak memory (MB)':<38}{ours['peak_rss_mb']:>12.0f}{theirs['peak_rss_mb']:>12.0f}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwritten {args.json}")
+
+
+if __name__ == "__main__":
+    main()
