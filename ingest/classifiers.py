@@ -23,7 +23,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ingest.document import ReadError
-from ingest.names import clean
 from ingest.readers import MAX_FILE_BYTES, decode
 from ontology.graph import Triple
 from ontology.uris import UriMinter
@@ -174,7 +173,7 @@ def _read_okved(path: Path, text: str, classifier: Classifier) -> None:
         code = code or section  # a section's own row has an empty code
         _check(path, row_number, section, code, name)
         classifier.rows += 1
-        classifier.add(ClassifierEntry(code, clean(name), section, None, row_number))
+        classifier.add(ClassifierEntry(code, _spaces(name), section, None, row_number))
 
 
 def _read_okpd(path: Path, text: str, classifier: Classifier) -> None:
@@ -194,8 +193,12 @@ def _read_okpd(path: Path, text: str, classifier: Classifier) -> None:
             code = listed
         _check(path, row_number, section, code, name)
         classifier.rows += 1
-        note = clean(_field(record, "Nomdescr")) or None
-        classifier.add(ClassifierEntry(code, clean(name), section, note, row_number))
+        note = _spaces(_field(record, "Nomdescr")) or None
+        classifier.add(ClassifierEntry(code, _spaces(name), section, note, row_number))
+
+
+def _spaces(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _field(record: Element, tag: str) -> str:

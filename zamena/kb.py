@@ -9,10 +9,11 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
 from ingest.extract import extract
 from ingest.gazetteer import Gazetteer, KnownFirm, firms_from_graph
-from ingest.mapping import GraphMapper, document_id
+from ingest.mapping import GraphMapper, document_id, source_label
 from ingest.readers import read_documents, supported
 from ontology.graph import KnowledgeGraph
 from ontology.uris import UriMinter
@@ -116,6 +117,16 @@ class KnowledgeBase:
                 gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases)))
         return changed, len(extraction.entities), len(triples)
 
+    def ingest_classifier(self, path: Path) -> tuple[bool, int]:
+        """Replace a classifier's scheme graph with the concepts of the file: (changed?, triples)."""
+        classifier = read_classifier(path)
+        graph, triples = classifier_triples(classifier, self.minter, source_label(str(path)))
+        return self.graph.replace_document_graph(graph, triples), len(triples)
+
+    def load_competences(self) -> None:
+        """The competence scheme, in a graph of its own, its URIs under the configured base."""
+        self.graph.replace_document_graph(self.minter.graph("competences"), competence_graph(self.minter))
+
     def _same_text_elsewhere(self, document: Document) -> str | None:
         own = document_id(document)
         digest = Literal(document.content_hash)
@@ -135,8 +146,23 @@ class KnowledgeBase:
     ) -> IngestReport:
         """Ingest files and folders; a bad file is reported and skipped unless `strict`."""
         report = IngestReport()
+        self.load_competences()
         files = list(iter_input_files(paths))
         for path in progress(files) if progress else files:
+            if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
+                try:
+                    changed, triples = self.ingest_classifier(path)
+                except ReadError as error:
+                    if strict:
+                        raise
+                    report.failed.append((str(path), str(error)))
+                    log.warning("%s", error)
+                    continue
+                report.read += 1
+                report.changed += changed
+                report.unchanged += not changed
+                report.triples += triples if changed else 0
+                continue
             try:
                 documents = read_documents(path)
             except ReadError as error:
