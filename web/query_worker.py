@@ -96,8 +96,23 @@ def _size(term) -> int:  # noqa: ANN001
     return 0 if term is None else len(str(term)) + 8
 
 
-def evaluate(store, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a pyoxigraph Store
-    """Run `job` on `store` and write its result, stopping at the row and byte limits."""
+def default_graph_is_merge(store) -> bool:  # noqa: ANN001 - a pyoxigraph Store
+    """Does the store keep the merge of its named graphs in the default graph?
+
+    Stores written so keep it there (set semantics: a fact stated twice is one triple); older stores
+    hold triples only in named graphs, and are queried through Oxigraph's union default graph.
+    """
+    import pyoxigraph as ox
+
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa: ANN001 - a pyoxigraph Store
+    """Run `job` on `store` and write its result, stopping at the row and byte limits.
+
+    `union` asks for Oxigraph's union of the named graphs as the default graph, for stores whose
+    default graph is empty.
+    """
     import pyoxigraph as ox
     from rdflib import Graph, Variable
 
@@ -110,7 +125,7 @@ def evaluate(store, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a pyoxigra
     if job.default_graphs is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif not job.honour_from:
+    elif union and not job.honour_from:
         options["use_default_graph_as_union"] = True  # each document is a named graph; see them all
     try:
         result = store.query(job.text, **options)
@@ -150,13 +165,27 @@ def evaluate(store, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a pyoxigra
     return QueryOutcome("CONSTRUCT", body, graph_format.media_type, count, truncated, time.monotonic() - started)
 
 
+def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
+    """Open a snapshot; a writer's compaction can remove a file while it opens, so try again briefly."""
+    import pyoxigraph as ox
+
+    for attempt in range(20):
+        try:
+            return ox.Store.read_only(store_path)
+        except RuntimeError:
+            if attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None
+
+
 def worker_main(conn: Connection, store_path: str) -> None:
     """The worker's loop: one job at a time, the store reopened whenever the graph's token changes."""
-    import pyoxigraph as ox
 
     import web.results  # noqa: F401 - import the serializers before saying ready
 
     store = None
+    union = True
     opened_token: str | None = None
     conn.send(("ready", None))
     while True:
@@ -167,9 +196,10 @@ def worker_main(conn: Connection, store_path: str) -> None:
         try:
             if store is None or token != opened_token:
                 store = None
-                store = ox.Store.read_only(store_path)
+                store = _open_read_only(store_path)
+                union = not default_graph_is_merge(store)
                 opened_token = token
-            conn.send(("ok", evaluate(store, job)))
+            conn.send(("ok", evaluate(store, job, union)))
         except QueryError as error:
             conn.send(("invalid" if isinstance(error, QueryInvalid) else "error", str(error)))
         except Exception as error:  # an evaluation error (a type error, an unsupported feature)

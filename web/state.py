@@ -8,6 +8,7 @@ and then opens a fresh snapshot. Requests already running keep the snapshot they
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Folders under ZAMENA_HOME that never tell whether the graph or the index changed.
 NOT_STATE = {"dumps", "models", "model", "cache", "hf"}
@@ -73,11 +76,31 @@ class KnowledgeBaseHolder:
                 self._checked = now
                 token = self._fingerprint()
                 if self._kb is None or token != self._token:
-                    # The old snapshot is not closed: requests still running use it; it goes with them.
-                    self._kb = self._open(self.settings)
-                    self._token = token
-                    self._caches.clear()
+                    fresh = self._open_snapshot(keep_trying=self._kb is None)
+                    if fresh is not None:
+                        # The old snapshot is not closed: requests still running use it; it goes with them.
+                        self._kb = fresh
+                        self._token = token
+                        self._caches.clear()
             return self._kb, self._token
+
+    def _open_snapshot(self, keep_trying: bool) -> KnowledgeBase | None:
+        """A fresh read-only snapshot. While a writer compacts, opening can race with a file being
+        removed; then try again shortly, or keep serving the snapshot we have."""
+        attempts = 20 if keep_trying else 3
+        for attempt in range(attempts):
+            try:
+                return self._open(self.settings)
+            except RuntimeError as error:  # RocksDB reports the race as "Corruption … No such file"
+                if attempt == attempts - 1:
+                    if keep_trying:
+                        raise
+                    log.warning(
+                        "could not open a fresh snapshot of the store yet (%s); serving the previous one", error
+                    )
+                    return None
+                time.sleep(0.05 * (attempt + 1))
+        return None
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -1,0 +1,79 @@
+"""The app reads a snapshot of the store and notices when an ingest has changed it; workers follow."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from ontology.graph import KnowledgeGraph
+from ontology.namespaces import SCHEMA
+from tests.web_support import NEWS, make_app
+from web.query_worker import QueryBusy, QueryJob, QueryService
+from web.state import files_fingerprint
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+NEW_FIRM = URIRef("https://zamena.example.org/id/firm/novaya-firma")
+COUNT = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }"
+
+
+def _count(client) -> int:  # noqa: ANN001
+    response = client.get("/sparql", query_string={"query": COUNT})
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> None:  # noqa: ANN001
+    from search.embedder import HashEmbedder
+
+    settings = Settings.from_env(home=tmp_path, store="oxigraph")
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
+        kb.ingest([NEWS])
+    app = make_app(settings, STATE_CHECK_INTERVAL=0.0)
+    try:
+        client = app.test_client()
+        before = _count(client)
+        token = app.extensions["zamena"].holder.token
+        assert client.get("/id/firm/novaya-firma").status_code == 404
+        # a writer beside the server (as `zamena ingest` would be), while the app holds its read-only snapshot
+        with KnowledgeGraph.open("oxigraph", settings.store_path) as writer:
+            triples = [
+                (NEW_FIRM, RDF.type, SCHEMA.Corporation),
+                (NEW_FIRM, SKOS.prefLabel, Literal("Новая фирма", lang="ru")),
+            ]
+            writer.replace_document_graph(URIRef("https://zamena.example.org/graph/new"), triples)
+            page = client.get("/id/firm/novaya-firma")
+            assert page.status_code == 200 and "Новая фирма" in page.get_data(as_text=True)
+            assert _count(client) == before + 1
+            assert app.extensions["zamena"].holder.token != token
+    finally:
+        app.extensions["zamena"].close()
+
+
+def test_the_fingerprint_follows_the_files(tmp_path) -> None:  # noqa: ANN001
+    store = tmp_path / "graph"
+    store.mkdir()
+    (store / "000001.log").write_bytes(b"a")
+    first = files_fingerprint(tmp_path, store)
+    assert files_fingerprint(tmp_path, store) == first
+    (store / "000001.log").write_bytes(b"ab")
+    assert files_fingerprint(tmp_path, store) != first
+
+
+def test_busy_workers_are_reported_not_queued_forever(tmp_path) -> None:  # noqa: ANN001
+    with KnowledgeGraph.open("oxigraph", tmp_path / "graph"):
+        pass
+    service = QueryService(tmp_path / "graph", time_limit=5.0, max_workers=1)
+    try:
+        worker = service._acquire()  # the only worker, held as a running query would hold it
+        try:
+            service.run(QueryJob("ASK {}", "json"), "t")
+            raise AssertionError("a second query must not wait for the only worker")
+        except QueryBusy as busy:
+            assert "busy" in str(busy) and busy.status == 503
+        finally:
+            service._release(worker, True)
+        assert json.loads(service.run(QueryJob("ASK {}", "json"), "t").body)["boolean"] is True
+    finally:
+        service.close()
