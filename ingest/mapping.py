@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urljoin
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
@@ -128,6 +129,8 @@ class GraphMapper:
             ]
             if "patronymic" in entity.attributes:
                 triples.append((uri, SCHEMA.additionalName, Literal(entity.attributes["patronymic"], lang="ru")))
+        if entity.attributes.get("synthetic") == "true":  # generated for scale tests
+            triples.append((uri, ZO.synthetic, Literal(True)))
         return triples
 
     def _fact_triples(self, fact: Fact, extraction: Extraction, doc: URIRef) -> list[Triple]:
@@ -137,7 +140,7 @@ class GraphMapper:
         if fact.predicate == "type":
             obj: URIRef = CLASSES[fact.subject[0]][0]
         elif isinstance(fact.object, str):
-            obj = URIRef(fact.object)
+            obj = URIRef(urljoin(self.minter.base, fact.object))  # "id/okpd2/27.11" is under the base
         elif isinstance(fact.object, dict):
             obj = self.minter.derived("QUANTITY", subject, fact.predicate, fact.start)
             value = fact.object

@@ -19,6 +19,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ingest.document import Document, ReadError
+from ingest.profiles import read_markdown
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -260,6 +261,7 @@ def read_xml(path: Path, text: str, encoding: str) -> Document:
 
 READERS: dict[str, Reader] = {
     ".txt": read_plain_text,
+    ".md": read_markdown,  # profiles and news with YAML front matter
     "": read_plain_text,
     ".text": read_plain_text,
     ".html": read_html,
