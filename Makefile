@@ -17,12 +17,13 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 system-deps:
-	bash scripts/system-deps.sh virtuoso-opensource-7
+	bash scripts/system-deps.sh virtuoso-opensource-7 chromium raptor2-utils
 
 run: $(STAMP)
 	$(BIN)/zamena ingest corpora/
 	$(BIN)/zamena stats
 	$(BIN)/zamena sparql -f examples/centre-members.rq
+	$(BIN)/zamena serve
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest

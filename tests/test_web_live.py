@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -256,3 +258,45 @@ def test_a_refusal_reaches_the_client_as_403_with_its_reason(live_server) -> Non
     with pytest.raises(urllib.error.HTTPError) as refused:
         client.query()
     assert refused.value.code == 403 and b"SERVICE" in refused.value.read()
+
+
+# ---------------------------------------------------------------------------- zamena serve
+
+
+def test_zamena_serve_answers_on_loopback(web_settings, tmp_path) -> None:  # noqa: ANN001
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "ZAMENA_HOME": str(web_settings.home), "ZAMENA_QUERY_TIME_LIMIT": "2"}
+    zamena = Path(sys.executable).with_name("zamena")
+    server = subprocess.Popen(
+        [str(zamena), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _type, body = _get(
+                    f"http://127.0.0.1:{port}/?q=%D0%9F%D1%80%D0%BE%D1%84%D0%BE%D1%82%D0%B5%D0%BA"
+                )
+                break
+            except urllib.error.URLError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "zamena serve did not start within a minute"
+                time.sleep(0.3)
+        assert status == 200 and "Профотек".encode() in body
+        status, body, _seconds = _sparql(f"http://127.0.0.1:{port}", NEVER_ENDING)
+        assert status == 503 and b"time limit of 2 s" in body  # the setting reaches the endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
+def test_zamena_serve_without_a_store_says_what_to_do(tmp_path) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from zamena.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--port", "1"], env={"ZAMENA_HOME": str(tmp_path / "empty")})
+    assert result.exit_code == 1 and "zamena ingest" in result.output

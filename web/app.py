@@ -35,12 +35,12 @@ class WebState:
 def _defaults(settings: Settings) -> dict[str, object]:
     return {
         "ZAMENA_SETTINGS": settings,
-        "QUERY_TIME_LIMIT": float(getattr(settings, "query_time_limit", 10.0)),
-        "RESULT_ROW_LIMIT": int(getattr(settings, "result_rows", 10_000)),
+        "QUERY_TIME_LIMIT": settings.query_time_limit,
+        "RESULT_ROW_LIMIT": settings.result_rows,
         "RESULT_BYTE_LIMIT": 64 * 1024 * 1024,
-        "MAX_CONTENT_LENGTH": int(getattr(settings, "max_request_bytes", 1024 * 1024)),
-        "MAX_QUERY_BYTES": int(getattr(settings, "max_request_bytes", 1024 * 1024)),
-        "QUERY_WORKERS": int(getattr(settings, "query_workers", 3)),
+        "MAX_CONTENT_LENGTH": settings.max_request_bytes,
+        "MAX_QUERY_BYTES": settings.max_request_bytes,
+        "QUERY_WORKERS": settings.query_workers,
         "QUERY_MEMORY_MB": 2048,
         "WARM_UP_WORKERS": 0,  # workers started when the app starts (`zamena serve` starts two)
         "STATE_CHECK_INTERVAL": 2.0,  # seconds between looks at the store's files

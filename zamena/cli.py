@@ -287,5 +287,27 @@ def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centr
             click.echo(f"      «{quote['quote']}»  ({quote['document']} {quote['start']}–{quote['end']})")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Serve the search pages, entity pages, the SPARQL endpoint and linked data over HTTP."""
+    import threading
+
+    from werkzeug.serving import run_simple
+
+    from web.app import create_app
+
+    app = create_app({"ZAMENA_SETTINGS": Settings.from_env()})
+    web = app.extensions["zamena"]
+    try:
+        web.holder.kb  # noqa: B018 - open the store now, to fail before listening
+    except (StoreLocked, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from error
+    threading.Thread(target=web.queries.warm_up, args=(2,), daemon=True).start()  # two queries at once, at once
+    click.echo(f"Zamena on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; Ctrl+C stops)", err=True)
+    run_simple(host, port, app, threaded=True)
+
+
 if __name__ == "__main__":
     main()

@@ -11,6 +11,20 @@ from ontology.graph import RemoteEndpoints
 DEFAULT_BASE = "https://zamena.example.org/"
 
 
+def _positive(name: str, default: float, kind: type) -> float:
+    """A positive number from the environment variable `name`; a clear error naming it otherwise."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a {kind.__name__}: give a positive number") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be greater than zero")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path  # ZAMENA_HOME: where the store, the index and the model cache live
@@ -25,6 +39,11 @@ class Settings:
     model: str = ""
     index_kind: str = "flat"  # ZAMENA_INDEX: flat (exact inner product) | hnsw (approximate, large indexes)
     model_download: bool = False  # ZAMENA_MODEL_DOWNLOAD=1 lets a hub name be fetched once; never by default
+    # The web app (`zamena serve`) and its public SPARQL endpoint.
+    query_time_limit: float = 10.0  # ZAMENA_QUERY_TIME_LIMIT: seconds before a SPARQL query is stopped
+    result_rows: int = 10_000  # ZAMENA_RESULT_ROWS: most rows (or triples) one query answers with
+    max_request_bytes: int = 1024 * 1024  # ZAMENA_MAX_REQUEST_BYTES: largest request body or query
+    query_workers: int = 3  # ZAMENA_QUERY_WORKERS: SPARQL queries evaluated at once
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,6 +58,10 @@ class Settings:
             model=os.environ.get("ZAMENA_MODEL", ""),
             index_kind=os.environ.get("ZAMENA_INDEX", "flat"),
             model_download=os.environ.get("ZAMENA_MODEL_DOWNLOAD", "") == "1",
+            query_time_limit=_positive("ZAMENA_QUERY_TIME_LIMIT", 10.0, float),
+            result_rows=_positive("ZAMENA_RESULT_ROWS", 10_000, int),
+            max_request_bytes=_positive("ZAMENA_MAX_REQUEST_BYTES", 1024 * 1024, int),
+            query_workers=_positive("ZAMENA_QUERY_WORKERS", 3, int),
         )
         return replace(settings, **overrides) if overrides else settings
 
