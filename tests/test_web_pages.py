@@ -128,6 +128,9 @@ def test_firm_page_shows_facts_with_quotes_sources_and_a_picture(client) -> None
     assert "/id/centre/tsentr-kompetentsiya-v-sfera-importozameshchenie" in page.links
     assert "/id/product/optical-current-transformer" in page.links  # a link in (schema:manufacturer)
     assert "svg" in page.tags and "circle" in page.tags
+    assert "Похожие фирмы" in page.text  # nearest in the search index
+    similar = html.split("Похожие фирмы", 1)[1].split("</section>", 1)[0]
+    assert "/id/firm/" in similar and 'href="/id/firm/profotek"' not in similar
     assert "Accept" in response.headers["Vary"]
     assert 'rel="alternate"' in response.headers["Link"]
 

@@ -77,7 +77,7 @@ UI: dict[str, tuple[str, str]] = {
     "entity.mentions": ("Упоминает", "Mentions"),
     "entity.neighbourhood": ("Связи в графе", "Neighbourhood in the graph"),
     "entity.text": ("Текст документа", "Text of the document"),
-    "entity.similar": ("Похожие", "Similar"),
+    "entity.similar": ("Похожие фирмы", "Similar firms"),
     "entity.downloads": ("Это описание в форматах RDF", "This description in RDF formats"),
     "entity.not_found": ("Такой сущности нет в графе", "No such entity in the graph"),
     "entity.none": ("нет", "none"),

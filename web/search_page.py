@@ -133,10 +133,13 @@ SELECT DISTINCT ?s WHERE {
 }"""
 
 
-def section_of(notation: str) -> str:
-    """The classifier class a code belongs to: its first two digits (ОКВЭД 2 and ОКПД 2 alike)."""
-    digits = notation.strip()[:2]
-    return digits if digits.isdigit() else notation.strip()[:1]
+def section_of(notation: str) -> str | None:
+    """The classifier class a code belongs to: its first two digits (ОКВЭД 2 and ОКПД 2 alike), or the
+    section letter itself; None for notations of other schemes (competences)."""
+    code = notation.strip()
+    if re.match(r"\d{2}", code):
+        return code[:2]
+    return code if re.fullmatch(r"[A-Z]", code) else None
 
 
 def section_names(kb: KnowledgeBase, codes: list[str]) -> dict[str, str]:
@@ -172,7 +175,9 @@ def facets(kb: KnowledgeBase, results: list[dict[str, object]]) -> dict[str, lis
         return {}
     sections: dict[str, set[str]] = {}
     for s, notation in kb.graph.query(SECTION_QUERY % _values(uris)):
-        sections.setdefault(section_of(str(notation)), set()).add(str(s))
+        section = section_of(str(notation))
+        if section:
+            sections.setdefault(section, set()).add(str(s))
     members = {str(row[0]) for row in kb.graph.query(CENTRE_QUERY % _values(uris))}
     counted = Counter({section: len(found) for section, found in sections.items()})
     names = section_names(kb, list(counted))
@@ -236,3 +241,16 @@ def _filtered(kb: KnowledgeBase, results: list[dict[str, object]], code: str | N
     if centre:
         keep &= {str(row[0]) for row in kb.graph.query(CENTRE_QUERY % _values(uris))}
     return [r for r in results if r["uri"] in keep]
+
+
+def similar_firms(kb: KnowledgeBase, description, limit: int = 5) -> list[dict[str, object]]:  # noqa: ANN001
+    """Firms nearest to this one in the index, asked with its name, products and competences."""
+    words = [description.label]
+    for predicate, values in description.outgoing + description.incoming:
+        if predicate.uri.endswith(("hasCompetence", "manufacturer", "classification")):
+            words += [v.label for v in values]
+    try:
+        found = kb.search(" ".join(words), k=limit + 1, kind="firm")
+    except Exception:  # no index or no model: the page goes on without this section
+        return []
+    return [r for r in found.get("results") or [] if r["uri"] != description.uri][:limit]

@@ -108,8 +108,12 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
     marks = _marks(request.args.get("mark"))
     text_parts = _marked_text(description.text, marks, description) if description.text else None
     formats = [(f.name, f.media_type) for f in GRAPH_FORMATS]
+    similar = search_page.similar_firms(kb, description) if description.kind == "firm" else []
+    if similar:
+        search_page.relabel(kb, similar, lang)
     return render_template(
         "entity.html",
+        similar=similar,
         d=description,
         picture=picture,
         text_parts=text_parts,
