@@ -161,6 +161,7 @@ class _Resolver:
         self._moved[old] = entity.ref
 
     def add(self, label: str, key: str, name: str, span: Span, written: bool = True) -> Entity:
+        name = clean(name)  # no control, zero-width or direction characters in a stored name
         entity = self.find(label, key)
         if entity is None:
             entity = self._same_as(label, name)

@@ -204,6 +204,8 @@ def read_json(path: Path, text: str, encoding: str) -> list[Document]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(path, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+    except RecursionError:
+        raise ReadError(path, "the JSON is nested too deeply to be a document record") from None
     records = data if isinstance(data, list) else [data]
     return [record_document(path, record, i, encoding) for i, record in enumerate(records, 1)]
 
@@ -218,6 +220,8 @@ def read_jsonl(path: Path, text: str, encoding: str) -> list[Document]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise ReadError(path, f"line {number} is not valid JSON: {error.msg}") from error
+        except RecursionError:
+            raise ReadError(path, f"line {number} is nested too deeply to be a document record") from None
         documents.append(record_document(path, record, number, encoding))
     return documents
 
@@ -299,7 +303,7 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def read_documents(path: Path) -> list[Document]:
+def read_documents(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Document]:
     """Read one file into its Documents; a ReadError names the file and the reason when it cannot."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
@@ -307,8 +311,12 @@ def read_documents(path: Path) -> list[Document]:
         raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(path, f"{size} bytes is over the {MAX_FILE_BYTES} byte limit for one document")
+        if size > max_bytes:
+            raise ReadError(
+                path,
+                f"{size:,} bytes is over the limit of {max_bytes:,} bytes for one file; "
+                "split it, or raise ZAMENA_MAX_FILE_BYTES",
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(path, error.strerror or str(error)) from error

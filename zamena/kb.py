@@ -164,7 +164,7 @@ class KnowledgeBase:
                 report.triples += triples if changed else 0
                 continue
             try:
-                documents = read_documents(path)
+                documents = read_documents(path, self.settings.max_file_bytes)
             except ReadError as error:
                 if strict:
                     raise

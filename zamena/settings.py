@@ -44,6 +44,7 @@ class Settings:
     result_rows: int = 10_000  # ZAMENA_RESULT_ROWS: most rows (or triples) one query answers with
     max_request_bytes: int = 1024 * 1024  # ZAMENA_MAX_REQUEST_BYTES: largest request body or query
     query_workers: int = 3  # ZAMENA_QUERY_WORKERS: SPARQL queries evaluated at once
+    max_file_bytes: int = 20 * 1024 * 1024  # ZAMENA_MAX_FILE_BYTES: largest file `zamena ingest` reads
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             result_rows=_positive("ZAMENA_RESULT_ROWS", 10_000, int),
             max_request_bytes=_positive("ZAMENA_MAX_REQUEST_BYTES", 1024 * 1024, int),
             query_workers=_positive("ZAMENA_QUERY_WORKERS", 3, int),
+            max_file_bytes=_positive("ZAMENA_MAX_FILE_BYTES", 20 * 1024 * 1024, int),
         )
         return replace(settings, **overrides) if overrides else settings
 
