@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ingest.document import Document, ReadError
 from ingest.model import Entity, Fact, Mention
-from ingest.names import name_key
+from ingest.names import name_key, slug
 
 KINDS = ("profile", "news")
 KEYS = {
@@ -171,7 +171,10 @@ def _profile_statements(
 ) -> None:
     name_node = fields.get("name")
     name = front.scalar(name_node, "name")
-    firm = Entity("FIRM", name_key(name), name)
+    # The firm's key is its URI segment, slug(name_key(name)): the same URI as the firm's mentions in any
+    # other document, and the key the graph's gazetteer gives a firm it knows, so linking the profile
+    # to a known firm leaves its statements attached.
+    firm = Entity("FIRM", slug(name_key(name)), name)
     if "synthetic" in fields and front.scalar(fields["synthetic"], "synthetic") == "true":
         firm.attributes["synthetic"] = "true"  # generated for scale tests, not taken from a source
     firm.aliases = {front.scalar(a, "alias") for a in front.items(fields.get("aliases"))}
