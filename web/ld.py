@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -195,7 +196,15 @@ def _dump_file(fmt: RdfFormat) -> Path:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+            _drop_older_dumps(folder)
     return path
+
+
+def _drop_older_dumps(current: Path) -> None:
+    """Dumps of earlier states of the graph go; a download already under way keeps its open file."""
+    for folder in current.parent.iterdir():
+        if folder != current and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @bp.route("/dumps/zamena.<extension>")
