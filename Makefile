@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/zamena ingest corpora/
 	$(BIN)/zamena stats
 	$(BIN)/zamena sparql -f examples/centre-members.rq
+	$(BIN)/zamena sparql -f examples/firms-by-okpd2.rq
 	$(BIN)/zamena search "кто производит оптические трансформаторы тока"
 	$(BIN)/zamena serve
 

@@ -87,3 +87,20 @@ def test_competences_match_classifier_concepts_that_exist() -> None:
     for competence in graph.subjects(RDF.type, SKOS.Concept):
         linked = set(graph.objects(competence, SKOS.closeMatch)) | set(graph.objects(competence, SKOS.broadMatch))
         assert any("/okpd2/" in str(t) for t in linked), f"{competence} covers no ОКПД 2 concept"
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_ingests_and_validates(tmp_path: Path) -> None:
+    from zamena.kb import KnowledgeBase
+    from zamena.settings import Settings
+
+    settings = Settings.from_env(home=tmp_path / "home", store="oxigraph")
+    with KnowledgeBase(settings) as kb:
+        report = kb.ingest([PROJECT / "corpora"])
+        assert report.failed == []
+        stats = kb.stats()
+        schemes = {label: n for _uri, label, n in kb.concept_schemes()}
+        violations = [f for f in kb.validate() if f.severity == "Violation"]
+    assert stats["firms"] >= 12
+    assert sorted(schemes.values()) == [10, 2899, 19503]
+    assert violations == []
