@@ -69,7 +69,8 @@ def test_every_bad_file_is_named_with_its_reason(hostile_run):
 def test_nothing_already_stored_is_lost(hostile_run):
     kb, _report, before = hostile_run
     after = kb.graph.union_graph()
-    assert before <= after  # every triple of the seed is still there
+    lost = sorted(str(t) for t in before - after)[:5]
+    assert lost == []  # every triple of the seed is still there
     assert SEED_MEMBERS <= firm_names(kb)
 
 
