@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,16 @@ class IngestReport:
     entities: int = 0
     triples: int = 0
 
+    def count(self, changed: bool, entities: int, triples: int) -> None:
+        """One document (or classifier) read: changed or not, its entities, its triples."""
+        self.read += 1
+        self.entities += entities
+        if changed:
+            self.changed += 1
+            self.triples += triples
+        else:
+            self.unchanged += 1
+
     def summary(self) -> str:
         lines = [
             f"documents read: {self.read} (changed {self.changed}, unchanged {self.unchanged}), "
@@ -44,6 +55,23 @@ class IngestReport:
         ]
         lines += [f"  failed: {reason}" for _path, reason in self.failed]
         return "\n".join(lines)
+
+
+@contextmanager
+def _reported(report: IngestReport, source: str, strict: bool) -> Iterator[None]:
+    """A failure inside goes into the report and the batch goes on; with `strict` it stops the batch."""
+    try:
+        yield
+    except ReadError as error:
+        if strict:
+            raise
+        report.failed.append((source, str(error)))
+        log.warning("%s", error)
+    except Exception as error:  # a bug must not cost the rest of the batch; it is reported
+        if strict:
+            raise ReadError(source, f"extraction failed: {error!r}") from error
+        report.failed.append((source, f"{source}: extraction failed: {error!r}"))
+        log.exception("extraction failed on %s", source)
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -150,49 +178,16 @@ class KnowledgeBase:
         files = list(iter_input_files(paths))
         for path in progress(files) if progress else files:
             if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
-                try:
+                with _reported(report, str(path), strict):
                     changed, triples = self.ingest_classifier(path)
-                except ReadError as error:
-                    if strict:
-                        raise
-                    report.failed.append((str(path), str(error)))
-                    log.warning("%s", error)
-                    continue
-                report.read += 1
-                report.changed += changed
-                report.unchanged += not changed
-                report.triples += triples if changed else 0
+                    report.count(changed, 0, triples)
                 continue
-            try:
+            documents: list[Document] = []
+            with _reported(report, str(path), strict):
                 documents = read_documents(path, self.settings.max_file_bytes)
-            except ReadError as error:
-                if strict:
-                    raise
-                report.failed.append((str(path), str(error)))
-                log.warning("%s", error)
-                continue
             for document in documents:  # a file of records holds many
-                try:
-                    changed, entities, triples = self.ingest_document(document)
-                except ReadError as error:
-                    if strict:
-                        raise
-                    report.failed.append((document.source, str(error)))
-                    log.warning("%s", error)
-                    continue
-                except Exception as error:  # a bug must not cost the rest of the batch; it is reported
-                    if strict:
-                        raise ReadError(document.source, f"extraction failed: {error!r}") from error
-                    report.failed.append((document.source, f"{document.source}: extraction failed: {error!r}"))
-                    log.exception("extraction failed on %s", document.source)
-                    continue
-                report.read += 1
-                report.entities += entities
-                if changed:
-                    report.changed += 1
-                    report.triples += triples
-                else:
-                    report.unchanged += 1
+                with _reported(report, document.source, strict):
+                    report.count(*self.ingest_document(document))
         return report
 
     # ------------------------------------------------------------ reading
