@@ -68,14 +68,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, time_limit: float) -> tuple[subprocess.Popen, str]:
+def start_server(home: Path, time_limit: float, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`zamena serve` on a free loopback port over `home`; its output goes to `log` (or nowhere)."""
     port = free_port()
     env = {**os.environ, "ZAMENA_HOME": str(home), "ZAMENA_QUERY_TIME_LIMIT": str(time_limit)}
+    output = subprocess.DEVNULL
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        output = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "zamena.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -195,8 +200,9 @@ def main() -> None:
         parser.error("--url must be on loopback (127.0.0.1, localhost or ::1)")
     server = None
     url = args.url
+    log = args.json.with_suffix(".server.log")
     if url is None:
-        server, url = start_server(args.home, args.time_limit)
+        server, url = start_server(args.home, args.time_limit, log)
     try:
         result = run(url, args.seconds, args.clients)
     finally:
@@ -213,6 +219,8 @@ def main() -> None:
     print(f"slow query answers by status: {result['slow_query_answers']}")
     for message in result["errors"][:10]:
         print("  error:", message)
+    if result["errors"] and server is not None:
+        print(f"the server's log: {log}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 

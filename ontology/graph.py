@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import threading
 import urllib.parse
 import urllib.request
@@ -24,8 +25,9 @@ from typing import IO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from oxrdflib._converter import to_ox  # the store's own term conversion
-from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from oxrdflib._converter import from_ox, to_ox  # the store's own term conversion
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Node
@@ -71,6 +73,26 @@ def _as_stored(term: Node) -> Node:
     if isinstance(term, Literal) and term.language is None and term.datatype is None:
         return Literal(str(term), datatype=XSD.string)
     return term
+
+
+def _read_native_result(result: object) -> Result:
+    """An Oxigraph query result as an rdflib Result, read to its end."""
+    if isinstance(result, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(result)
+    elif isinstance(result, ox.QuerySolutions):
+        out = Result("SELECT")
+        out.vars = [Variable(v.value) for v in result.variables]
+        out.bindings = [
+            {v: from_ox(value) for v, value in zip(out.vars, solution, strict=True) if value is not None}
+            for solution in result
+        ]
+    else:
+        out = Result("CONSTRUCT")
+        out.graph = Graph()
+        for triple in result:  # type: ignore[attr-defined]
+            out.graph.add(from_ox(triple))
+    return out
 
 
 class StoreLocked(RuntimeError):
@@ -211,9 +233,78 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ reading
 
-    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        """Evaluate a SPARQL query over the union of all graphs."""
-        return self._dataset.query(sparql, initBindings=bindings or {})
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, Node] | None = None,
+        *,
+        default_graphs: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        base: str | None = None,
+    ) -> Result:
+        """Evaluate a SPARQL query over the union of all graphs, or over the dataset a caller names.
+
+        `default_graphs` / `named_graphs` are the SPARQL Protocol's dataset (default-graph-uri,
+        named-graph-uri): when either is given, the query sees exactly those graphs. `base` resolves
+        relative IRIs in the query. No graph is ever fetched from the network, whatever FROM says.
+        """
+        dataset = None
+        if default_graphs is not None or named_graphs is not None:
+            dataset = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+        if self._native is not None:
+            return self._query_native(sparql, bindings, dataset, base)
+        return self._query_memory(sparql, bindings, dataset, base)
+
+    def _query_native(
+        self,
+        sparql: str,
+        bindings: dict[str, Node] | None,
+        dataset: tuple[tuple[str, ...], tuple[str, ...]] | None,
+        base: str | None,
+    ) -> Result:
+        if dataset is None and base is None:
+            return self._dataset.query(sparql, initBindings=bindings or {})
+        options: dict[str, object] = {
+            "prefixes": {prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+            "substitutions": {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()},
+        }
+        if base is not None:
+            options["base_iri"] = base
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
+        return _read_native_result(self._native.query(sparql, **options))
+
+    def _query_memory(
+        self,
+        sparql: str,
+        bindings: dict[str, Node] | None,
+        dataset: tuple[tuple[str, ...], tuple[str, ...]] | None,
+        base: str | None,
+    ) -> Result:
+        """rdflib's engine would fetch a FROM graph over HTTP; the dataset is built here from held graphs."""
+        prepared = prepareQuery(sparql, initNs=dict(self._dataset.namespaces()), base=base)
+        clauses = prepared.algebra.get("datasetClause") or ()
+        if dataset is None and clauses:
+            dataset = (
+                tuple(str(c["default"]) for c in clauses if c.get("default") is not None),
+                tuple(str(c["named"]) for c in clauses if c.get("named") is not None),
+            )
+        prepared.algebra["datasetClause"] = None
+        target = self._dataset if dataset is None else self._dataset_view(*dataset)
+        return target.query(prepared, initBindings=bindings or {})
+
+    def _dataset_view(self, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> Dataset:
+        """A copy holding only the named dataset: the merge of `default_graphs`, and `named_graphs` by name."""
+        view = Dataset(default_union=False)
+        for name in default_graphs:
+            for s, p, o in self._dataset.graph(URIRef(name)):
+                view.default_graph.add((s, p, o))
+        for name in named_graphs:
+            named = view.graph(URIRef(name))
+            for s, p, o in self._dataset.graph(URIRef(name)):
+                named.add((s, p, o))
+        return view
 
     def graph_digest(self, graph: URIRef) -> str | None:
         g = graph.n3()
@@ -247,8 +338,13 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         """The number of quads in the graphs Zamena wrote."""
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g zo:graphDigest ?d . ?s ?p ?o } }")
-        return int(next(iter(result))[0])
+        return int(self.single_value("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g zo:graphDigest ?d . ?s ?p ?o } }"))
+
+    def single_value(self, sparql: str) -> Node | None:
+        """The first value of the first row of a SELECT, the result read to its end (an unfinished
+        Oxigraph result would keep its snapshot of the store alive)."""
+        rows = list(self.query(sparql))
+        return rows[0][0] if rows else None
 
     def union_graph(self) -> Graph:
         """All triples of all named graphs as one in-memory graph (for validation and triple formats)."""
@@ -306,6 +402,43 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
     def __init__(self, dataset: Dataset, endpoints: RemoteEndpoints) -> None:
         super().__init__(dataset, "sparql", dataset.store.query_endpoint)  # type: ignore[attr-defined]
         self.endpoints = endpoints
+
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, Node] | None = None,
+        *,
+        default_graphs: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        base: str | None = None,
+    ) -> Result:
+        """The server evaluates the query; the protocol dataset goes to it as default-graph-uri / named-graph-uri."""
+        if base is not None:
+            sparql = f"BASE <{base}>\n{sparql}"  # a prologue may hold several BASE; the query's own wins
+        if default_graphs is None and named_graphs is None:
+            return self._dataset.query(sparql, initBindings=bindings or {})
+        if bindings:
+            raise ValueError("bindings and a protocol dataset cannot be combined on a SPARQL server backend")
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        params = [("query", prologue + sparql)]
+        params += [("default-graph-uri", g) for g in default_graphs or ()]
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        request = urllib.request.Request(
+            self.location,
+            data=urllib.parse.urlencode(params).encode("utf-8"),
+            headers={
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=600) as response:
+            content_type = response.headers.get_content_type()
+            body = response.read()
+        if content_type in ("application/sparql-results+json", "application/json"):
+            return Result.parse(io.BytesIO(body), format="json")
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=body, format="nt" if content_type == "application/n-triples" else "turtle")
+        return result
 
     def _write(self, graph: URIRef, content: set[Triple]) -> None:
         if self.endpoints.graph_store:

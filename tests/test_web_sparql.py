@@ -219,15 +219,31 @@ def test_protocol_errors(client) -> None:  # noqa: ANN001
     assert client.get("/sparql", query_string={"query": "   "}).status_code == 400
 
 
-def test_request_size_is_limited(web_settings) -> None:  # noqa: ANN001
-    app = make_app(web_settings, MAX_CONTENT_LENGTH=2000, MAX_QUERY_BYTES=2000)
+def test_each_limit_refuses_with_its_name_and_setting(web_settings) -> None:  # noqa: ANN001
+    app = make_app(web_settings, MAX_CONTENT_LENGTH=4000, MAX_FORM_MEMORY_SIZE=4000, MAX_QUERY_BYTES=2000)
     try:
         small = app.test_client()
-        long_query = "ASK {} #" + "x" * 3000
-        assert small.get("/sparql", query_string={"query": long_query}).status_code == 413
-        assert (
-            small.post("/sparql", data=long_query.encode(), content_type="application/sparql-query").status_code == 413
-        )
+        long_query = "ASK {} #" + "x" * 2500  # over the query limit, under the body limit
+        for response in (
+            small.get("/sparql", query_string={"query": long_query}),
+            small.post("/sparql", data=long_query.encode(), content_type="application/sparql-query"),
+            small.post("/sparql", data={"query": long_query}),
+            small.get("/query", query_string={"query": long_query}),
+        ):
+            text = response.get_data(as_text=True)
+            assert "limit of 2000 bytes" in text and "ZAMENA_MAX_QUERY_BYTES" in text, text[:300]
+            assert response.status_code in (413, 200)  # the query page shows the refusal in the page
+        huge_body = "ASK {} #" + "x" * 5000  # over the body limit
+        for response in (
+            small.post("/sparql", data=huge_body.encode(), content_type="application/sparql-query"),
+            small.post("/sparql", data={"query": huge_body}),
+            small.post("/sparql", data=huge_body.encode(), content_type="text/plain"),
+        ):
+            text = response.get_data(as_text=True)
+            assert response.status_code == 413
+            assert "limit of 4000 bytes" in text and "ZAMENA_MAX_REQUEST_BYTES" in text, text[:300]
+        just_under = "ASK {} #" + "x" * (2000 - len("ASK {} #"))
+        assert small.get("/sparql", query_string={"query": just_under}).status_code == 200
     finally:
         app.extensions["zamena"].close()
 
@@ -239,6 +255,8 @@ def test_a_huge_result_is_cut_at_the_row_limit(web_settings) -> None:  # noqa: A
         assert response.status_code == 200
         assert response.headers["Zamena-Truncated"] == "true"
         assert response.headers["Zamena-Row-Limit"] == "50"
+        assert "limit is 50 rows" in response.headers["Zamena-Limit"]
+        assert "ZAMENA_RESULT_ROWS" in response.headers["Zamena-Limit"]
         assert len(json.loads(response.data)["results"]["bindings"]) == 50
         small = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?p a schema:Product }"})
         assert "Zamena-Truncated" not in small.headers
@@ -256,6 +274,7 @@ def test_a_query_over_the_time_limit_is_stopped_with_503(web_settings) -> None: 
         response = app.test_client().get("/sparql", query_string={"query": never_ending})
         assert response.status_code == 503
         assert "time limit of 1 s" in response.get_data(as_text=True)
+        assert "ZAMENA_QUERY_TIME_LIMIT" in response.get_data(as_text=True)
         assert response.headers["Retry-After"]
         assert app.extensions["zamena"].queries.killed == 1
         after = app.test_client().get("/sparql", query_string={"query": "ASK { ?p a schema:Product }"})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -10,7 +12,7 @@ from rdflib.namespace import RDF, SKOS
 from ontology.graph import KnowledgeGraph
 from ontology.namespaces import SCHEMA
 from tests.web_support import NEWS, make_app
-from web.query_worker import QueryBusy, QueryJob, QueryService
+from web.query_worker import FairSlots, QueryBusy, QueryJob, QueryService
 from web.state import files_fingerprint
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
@@ -61,19 +63,47 @@ def test_the_fingerprint_follows_the_files(tmp_path) -> None:  # noqa: ANN001
     assert files_fingerprint(tmp_path, store) != first
 
 
-def test_busy_workers_are_reported_not_queued_forever(tmp_path) -> None:  # noqa: ANN001
+def test_a_query_waits_for_a_busy_worker_and_the_wait_is_reported(tmp_path) -> None:  # noqa: ANN001
     with KnowledgeGraph.open("oxigraph", tmp_path / "graph"):
         pass
-    service = QueryService(tmp_path / "graph", time_limit=5.0, max_workers=1)
+    service = QueryService(tmp_path / "graph", time_limit=1.5, max_workers=1)
     try:
-        worker = service._acquire()  # the only worker, held as a running query would hold it
+        service.warm_up()
+        assert service._slots.acquire(1)  # the only worker, held as a running query would hold it
+        threading.Timer(0.5, service._slots.release).start()
+        outcome = service.run(QueryJob("ASK {}", "json"), "t")
+        assert json.loads(outcome.body)["boolean"] is True
+        assert 0.4 <= outcome.queue_seconds < 1.5  # it waited for the worker instead of being refused
+        assert service._slots.acquire(1)
+        started = time.monotonic()
         try:
             service.run(QueryJob("ASK {}", "json"), "t")
-            raise AssertionError("a second query must not wait for the only worker")
+            raise AssertionError("a query must not wait longer than its time limit for a worker")
         except QueryBusy as busy:
-            assert "busy" in str(busy) and busy.status == 503
+            assert busy.status == 503 and "ZAMENA_QUERY_WORKERS" in str(busy)
+            assert 1.4 <= time.monotonic() - started < 3
         finally:
-            service._release(worker, True)
-        assert json.loads(service.run(QueryJob("ASK {}", "json"), "t").body)["boolean"] is True
+            service._slots.release()
     finally:
         service.close()
+
+
+def test_waiting_queries_are_served_first_come_first_served() -> None:
+    slots = FairSlots(1)
+    assert slots.acquire(1)
+    order: list[int] = []
+
+    def wait_then_note(number: int) -> None:
+        assert slots.acquire(5)
+        order.append(number)
+        slots.release()
+
+    threads = []
+    for number in range(5):
+        threads.append(threading.Thread(target=wait_then_note, args=(number,)))
+        threads[-1].start()
+        time.sleep(0.05)  # each arrives after the one before
+    slots.release()
+    for thread in threads:
+        thread.join(10)
+    assert order == [0, 1, 2, 3, 4]

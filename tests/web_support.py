@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from werkzeug.serving import make_server
+from waitress.server import create_server
 
 from ontology.namespaces import OA, SCHEMA
 from search.embedder import HashEmbedder
@@ -111,19 +111,26 @@ def make_app(settings: Settings, **config: object):  # noqa: ANN201
 
 
 class LiveServer:
-    """The app served by werkzeug on a free loopback port, in a thread of the test process."""
+    """The app served by waitress (as `zamena serve` serves it) on a free loopback port, in a thread."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app, threads: int = 8) -> None:  # noqa: ANN001
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
+        settings = app.config["ZAMENA_SETTINGS"]
+        self.server = create_server(
+            app,
+            host="127.0.0.1",
+            port=0,
+            threads=threads,
+            max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"],
+            max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),
+        )
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
+        self.server.close()
         self.thread.join(timeout=10)
-        self.server.server_close()

@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from web.http import LANGUAGE_COOKIE, language, plain_error
 from web.i18n import LANGUAGES, ui_text
-from web.query_worker import QueryService
+from web.query_worker import GraphQueryService, QueryService
 from web.state import KnowledgeBaseHolder
 from zamena.settings import Settings
 
@@ -25,7 +25,7 @@ class WebState:
     """What the app holds open: the knowledge base and the query workers."""
 
     holder: KnowledgeBaseHolder
-    queries: QueryService
+    queries: QueryService | GraphQueryService
 
     def close(self) -> None:
         self.queries.close()
@@ -39,10 +39,11 @@ def _defaults(settings: Settings) -> dict[str, object]:
         "RESULT_ROW_LIMIT": settings.result_rows,
         "RESULT_BYTE_LIMIT": 64 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": settings.max_request_bytes,
-        "MAX_QUERY_BYTES": settings.max_request_bytes,
+        "MAX_FORM_MEMORY_SIZE": settings.max_request_bytes,  # one limit for bodies, form or not
+        "MAX_QUERY_BYTES": settings.max_query_bytes,
         "QUERY_WORKERS": settings.query_workers,
-        "QUERY_MEMORY_MB": 2048,
-        "WARM_UP_WORKERS": 0,  # workers started when the app starts (`zamena serve` starts two)
+        "QUERY_MEMORY_MB": settings.query_memory_mb,
+        "WARM_UP_WORKERS": 0,  # workers started when the app starts (`zamena serve` starts all of them)
         "STATE_CHECK_INTERVAL": 2.0,  # seconds between looks at the store's files
         "KB_OPENER": None,  # settings -> KnowledgeBase; tests pass one with a fake embedder
         "JSON_AS_ASCII": False,
@@ -60,12 +61,18 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     holder = KnowledgeBaseHolder(
         settings, check_interval=app.config["STATE_CHECK_INTERVAL"], opener=app.config["KB_OPENER"]
     )
-    queries = QueryService(
-        settings.store_path,
-        time_limit=app.config["QUERY_TIME_LIMIT"],
-        max_workers=app.config["QUERY_WORKERS"],
-        memory_limit_mb=app.config["QUERY_MEMORY_MB"],
-    )
+    queries: QueryService | GraphQueryService
+    if settings.store == "oxigraph":
+        queries = QueryService(
+            settings.store_path,
+            time_limit=app.config["QUERY_TIME_LIMIT"],
+            max_workers=app.config["QUERY_WORKERS"],
+            memory_limit_mb=app.config["QUERY_MEMORY_MB"],
+        )
+    else:  # in memory or on a SPARQL server: no store a worker process could open
+        queries = GraphQueryService(
+            lambda: holder.kb.graph, time_limit=app.config["QUERY_TIME_LIMIT"], max_workers=app.config["QUERY_WORKERS"]
+        )
     state = WebState(holder, queries)
     app.extensions["zamena"] = state
     atexit.register(state.close)
@@ -98,6 +105,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         message = error.description or error.name
+        if error.code == 413:  # the body was refused before a view saw it
+            message = (
+                f"the request body is over the limit of {app.config['MAX_CONTENT_LENGTH']} bytes "
+                "(ZAMENA_MAX_REQUEST_BYTES sets the limit)"
+            )
         if request.path.startswith("/api/"):
             response = jsonify({"error": message, "status": error.code})
             response.status_code = error.code or 500
@@ -106,6 +118,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             return plain_error(message, error.code or 500)
         body = render_template("error.html", code=error.code, message=message)
         return Response(body, status=error.code, mimetype="text/html")
+
+    @app.before_request
+    def refuse_large_bodies() -> None:
+        """Any body over the limit is refused at once, whatever its type, before it is read."""
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def remember_language(response: Response) -> Response:

@@ -16,7 +16,10 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Expose-Headers": "Zamena-Row-Limit, Zamena-Truncated, Zamena-Query-Seconds, Content-Disposition",
+    "Access-Control-Expose-Headers": (
+        "Zamena-Row-Limit, Zamena-Truncated, Zamena-Limit, Zamena-Query-Seconds, Zamena-Queue-Seconds, "
+        "Content-Disposition"
+    ),
     "Access-Control-Max-Age": "86400",
 }
 

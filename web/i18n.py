@@ -96,8 +96,8 @@ UI: dict[str, tuple[str, str]] = {
     "sparql.triples": ("троек", "triples"),
     "sparql.seconds": ("с", "s"),
     "sparql.truncated": (
-        "Показаны первые {n} строк: больше сервер не отдаёт.",
-        "The first {n} rows are shown: the server gives no more.",
+        "Показаны первые {n} строк: больше сервер не отдаёт (предел задаёт ZAMENA_RESULT_ROWS).",
+        "The first {n} rows are shown: the server gives no more (ZAMENA_RESULT_ROWS sets the limit).",
     ),
     "sparql.answer_yes": ("Да", "Yes"),
     "sparql.answer_no": ("Нет", "No"),

@@ -1,13 +1,15 @@
-"""Query workers: SPARQL evaluation in processes that can be killed at the time limit.
+"""Query workers: SPARQL checked and evaluated in processes that can be killed at the time limit.
 
 Oxigraph cannot cancel a running query, so every public query runs in a worker process with its own
-read-only store. The web process waits for the answer up to the time limit and kills the worker when
-it runs over (or grows past the memory limit); the other workers keep answering meanwhile. A worker
-reopens its store when the graph has changed, because a read-only Oxigraph store is a snapshot.
+read-only store. The worker also parses and checks the query (rdflib's parser is slow on long queries
+and would hold the web process's GIL), so a query's whole cost is bounded by the time limit. The web
+process waits for the answer up to the time limit and kills the worker when it runs over (or grows
+past the memory limit); the other workers keep answering meanwhile, and a fresh worker is started in
+its place at once. When every worker is busy, a query waits its turn (first come, first served) for
+at most as long as its time limit; the wait is reported apart from the run.
 
-The worker evaluates with pyoxigraph directly: the protocol's dataset (default-graph-uri,
-named-graph-uri) and a query's own FROM need Oxigraph's dataset options, which the rdflib facade
-does not pass on (it always asks for the union of all graphs).
+On the memory and remote SPARQL backends there is no store a process could open, so `GraphQueryService`
+evaluates through the KnowledgeGraph facade in a thread, with the same checks, limits and answers.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -23,7 +26,7 @@ from pathlib import Path
 import psutil
 
 # How often the web process looks at a running worker (seconds).
-POLL_INTERVAL = 0.05
+POLL_INTERVAL = 0.02
 # How long a new worker may take to import its libraries before it counts as broken (seconds).
 START_TIMEOUT = 60.0
 
@@ -36,6 +39,20 @@ class QueryError(RuntimeError):
 
 class QueryInvalid(QueryError):
     status = 400
+
+
+class QueryRefused(QueryError):
+    """The guard refused the query (an update, SERVICE, a remote FROM …); `status` as the guard said."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FormatRefused(QueryError):
+    """None of the formats the client accepts fits this form of query."""
+
+    status = 406
 
 
 class QueryTimeout(QueryError):
@@ -53,10 +70,15 @@ class QueryBusy(QueryError):
 @dataclass(frozen=True)
 class QueryJob:
     text: str
-    result_format: str  # a ResultFormat name for SELECT/ASK, an RdfFormat name for CONSTRUCT/DESCRIBE
+    # The format for a SELECT/ASK answer (a ResultFormat name) and for a CONSTRUCT/DESCRIBE answer (an
+    # RdfFormat name); empty when none fits, and then the *_problem says why (answered with 406).
+    table_format: str = "json"
+    graph_format: str = "ttl"
+    table_format_problem: str = ""
+    graph_format_problem: str = ""
+    local_graphs: frozenset[str] | None = None  # graphs held here; a FROM naming another is refused
     default_graphs: tuple[str, ...] | None = None  # the protocol's dataset, when the request gave one
     named_graphs: tuple[str, ...] | None = None
-    honour_from: bool = False  # the query names its own dataset (FROM / FROM NAMED)
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
     row_limit: int = 10_000
     byte_limit: int = 64 * 1024 * 1024
@@ -64,15 +86,37 @@ class QueryJob:
 
 @dataclass
 class QueryOutcome:
-    form: str  # SELECT | ASK | CONSTRUCT
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
     body: bytes
     media_type: str
     rows: int  # solutions or triples written
     truncated: bool = False
-    seconds: float = 0.0
+    seconds: float = 0.0  # evaluation, in the worker
+    queue_seconds: float = 0.0  # waiting for a free worker (and starting one)
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
 
 
-# ---------------------------------------------------------------------------- inside the worker
+# ---------------------------------------------------------------------------- checking and writing
+
+
+def prepare(job: QueryJob) -> tuple[object, str]:
+    """Check the query (QueryRefused) and pick its answer's format (FormatRefused): (CheckedQuery, format)."""
+    from web.sparql_guard import QueryRejected, check_query
+
+    try:
+        checked = check_query(job.text, job.local_graphs)
+    except QueryRejected as error:
+        raise QueryRefused(str(error), error.status) from error
+    if checked.returns_graph:
+        fmt, problem = job.graph_format, job.graph_format_problem
+    else:
+        fmt, problem = job.table_format, job.table_format_problem
+    if not fmt:
+        raise FormatRefused(problem or "no format fits this query's answer")
+    return checked, fmt
 
 
 def _to_rdflib(term):  # noqa: ANN001, ANN202 - pyoxigraph term → rdflib term
@@ -96,6 +140,58 @@ def _size(term) -> int:  # noqa: ANN001
     return 0 if term is None else len(str(term)) + 8
 
 
+def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_name: str, started: float):  # noqa: ANN001, ANN202
+    """Rows up to the row and byte limits, written in `fmt_name`; `solutions` yields rows of rdflib terms."""
+    from web.results import RESULTS_BY_NAME, serialize_table
+
+    fmt = RESULTS_BY_NAME[fmt_name]
+    rows: list[list[object]] = []
+    size = 0
+    truncated = False
+    for row in solutions:
+        if len(rows) >= job.row_limit or size > job.byte_limit:
+            truncated = True
+            break
+        size += sum(_size(t) for t in row)
+        rows.append(list(row))
+    body = serialize_table(form, variables, rows, False, fmt.name)
+    return QueryOutcome(form, body, fmt.media_type, len(rows), truncated, time.monotonic() - started)
+
+
+def _ask_outcome(answer: bool, fmt_name: str, started: float) -> QueryOutcome:
+    from web.results import RESULTS_BY_NAME, serialize_table
+
+    fmt = RESULTS_BY_NAME[fmt_name]
+    body = serialize_table("ASK", [], [], answer, fmt.name)
+    return QueryOutcome("ASK", body, fmt.media_type, 1, seconds=time.monotonic() - started)
+
+
+def _graph_outcome(form: str, triples, job: QueryJob, fmt_name: str, started: float) -> QueryOutcome:  # noqa: ANN001
+    """Triples (of rdflib terms) up to the row and byte limits, written in `fmt_name`."""
+    from rdflib import Graph
+
+    from ontology.formats import rdf_format
+    from web.results import serialize_graph
+
+    graph_format = rdf_format(fmt_name)
+    graph = Graph()
+    size = 0
+    count = 0
+    truncated = False
+    for triple in triples:
+        if count >= job.row_limit or size > job.byte_limit:
+            truncated = True
+            break
+        size += sum(_size(t) for t in triple)
+        graph.add(triple)
+        count += 1
+    body = serialize_graph(graph, graph_format)
+    return QueryOutcome(form, body, graph_format.media_type, count, truncated, time.monotonic() - started)
+
+
+# ---------------------------------------------------------------------------- inside the worker
+
+
 def default_graph_is_merge(store) -> bool:  # noqa: ANN001 - a pyoxigraph Store
     """Does the store keep the merge of its named graphs in the default graph?
 
@@ -108,61 +204,39 @@ def default_graph_is_merge(store) -> bool:  # noqa: ANN001 - a pyoxigraph Store
 
 
 def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa: ANN001 - a pyoxigraph Store
-    """Run `job` on `store` and write its result, stopping at the row and byte limits.
+    """Check `job`, run it on `store` and write its result, stopping at the row and byte limits.
 
     `union` asks for Oxigraph's union of the named graphs as the default graph, for stores whose
     default graph is empty.
     """
     import pyoxigraph as ox
-    from rdflib import Graph, Variable
+    from rdflib import Variable
 
-    from ontology.formats import rdf_format
     from ontology.namespaces import PREFIXES
-    from web.results import RESULTS_BY_NAME, serialize_graph, serialize_table
 
     started = time.monotonic()
+    checked, fmt_name = prepare(job)
     options: dict[str, object] = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif union and not job.honour_from:
+    elif union and not (checked.from_graphs or checked.from_named_graphs):
         options["use_default_graph_as_union"] = True  # each document is a named graph; see them all
     try:
         result = store.query(job.text, **options)
     except SyntaxError as error:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
-    truncated = False
     if isinstance(result, ox.QueryBoolean):
-        fmt = RESULTS_BY_NAME[job.result_format]
-        body = serialize_table("ASK", [], [], bool(result), fmt.name)
-        return QueryOutcome("ASK", body, fmt.media_type, 1, seconds=time.monotonic() - started)
+        return _ask_outcome(bool(result), fmt_name, started)
     if isinstance(result, ox.QuerySolutions):
-        fmt = RESULTS_BY_NAME[job.result_format]
-        variables = [Variable(v.value) for v in result.variables]
-        rows: list[list[object]] = []
-        size = 0
-        for solution in result:
-            if len(rows) >= job.row_limit or size > job.byte_limit:
-                truncated = True
-                break
-            row = [solution[v.value] for v in result.variables]
-            size += sum(_size(t) for t in row)
-            rows.append([_to_rdflib(t) for t in row])
-        body = serialize_table("SELECT", variables, rows, False, fmt.name)
-        return QueryOutcome("SELECT", body, fmt.media_type, len(rows), truncated, time.monotonic() - started)
-    graph_format = rdf_format(job.result_format)
-    graph = Graph()
-    size = 0
-    count = 0
-    for triple in result:
-        if count >= job.row_limit or size > job.byte_limit:
-            truncated = True
-            break
-        size += _size(triple.subject) + _size(triple.predicate) + _size(triple.object)
-        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        count += 1
-    body = serialize_graph(graph, graph_format)
-    return QueryOutcome("CONSTRUCT", body, graph_format.media_type, count, truncated, time.monotonic() - started)
+        names = [v.value for v in result.variables]
+        rows = ([_to_rdflib(solution[name]) for name in names] for solution in result)
+        return _table_outcome("SELECT", [Variable(n) for n in names], rows, job, fmt_name, started)
+    triples = (
+        (_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object))
+        for t in result  # type: ignore[attr-defined]
+    )
+    return _graph_outcome(checked.form, triples, job, fmt_name, started)
 
 
 def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
@@ -172,41 +246,126 @@ def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
     for attempt in range(20):
         try:
             return ox.Store.read_only(store_path)
-        except RuntimeError:
+        except (RuntimeError, OSError):
             if attempt == 19:
                 raise
             time.sleep(0.05 * (attempt + 1))
     return None
 
 
+def _answer(compute: Callable[[], QueryOutcome]) -> tuple[str, object]:
+    """The message a worker sends back: ("ok", outcome) or the kind of failure and what to tell the client."""
+    try:
+        return "ok", compute()
+    except QueryRefused as error:
+        return "refused", (str(error), error.status)
+    except FormatRefused as error:
+        return "format", str(error)
+    except QueryInvalid as error:
+        return "invalid", str(error)
+    except QueryError as error:
+        return "error", str(error)
+    except Exception as error:  # an evaluation error (a type error, an unsupported feature)
+        return "error", f"the query failed: {type(error).__name__}: {error}"
+
+
+def _raise_for(status: str, payload: object) -> QueryOutcome:
+    if status == "ok":
+        return payload  # type: ignore[return-value]
+    if status == "refused":
+        message, code = payload  # type: ignore[misc]
+        raise QueryRefused(message, code)
+    if status == "format":
+        raise FormatRefused(payload)
+    if status == "invalid":
+        raise QueryInvalid(payload)
+    raise QueryError(payload)
+
+
 def worker_main(conn: Connection, store_path: str) -> None:
     """The worker's loop: one job at a time, the store reopened whenever the graph's token changes."""
 
-    import web.results  # noqa: F401 - import the serializers before saying ready
+    import web.results  # noqa: F401 - import the parser and serializers before saying ready
+    import web.sparql_guard  # noqa: F401
 
     store = None
     union = True
     opened_token: str | None = None
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+    except OSError:
+        return  # the web process stopped while this worker was starting
     while True:
         try:
             token, job = conn.recv()
         except (EOFError, OSError):
             return  # the web process has gone
-        try:
+
+        def compute(token: str = token, job: QueryJob = job) -> QueryOutcome:
+            nonlocal store, union, opened_token
             if store is None or token != opened_token:
                 store = None
                 store = _open_read_only(store_path)
                 union = not default_graph_is_merge(store)
                 opened_token = token
-            conn.send(("ok", evaluate(store, job, union)))
-        except QueryError as error:
-            conn.send(("invalid" if isinstance(error, QueryInvalid) else "error", str(error)))
-        except Exception as error:  # an evaluation error (a type error, an unsupported feature)
-            conn.send(("error", f"the query failed: {type(error).__name__}: {error}"))
+            return evaluate(store, job, union)
+
+        conn.send(_answer(compute))
 
 
 # ---------------------------------------------------------------------------- in the web process
+
+
+def _timeout_message(limit: float) -> str:
+    return (
+        f"the query ran longer than the time limit of {limit:g} s and was stopped "
+        "(ZAMENA_QUERY_TIME_LIMIT sets the limit); narrow it down (more specific patterns, LIMIT) and try again"
+    )
+
+
+def _busy_message(workers: int, waited: float) -> str:
+    return (
+        f"all {workers} query workers stayed busy for {waited:g} s, the longest a query waits for one "
+        "(as long as its time limit, ZAMENA_QUERY_TIME_LIMIT); try again in a few seconds, "
+        "or run more workers (ZAMENA_QUERY_WORKERS)"
+    )
+
+
+class FairSlots:
+    """At most `size` holders at once; the others wait their turn, first come first served, up to a deadline."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._holders = 0
+        self._waiting: deque[object] = deque()
+        self._changed = threading.Condition()
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        ticket = object()
+        with self._changed:
+            self._waiting.append(ticket)
+            try:
+                while self._waiting[0] is not ticket or self._holders >= self.size:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._changed.wait(left)
+                self._holders += 1
+                return True
+            finally:
+                self._waiting.remove(ticket)
+                self._changed.notify_all()
+
+    def release(self) -> None:
+        with self._changed:
+            self._holders -= 1
+            self._changed.notify_all()
+
+    @property
+    def holders(self) -> int:
+        with self._changed:
+            return self._holders
 
 
 @dataclass
@@ -224,7 +383,7 @@ class _Worker:
 
 
 class QueryService:
-    """A small pool of killable query workers over the store at `store_path`."""
+    """A small pool of killable query workers over the Oxigraph store at `store_path`."""
 
     def __init__(
         self,
@@ -233,15 +392,18 @@ class QueryService:
         time_limit: float = 10.0,
         max_workers: int = 3,
         memory_limit_mb: int = 2048,
+        queue_limit: float | None = None,
     ) -> None:
         self.store_path = Path(store_path)
         self.time_limit = time_limit
+        self.queue_limit = time_limit if queue_limit is None else queue_limit
         self.max_workers = max_workers
         self.memory_limit = memory_limit_mb * 1024 * 1024
         self._context = multiprocessing.get_context("spawn")  # fork is unsafe beside the server's threads
+        self._slots = FairSlots(max_workers)
         self._idle: list[_Worker] = []
-        self._running = 0
         self._lock = threading.Lock()
+        self._closed = False
         self.killed = 0  # workers stopped at a limit since the service started
 
     def _start_worker(self) -> _Worker:
@@ -257,29 +419,27 @@ class QueryService:
             raise QueryError("a query worker did not start; see the server log")
         return worker
 
-    def _acquire(self) -> _Worker:
+    def _take_worker(self) -> _Worker:
+        """An idle worker, or a new one; the caller holds a slot."""
         with self._lock:
             if self._idle:
-                self._running += 1
                 return self._idle.pop()
-            if self._running >= self.max_workers:
-                raise QueryBusy(f"all {self.max_workers} query workers are busy; try again in a few seconds")
-            self._running += 1
-        try:
-            return self._start_worker()
-        except BaseException:
-            with self._lock:
-                self._running -= 1
-            raise
+        return self._start_worker()
 
-    def _release(self, worker: _Worker, healthy: bool) -> None:
+    def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            self._running -= 1
-            if healthy:
+            if not self._closed and len(self._idle) < self.max_workers:
                 self._idle.append(worker)
                 return
-        self.killed += 1
         worker.kill()
+
+    def _replace(self) -> None:
+        """Start a worker for the one just killed, so the next query does not wait for the start."""
+        try:
+            worker = self._start_worker()
+        except QueryError:
+            return  # the next query starts one itself
+        self._give_back(worker)
 
     def _over_memory(self, worker: _Worker) -> bool:
         try:
@@ -289,7 +449,20 @@ class QueryService:
 
     def run(self, job: QueryJob, state_token: str) -> QueryOutcome:
         """Evaluate `job` in a worker; raises a QueryError subclass when it cannot be answered."""
-        worker = self._acquire()
+        arrived = time.monotonic()
+        if not self._slots.acquire(self.queue_limit):
+            raise QueryBusy(_busy_message(self.max_workers, self.queue_limit))
+        try:
+            worker = self._take_worker()
+            queued = time.monotonic() - arrived
+            payload = self._run_in(worker, job, state_token)
+        finally:
+            self._slots.release()
+        outcome = _raise_for(*payload)
+        outcome.queue_seconds = queued
+        return outcome
+
+    def _run_in(self, worker: _Worker, job: QueryJob, state_token: str) -> tuple[str, object]:
         healthy = False
         try:
             worker.conn.send((state_token, job))
@@ -298,45 +471,114 @@ class QueryService:
                 if not worker.process.is_alive():
                     raise QueryError("the query worker stopped unexpectedly; the query was not answered")
                 if time.monotonic() > deadline:
-                    raise QueryTimeout(
-                        f"the query ran longer than the time limit of {self.time_limit:g} s and was stopped; "
-                        "narrow it down (more specific patterns, LIMIT) and try again"
-                    )
+                    raise QueryTimeout(_timeout_message(self.time_limit))
                 if self._over_memory(worker):
                     raise QueryTooLarge(
-                        f"the query needed more than {self.memory_limit // (1024 * 1024)} MB and was stopped; "
-                        "ask for fewer results (LIMIT) or a narrower pattern"
+                        f"the query needed more than {self.memory_limit // (1024 * 1024)} MB and was stopped "
+                        "(ZAMENA_QUERY_MEMORY_MB sets the limit); ask for fewer results (LIMIT) or a narrower pattern"
                     )
-            status, payload = worker.conn.recv()
+            payload = worker.conn.recv()
             healthy = True
+            return payload
         except (EOFError, OSError) as error:
             raise QueryError(f"the query worker failed: {error}") from error
         finally:
-            self._release(worker, healthy)
-        if status == "ok":
-            return payload
-        if status == "invalid":
-            raise QueryInvalid(payload)
-        raise QueryError(payload)
+            if healthy:
+                self._give_back(worker)
+            else:
+                self.killed += 1
+                worker.kill()
+                if not self._closed:
+                    threading.Thread(target=self._replace, name="zamena-query-start", daemon=True).start()
 
-    def warm_up(self, workers: int = 1) -> None:
-        """Start workers ahead of the first queries (each takes about a second to import its libraries)."""
-        started = []
-        for _ in range(min(workers, self.max_workers)):
-            started.append(self._acquire())
-        for worker in started:
-            self._release(worker, True)
+    def warm_up(self, workers: int | None = None) -> None:
+        """Start workers ahead of the first queries (each takes a second or more to import its libraries)."""
+        wanted = min(workers or self.max_workers, self.max_workers)
+        with self._lock:
+            missing = wanted - len(self._idle)
+        for _ in range(max(0, missing)):
+            try:
+                self._give_back(self._start_worker())
+            except QueryError:
+                return
 
     @property
     def workers(self) -> int:
         with self._lock:
-            return len(self._idle) + self._running
+            return len(self._idle) + self._slots.holders
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.kill()
+
+
+class GraphQueryService:
+    """Queries evaluated through the KnowledgeGraph facade, for backends no worker process can open
+    (in memory, a remote SPARQL server). The same checks, limits and answers as QueryService, but a
+    query over the time limit cannot be killed: the client gets 503 at the limit, and the query keeps
+    its slot until it ends (a remote server stops it by its own limits)."""
+
+    def __init__(self, graph: Callable[[], object], *, time_limit: float = 10.0, max_workers: int = 3) -> None:
+        self.graph = graph  # the current KnowledgeGraph
+        self.time_limit = time_limit
+        self.max_workers = max_workers
+        self._slots = FairSlots(max_workers)
+        self.killed = 0
+
+    def run(self, job: QueryJob, state_token: str) -> QueryOutcome:  # noqa: ARG002 - the facade sees the current state
+        arrived = time.monotonic()
+        if not self._slots.acquire(self.time_limit):
+            raise QueryBusy(_busy_message(self.max_workers, self.time_limit))
+        queued = time.monotonic() - arrived
+        answer: list[tuple[str, object]] = []
+        graph = self.graph()
+
+        def work() -> None:
+            try:
+                answer.append(_answer(lambda: evaluate_with_graph(graph, job)))
+            finally:
+                self._slots.release()
+
+        thread = threading.Thread(target=work, name="zamena-query", daemon=True)
+        thread.start()
+        thread.join(self.time_limit)
+        if not answer:
+            raise QueryTimeout(_timeout_message(self.time_limit))
+        outcome = _raise_for(*answer[0])
+        outcome.queue_seconds = queued
+        return outcome
+
+    def warm_up(self, workers: int | None = None) -> None:
+        """Nothing to start: the facade is already open."""
+
+    @property
+    def workers(self) -> int:
+        return self._slots.holders
+
+    def close(self) -> None:
+        """Nothing to stop: running queries end by themselves."""
+
+
+def evaluate_with_graph(graph, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a KnowledgeGraph
+    """Check `job` and evaluate it through the KnowledgeGraph facade, with the protocol dataset."""
+    started = time.monotonic()
+    checked, fmt_name = prepare(job)
+    try:
+        result = graph.query(
+            job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base=job.base_iri
+        )
+    except SyntaxError as error:
+        raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
+    if result.type == "ASK":
+        return _ask_outcome(bool(result.askAnswer), fmt_name, started)
+    if result.type == "SELECT":
+        variables = list(result.vars or ())
+        rows = ([binding.get(v) for v in variables] for binding in result.bindings)
+        return _table_outcome("SELECT", variables, rows, job, fmt_name, started)
+    return _graph_outcome(checked.form, iter(result.graph), job, fmt_name, started)
 
 
 def result_formats_for(form: str) -> Sequence[str]:

@@ -21,6 +21,12 @@ from ontology.namespaces import PREFIXES
 QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
+TOO_DEEP = (
+    "the query nests groups, sub-queries or brackets too deeply to be parsed here; "
+    "flatten it (fewer levels of { } and ( ))"
+)
+
+
 class QueryRejected(ValueError):
     """The request cannot be run; `status` is the HTTP status that says why."""
 
@@ -72,10 +78,12 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
         raise QueryRejected("the query is empty: send it as query=… or as an application/sparql-query body")
     try:
         parsed = parseQuery(text)
+    except RecursionError as error:
+        raise QueryRejected(TOO_DEEP) from error
     except ParseBaseException as query_error:
         try:
             parseUpdate(text)
-        except ParseBaseException:
+        except (ParseBaseException, RecursionError):
             raise QueryRejected(_syntax_message(query_error)) from query_error
         raise QueryRejected(
             "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE …) is not accepted: this endpoint is read-only",
@@ -83,6 +91,8 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
         ) from query_error
     try:
         query = translateQuery(parsed, initNs=PREFIXES)
+    except RecursionError as error:
+        raise QueryRejected(TOO_DEEP) from error
     except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and bad scoping
         raise QueryRejected(_syntax_message(error)) from error
     form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)

@@ -16,8 +16,8 @@ from web.http import holder, language
 from web.picture import layout
 from web.query_worker import QueryError
 from web.results import GRAPH_FORMATS, RESULT_FORMATS
-from web.sparql import local_graphs, run_query
-from web.sparql_guard import QueryRejected, check_query
+from web.sparql import run_query
+from web.sparql_guard import QueryRejected
 
 bp = Blueprint("ui", __name__)
 
@@ -192,10 +192,9 @@ def query_page() -> str:
     form = ""
     if run:
         try:
-            returns_graph = check_query(text, local_graphs()).returns_graph
-            checked, outcome = run_query(text, "nt" if returns_graph else "json")
-            form = checked.form
-            if checked.returns_graph:
+            outcome = run_query(text, formats=("json", "nt"))
+            form = outcome.form
+            if outcome.returns_graph:
                 graph = Graph().parse(data=outcome.body.decode("utf-8"), format="nt")
                 table = {
                     "vars": ["subject", "predicate", "object"],

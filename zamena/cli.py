@@ -291,22 +291,34 @@ def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centr
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
-    """Serve the search pages, entity pages, the SPARQL endpoint and linked data over HTTP."""
-    import threading
+    """Serve the search pages, entity pages, the SPARQL endpoint and linked data over HTTP (waitress)."""
+    import logging
 
-    from werkzeug.serving import run_simple
+    from waitress import serve as waitress_serve
 
     from web.app import create_app
 
-    app = create_app({"ZAMENA_SETTINGS": Settings.from_env()})
+    settings = Settings.from_env()
+    app = create_app({"ZAMENA_SETTINGS": settings})
     web = app.extensions["zamena"]
     try:
         web.holder.kb  # noqa: B018 - open the store now, to fail before listening
     except (StoreLocked, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error
-    threading.Thread(target=web.queries.warm_up, args=(2,), daemon=True).start()  # two queries at once, at once
+    click.echo(f"starting {settings.query_workers} query workers …", err=True)
+    web.queries.warm_up()  # before listening: the first queries find their workers ready
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Zamena on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; Ctrl+C stops)", err=True)
-    run_simple(host, port, app, threaded=True)
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=settings.server_threads,
+        # waitress's own limits sit above the app's, so that the app refuses first and names its setting
+        max_request_body_size=2 * settings.max_request_bytes,
+        max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),  # a GET query= URL
+        ident="zamena",
+    )
 
 
 if __name__ == "__main__":

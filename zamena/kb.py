@@ -208,7 +208,7 @@ class KnowledgeBase:
             "concepts": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a skos:Concept }",
         }
         for name, sparql in queries.items():
-            counts[name] = int(next(iter(self.graph.query(sparql)))[0])
+            counts[name] = int(self.graph.single_value(sparql) or 0)
         return counts
 
     def concept_schemes(self) -> list[tuple[str, str, int]]:

@@ -42,8 +42,11 @@ class Settings:
     # The web app (`zamena serve`) and its public SPARQL endpoint.
     query_time_limit: float = 10.0  # ZAMENA_QUERY_TIME_LIMIT: seconds before a SPARQL query is stopped
     result_rows: int = 10_000  # ZAMENA_RESULT_ROWS: most rows (or triples) one query answers with
-    max_request_bytes: int = 1024 * 1024  # ZAMENA_MAX_REQUEST_BYTES: largest request body or query
-    query_workers: int = 3  # ZAMENA_QUERY_WORKERS: SPARQL queries evaluated at once
+    max_request_bytes: int = 1024 * 1024  # ZAMENA_MAX_REQUEST_BYTES: largest request body
+    max_query_bytes: int = 64 * 1024  # ZAMENA_MAX_QUERY_BYTES: longest SPARQL query (UTF-8 bytes)
+    query_workers: int = 3  # ZAMENA_QUERY_WORKERS: SPARQL queries evaluated at once (others wait their turn)
+    query_memory_mb: int = 2048  # ZAMENA_QUERY_MEMORY_MB: a query worker growing past this is stopped
+    server_threads: int = 16  # ZAMENA_SERVER_THREADS: requests `zamena serve` handles at once
     max_file_bytes: int = 20 * 1024 * 1024  # ZAMENA_MAX_FILE_BYTES: largest file `zamena ingest` reads
 
     @classmethod
@@ -62,7 +65,10 @@ class Settings:
             query_time_limit=_positive("ZAMENA_QUERY_TIME_LIMIT", 10.0, float),
             result_rows=_positive("ZAMENA_RESULT_ROWS", 10_000, int),
             max_request_bytes=_positive("ZAMENA_MAX_REQUEST_BYTES", 1024 * 1024, int),
+            max_query_bytes=_positive("ZAMENA_MAX_QUERY_BYTES", 64 * 1024, int),
             query_workers=_positive("ZAMENA_QUERY_WORKERS", 3, int),
+            query_memory_mb=_positive("ZAMENA_QUERY_MEMORY_MB", 2048, int),
+            server_threads=_positive("ZAMENA_SERVER_THREADS", 16, int),
             max_file_bytes=_positive("ZAMENA_MAX_FILE_BYTES", 20 * 1024 * 1024, int),
         )
         return replace(settings, **overrides) if overrides else settings
