@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,15 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     entities: int = 0
     triples: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage: read, nlp, rdf, store
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
     def count(self, changed: bool, entities: int, triples: int) -> None:
         """One document (or classifier) read: changed or not, its entities, its triples."""
@@ -130,15 +140,19 @@ class KnowledgeBase:
             self._gazetteer = firms_from_graph(self.graph)
         return self._gazetteer
 
-    def ingest_document(self, document: Document) -> tuple[bool, int, int]:
+    def ingest_document(self, document: Document, report: IngestReport | None = None) -> tuple[bool, int, int]:
         """Replace the document's graph with what is read from it: (changed?, entities, triples)."""
+        report = report or IngestReport()
         duplicate = self._same_text_elsewhere(document)
         if duplicate:
             raise ReadError(document.source, f"the same text is already stored as document {duplicate}; skipped")
         gazetteer = self.gazetteer()
-        extraction = extract(document, gazetteer=gazetteer)
-        graph, triples = self.mapper.to_triples(extraction)
-        changed = self.graph.replace_document_graph(graph, triples)
+        with report.timed("nlp"):
+            extraction = extract(document, gazetteer=gazetteer)
+        with report.timed("rdf"):
+            graph, triples = self.mapper.to_triples(extraction)
+        with report.timed("store"):
+            changed = self.graph.replace_document_graph(graph, triples)
         for entity in extraction.entities.values():  # later documents of the batch link to these firms too
             if entity.type == "FIRM":
                 key = str(self.mapper.entity_uri(entity.ref)).rsplit("/", 1)[-1]
@@ -178,16 +192,16 @@ class KnowledgeBase:
         files = list(iter_input_files(paths))
         for path in progress(files) if progress else files:
             if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
-                with _reported(report, str(path), strict):
+                with _reported(report, str(path), strict), report.timed("classifiers"):
                     changed, triples = self.ingest_classifier(path)
                     report.count(changed, 0, triples)
                 continue
             documents: list[Document] = []
-            with _reported(report, str(path), strict):
+            with _reported(report, str(path), strict), report.timed("read"):
                 documents = read_documents(path, self.settings.max_file_bytes)
             for document in documents:  # a file of records holds many
                 with _reported(report, document.source, strict):
-                    report.count(*self.ingest_document(document))
+                    report.count(*self.ingest_document(document, report))
         return report
 
     # ------------------------------------------------------------ reading

@@ -1,0 +1,79 @@
+"""Ingest benchmark: documents per second at growing synthetic corpora, and the share of time per stage.
+
+    python -m bench.ingest_bench --firms 100 1000 [--index] [--json bench/results/ingest.json]
+
+For each size: writes a seeded synthetic corpus (bench.synthetic: firm profiles and news items whose
+products come from ОКПД 2), ingests it into a fresh Oxigraph store with the real pipeline, and reports
+documents per second and the wall time of each stage (read, nlp, rdf, store; with --index also the
+search index: embedding and FAISS). Cost is linear in corpus size when documents per second stay flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+
+from bench.synthetic import generate
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+STAGES = ("read", "nlp", "rdf", "store", "index")
+
+
+def measure(firms: int, work: Path, with_index: bool) -> dict:
+    corpus, home = work / f"corpus-{firms}", work / f"home-{firms}"
+    for folder in (corpus, home):
+        shutil.rmtree(folder, ignore_errors=True)
+    generate(firms, corpus)
+    documents = sum(1 for _ in corpus.rglob("*.md"))
+    with KnowledgeBase(Settings.from_env(home=home)) as kb:
+        kb.ingest([])  # the vocabulary and the competence scheme, outside the timing
+        started = time.perf_counter()
+        report = kb.ingest([corpus])
+        if with_index:
+            with report.timed("index"):
+                kb.update_index()
+        wall = time.perf_counter() - started
+        triples = len(kb.graph)
+    return {
+        "firms": firms,
+        "documents": documents,
+        "read": report.read,
+        "failed": len(report.failed),
+        "triples": triples,
+        "wall_s": wall,
+        "docs_per_s": report.read / wall,
+        "stage_s": {stage: report.seconds.get(stage, 0.0) for stage in STAGES},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--firms", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--index", action="store_true", help="also build the search index (needs the model)")
+    parser.add_argument("--work", type=Path, default=Path("var/bench-ingest"))
+    parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
+    args = parser.parse_args()
+    rows = [measure(n, args.work, args.index) for n in args.firms]
+    print(f"{'firms':>7}{'docs':>7}{'triples':>10}{'wall s':>9}{'docs/s':>8}  " + "  ".join(f"{s:>6}" for s in STAGES))
+    for row in rows:
+        shares = "  ".join(f"{100 * row['stage_s'][s] / row['wall_s']:>5.0f}%" for s in STAGES)
+        print(
+            f"{row['firms']:>7}{row['documents']:>7}{row['triples']:>10,}{row['wall_s']:>9.1f}"
+            f"{row['docs_per_s']:>8.2f}  {shares}"
+        )
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        print(
+            f"docs/s at {last['firms']} firms is {last['docs_per_s'] / first['docs_per_s']:.2f}× "
+            f"that at {first['firms']} (1.0 = cost linear in corpus size)"
+        )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
