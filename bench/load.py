@@ -103,15 +103,15 @@ def entity_paths(url: str) -> list[str]:
     return [urllib.parse.urlparse(row["f"]["value"]).path for row in rows] or ["/"]
 
 
-def fetch(url: str, timeout: float) -> int:
+def fetch(url: str, timeout: float) -> tuple[int, str]:
+    """(status, the start of the body when it is an error)."""
     request = urllib.request.Request(url, headers={"Accept": "text/html,application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
-            return response.status
+            return response.status, ""
     except urllib.error.HTTPError as error:
-        error.read()
-        return error.code
+        return error.code, error.read()[:200].decode("utf-8", "replace").strip()
 
 
 def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int) -> None:
@@ -128,13 +128,13 @@ def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: i
             target = url + rng.choice(entities)
         started = time.monotonic()
         try:
-            status = fetch(target, timeout=60)
+            status, message = fetch(target, timeout=60)
         except OSError as error:
             tally.error(f"{kind}: {error}")
             continue
         tally.record(kind, time.monotonic() - started)
         if status != 200:
-            tally.error(f"{kind}: HTTP {status} for {target}")
+            tally.error(f"{kind}: HTTP {status} for {target}: {message}")
 
 
 def slow_client(url: str, deadline: float, tally: Tally) -> None:
@@ -142,7 +142,7 @@ def slow_client(url: str, deadline: float, tally: Tally) -> None:
     while time.monotonic() < deadline:
         started = time.monotonic()
         try:
-            status = fetch(target, timeout=120)
+            status, _message = fetch(target, timeout=120)
         except OSError as error:
             tally.error(f"slow query: {error}")
             continue

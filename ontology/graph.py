@@ -287,8 +287,8 @@ class KnowledgeGraph:
         clauses = prepared.algebra.get("datasetClause") or ()
         if dataset is None and clauses:
             dataset = (
-                tuple(str(c["default"]) for c in clauses if c.get("default") is not None),
-                tuple(str(c["named"]) for c in clauses if c.get("named") is not None),
+                tuple(str(c["default"]) for c in clauses if "default" in c),
+                tuple(str(c["named"]) for c in clauses if "named" in c),
             )
         prepared.algebra["datasetClause"] = None
         target = self._dataset if dataset is None else self._dataset_view(*dataset)

@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psutil
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 
 # How often the web process looks at a running worker (seconds).
 POLL_INTERVAL = 0.02
@@ -35,6 +37,7 @@ class QueryError(RuntimeError):
     """A query that could not be answered; `status` is the HTTP status that says why."""
 
     status = 500
+    queue_seconds = 0.0  # how long it waited for a worker before it ran
 
 
 class QueryInvalid(QueryError):
@@ -120,9 +123,6 @@ def prepare(job: QueryJob) -> tuple[object, str]:
 
 
 def _to_rdflib(term):  # noqa: ANN001, ANN202 - pyoxigraph term → rdflib term
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -137,7 +137,7 @@ def _to_rdflib(term):  # noqa: ANN001, ANN202 - pyoxigraph term → rdflib term
 
 
 def _size(term) -> int:  # noqa: ANN001
-    return 0 if term is None else len(str(term)) + 8
+    return 0 if term is None else len(term) + 8  # rdflib terms are strings
 
 
 def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_name: str, started: float):  # noqa: ANN001, ANN202
@@ -198,8 +198,6 @@ def default_graph_is_merge(store) -> bool:  # noqa: ANN001 - a pyoxigraph Store
     Stores written so keep it there (set semantics: a fact stated twice is one triple); older stores
     hold triples only in named graphs, and are queried through Oxigraph's union default graph.
     """
-    import pyoxigraph as ox
-
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
@@ -209,7 +207,6 @@ def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa:
     `union` asks for Oxigraph's union of the named graphs as the default graph, for stores whose
     default graph is empty.
     """
-    import pyoxigraph as ox
     from rdflib import Variable
 
     from ontology.namespaces import PREFIXES
@@ -228,12 +225,22 @@ def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
     if isinstance(result, ox.QueryBoolean):
         return _ask_outcome(bool(result), fmt_name, started)
+    converted: dict[object, object] = {}  # results repeat terms: convert each once
+
+    def convert(term):  # noqa: ANN001, ANN202
+        if term is None:
+            return None
+        found = converted.get(term)
+        if found is None:
+            found = converted[term] = _to_rdflib(term)
+        return found
+
     if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows = ([_to_rdflib(solution[name]) for name in names] for solution in result)
-        return _table_outcome("SELECT", [Variable(n) for n in names], rows, job, fmt_name, started)
+        variables = [Variable(v.value) for v in result.variables]
+        rows = ([convert(term) for term in solution] for solution in result)
+        return _table_outcome("SELECT", variables, rows, job, fmt_name, started)
     triples = (
-        (_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object))
+        (convert(t.subject), convert(t.predicate), convert(t.object))
         for t in result  # type: ignore[attr-defined]
     )
     return _graph_outcome(checked.form, triples, job, fmt_name, started)
@@ -241,8 +248,6 @@ def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa:
 
 def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
     """Open a snapshot; a writer's compaction can remove a file while it opens, so try again briefly."""
-    import pyoxigraph as ox
-
     for attempt in range(20):
         try:
             return ox.Store.read_only(store_path)
@@ -331,6 +336,15 @@ def _busy_message(workers: int, waited: float) -> str:
     )
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers are forked from a server process that has imported their libraries once: a worker killed
+    at the time limit is replaced in milliseconds, not the seconds a fresh interpreter takes (plain fork
+    is unsafe beside the web server's threads; the fork server has none)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["web.query_worker", "web.results", "web.sparql_guard"])
+    return context
+
+
 class FairSlots:
     """At most `size` holders at once; the others wait their turn, first come first served, up to a deadline."""
 
@@ -399,7 +413,7 @@ class QueryService:
         self.queue_limit = time_limit if queue_limit is None else queue_limit
         self.max_workers = max_workers
         self.memory_limit = memory_limit_mb * 1024 * 1024
-        self._context = multiprocessing.get_context("spawn")  # fork is unsafe beside the server's threads
+        self._context = worker_context()
         self._slots = FairSlots(max_workers)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
@@ -414,7 +428,11 @@ class QueryService:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not parent.poll(START_TIMEOUT) or parent.recv()[0] != "ready":
+        try:
+            ready = parent.poll(START_TIMEOUT) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             worker.kill()
             raise QueryError("a query worker did not start; see the server log")
         return worker
@@ -452,13 +470,16 @@ class QueryService:
         arrived = time.monotonic()
         if not self._slots.acquire(self.queue_limit):
             raise QueryBusy(_busy_message(self.max_workers, self.queue_limit))
+        queued = 0.0
         try:
             worker = self._take_worker()
             queued = time.monotonic() - arrived
-            payload = self._run_in(worker, job, state_token)
+            outcome = _raise_for(*self._run_in(worker, job, state_token))
+        except QueryError as error:
+            error.queue_seconds = queued
+            raise
         finally:
             self._slots.release()
-        outcome = _raise_for(*payload)
         outcome.queue_seconds = queued
         return outcome
 
@@ -545,9 +566,13 @@ class GraphQueryService:
         thread = threading.Thread(target=work, name="zamena-query", daemon=True)
         thread.start()
         thread.join(self.time_limit)
-        if not answer:
-            raise QueryTimeout(_timeout_message(self.time_limit))
-        outcome = _raise_for(*answer[0])
+        try:
+            if not answer:
+                raise QueryTimeout(_timeout_message(self.time_limit))
+            outcome = _raise_for(*answer[0])
+        except QueryError as error:
+            error.queue_seconds = queued
+            raise
         outcome.queue_seconds = queued
         return outcome
 

@@ -296,7 +296,9 @@ def endpoint() -> Response:
     except QueryRejected as error:
         return plain_error(str(error), error.status)
     except QueryError as error:
-        headers = {"Retry-After": "5"} if error.status == 503 else {}
+        headers = {"Zamena-Queue-Seconds": f"{error.queue_seconds:.3f}"}
+        if error.status == 503:
+            headers["Retry-After"] = "5"
         return plain_error(str(error), error.status, headers)
     return outcome_response(outcome, download=request.args.get("download") == "1")
 
