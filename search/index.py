@@ -118,6 +118,8 @@ class SearchIndex:
             if progress:
                 progress(done, len(texts))
 
+        if progress:
+            progress(0, len(texts))  # the bar knows its length before the model starts
         if texts:
             vector_of.update(zip(texts, embedder.embed_passages(texts, step), strict=True))
         report.embedded = len(texts)
