@@ -16,6 +16,7 @@ import gc
 import hashlib
 import io
 import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -412,13 +413,16 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         named_graphs: Iterable[str] | None = None,
         base: str | None = None,
     ) -> Result:
-        """The server evaluates the query; the protocol dataset goes to it as default-graph-uri / named-graph-uri."""
+        """The server evaluates the query; the protocol dataset goes to it as default-graph-uri / named-graph-uri.
+
+        With a dataset or a base (the endpoint's queries), the request is made here, accepting both result
+        tables and RDF: rdflib's store asks for one kind only, and a strict server refuses a CONSTRUCT then."""
         if base is not None:
             sparql = f"BASE <{base}>\n{sparql}"  # a prologue may hold several BASE; the query's own wins
-        if default_graphs is None and named_graphs is None:
+        if default_graphs is None and named_graphs is None and base is None:
             return self._dataset.query(sparql, initBindings=bindings or {})
         if bindings:
-            raise ValueError("bindings and a protocol dataset cannot be combined on a SPARQL server backend")
+            raise ValueError("bindings cannot be combined with a dataset or a base on a SPARQL server backend")
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         params = [("query", prologue + sparql)]
         params += [("default-graph-uri", g) for g in default_graphs or ()]
@@ -431,9 +435,13 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
                 "Content-Type": "application/x-www-form-urlencoded",
             },
         )
-        with urllib.request.urlopen(request, timeout=600) as response:
-            content_type = response.headers.get_content_type()
-            body = response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=600) as response:
+                content_type = response.headers.get_content_type()
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            message = error.read()[:500].decode("utf-8", "replace").strip()
+            raise ValueError(f"the SPARQL server {self.location} answered {error.code}: {message}") from error
         if content_type in ("application/sparql-results+json", "application/json"):
             return Result.parse(io.BytesIO(body), format="json")
         result = Result("CONSTRUCT")

@@ -125,12 +125,22 @@ class LiveServer:
             max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),
         )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)
+        self.thread = threading.Thread(target=self._serve, name="live-server", daemon=True)
+        self._stopping = False
+
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except OSError:
+            if not self._stopping:  # closing the socket under the select loop ends it this way
+                raise
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stopping = True
         self.server.close()
+        self.server.task_dispatcher.shutdown()
         self.thread.join(timeout=10)

@@ -110,6 +110,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                 f"the request body is over the limit of {app.config['MAX_CONTENT_LENGTH']} bytes "
                 "(ZAMENA_MAX_REQUEST_BYTES sets the limit)"
             )
+        if request.path.startswith("/sparql"):  # protocol clients read errors as text
+            return plain_error(message, error.code or 500)
         if request.path.startswith("/api/"):
             response = jsonify({"error": message, "status": error.code})
             response.status_code = error.code or 500

@@ -64,9 +64,15 @@ class KnowledgeBaseHolder:
         self._caches: dict[str, object] = {}
 
     def _fingerprint(self) -> str:
-        if self.settings.store != "oxigraph":
-            return "memory"
-        return files_fingerprint(self.settings.home, self.settings.store_path)
+        if self.settings.store == "oxigraph":
+            return files_fingerprint(self.settings.home, self.settings.store_path)
+        if self.settings.store.startswith("sparql+") and self._kb is not None:
+            try:  # a SPARQL server's graphs change without us: their digests say when
+                return self._kb.graph.state_token()
+            except (OSError, ValueError) as error:
+                log.warning("could not read the state of the SPARQL server (%s); keeping the last one", error)
+                return self._token
+        return "memory"  # this process holds the graph; nothing else changes it
 
     def current(self) -> tuple[KnowledgeBase, str]:
         """The knowledge base to answer this request from, and its state token."""
