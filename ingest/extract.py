@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
 from ingest.gazetteer import Gazetteer
 from ingest.model import Entity, Extraction, Fact, Mention
+from ingest.morph import parse
 from ingest.names import clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
 from ingest.relations import relation_facts
@@ -32,6 +34,8 @@ MEMBERSHIP_WORDS = {
     "участница",
     "объединить",
 }
+# Lemmas that say a count is of those who joined something: a cluster, a centre.
+JOINING_WORDS = MEMBERSHIP_WORDS | {"входить"}
 # Lemmas that, right before a zone, make the firms of the sentence its residents.
 RESIDENCY_WORDS = {"резидент", "компания", "предприятие", "фирма", "производитель"}
 # Words that name a zone's kind rather than the zone ("ОЭЗ «Технополис „Москва“»").
@@ -161,6 +165,22 @@ class _Resolver:
         self._moved[old] = entity.ref
 
     def add(self, label: str, key: str, name: str, span: Span, written: bool = True) -> Entity:
+        return self.add_mention(label, key, name, Mention(span.start_char, span.end_char, span.text), written)
+
+    def add_given(self, given: Entity) -> Entity:
+        """An entity a structured source states (a profile's firm, zone, products), merged like a mention."""
+        entity: Entity | None = None
+        for mention in given.mentions or [None]:
+            entity = self.add_mention(given.type, given.key, given.name, mention)
+        assert entity is not None
+        entity.aliases |= {clean(a) for a in given.aliases} - {entity.name}
+        for attribute, value in given.attributes.items():
+            entity.attributes.setdefault(attribute, value)
+        if (given.type, given.key) != entity.ref:
+            self._moved[(given.type, given.key)] = entity.ref
+        return entity
+
+    def add_mention(self, label: str, key: str, name: str, mention: Mention | None, written: bool = True) -> Entity:
         name = clean(name)  # no control, zero-width or direction characters in a stored name
         entity = self.find(label, key)
         if entity is None:
@@ -180,8 +200,14 @@ class _Resolver:
                 entity.name, entity.attributes["written"] = name, "yes"
             else:
                 entity.aliases.add(name)
-        entity.mentions.append(Mention(span.start_char, span.end_char, span.text))
+        if mention is not None:
+            entity.mentions.append(mention)
         return entity
+
+    def refer(self, ref: tuple[str, str]) -> tuple[str, str]:
+        """Where an entity known as `ref` lives now (it may have been merged or linked to a known firm)."""
+        entity = self.find(*ref)
+        return entity.ref if entity is not None else ref
 
     def only(self, label: str) -> Entity | None:
         found = [e for e in self.entities.values() if e.type == label]
@@ -230,14 +256,13 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     `gazetteer` holds the firms already in the graph: mentions of them get the firm's URI.
     """
     if doc is None:
-        start, end = document.body or (0, len(document.text))
         nlp = build_pipeline()
         if gazetteer is not None:
             gazetteer.install(nlp)
-        doc = nlp(document.text[:end])
+        doc = nlp(nlp_text(document))
     resolver = _Resolver()
     for given in document.entities:  # stated outright by a structured source
-        resolver.entities.setdefault(given.ref, given)
+        resolver.add_given(given)
     spans = sorted(doc.spans[ENTITIES], key=lambda s: s.start)
     # Named mentions first, so that bare "ОЭЗ" or "Центра" can fall back on the one named entity;
     # firms before bare organisations and full names before surnames, so the later ones can join them.
@@ -284,8 +309,49 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     facts += relation_facts(sentences, by_sentence, resolver)
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
-    facts += document.facts
+    facts += [_followed(fact, resolver) for fact in document.facts]
     return Extraction(document, resolver.entities, _unique(facts))
+
+
+def nlp_text(document: Document) -> str:
+    """The text the NLP reads: the body, with what stands before it (a front matter) blanked out.
+
+    Spaces replace the characters and line breaks stay, so offsets into it are offsets into the
+    document's text.
+    """
+    start, end = document.body or (0, len(document.text))
+    head, body = document.text[:start], document.text[start:end]
+    if document.metadata.get("markup") == "markdown":
+        body = _unwrapped(body)
+    return re.sub(r"[^\r\n]", " ", head) + body
+
+
+# Lines that start a block of their own in Markdown: headings, list items, quotes, tables, code fences.
+_BLOCK_LINE = re.compile(r"\s*(#|[-*+>|]\s|\d+[.)]\s|```)")
+
+
+def _unwrapped(text: str) -> str:
+    """Markdown's soft line breaks as spaces: a paragraph wrapped over lines reads as running text.
+
+    Every line break elsewhere stays, as a sentence boundary; one character stands for one, so
+    offsets do not move.
+    """
+    lines = text.split("\n")
+    joined = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        block = _BLOCK_LINE.match(line) or _BLOCK_LINE.match(following)
+        soft = bool(line.strip() and following.strip()) and not block
+        joined.append(line + (" " if soft else "\n"))
+    return "".join(joined) + lines[-1]
+
+
+def _followed(fact: Fact, resolver: _Resolver) -> Fact:
+    """A stated fact about the entities as resolved: merged or linked ones under their new identity."""
+    subject = resolver.refer(fact.subject)
+    obj = resolver.refer(fact.object) if isinstance(fact.object, tuple) else fact.object
+    if (subject, obj) == (fact.subject, fact.object):
+        return fact
+    return replace(fact, subject=subject, object=obj)
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:
@@ -311,7 +377,7 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     for zone_span, zone in zones:
         # "резидент ОЭЗ «…»", "компании ОЭЗ Москвы": the word before the zone, past the word "ОЭЗ" itself
         i = zone_span.start - 1
-        while i > sent.start and (sent.doc[i].lemma_.lower() in ZONE_WORDS or sent.doc[i].text in '«„"'):
+        while i > sent.start and (_may_be(sent.doc[i], ZONE_WORDS) or sent.doc[i].text in '«„"'):
             i -= 1
         before = sent.doc[i] if i >= sent.start and i < zone_span.start else None
         if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS:
@@ -319,6 +385,11 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     if centres and zones and lemmas & LOCATION_WORDS:
         facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, 0.85, "created-in-zone"))
     return facts
+
+
+def _may_be(token: Token, lemmas: set[str]) -> bool:
+    """Whether a word may be one of `lemmas`: the lemmatizer leaves ambiguous words as written ("особой")."""
+    return token.lemma_.lower() in lemmas or any(p.normal_form in lemmas for p in parse(token.lower_)[:4])
 
 
 def _is_title_word(token: Token) -> bool:
@@ -435,6 +506,7 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
     sentences = list(doc.sents)
     for index, sent in enumerate(sentences):
         tokens = list(sent)
+        lemmas = {t.lemma_.lower() for t in tokens}
         for i, token in enumerate(tokens):
             if not _NUMBER.match(token.text):
                 continue
@@ -453,6 +525,8 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
             if not candidates:
                 continue
             _, owner = max(candidates, key=lambda pair: pair[0].start)
+            if owner.type == "ZONE" and lemmas & JOINING_WORDS:
+                continue  # "в кластер вошли 20 компаний ОЭЗ": they joined a part of the zone, not the zone
             predicate = "residentCount" if owner.type == "ZONE" else "memberCount"
             value = {
                 "value": int(token.text.replace(" ", "")),

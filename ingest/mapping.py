@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from ingest.document import Document
 from ingest.model import Entity, Extraction, Fact
-from ingest.names import slug
+from ingest.names import language_of, slug
 from ontology.graph import Triple
 from ontology.namespaces import OA, ORG, SCHEMA, ZO
 from ontology.uris import UriMinter
@@ -119,7 +119,7 @@ class GraphMapper:
         uri = self.entity_uri(entity.ref)
         triples: list[Triple] = [(uri, RDF.type, cls) for cls in CLASSES[entity.type]]
         triples.append((uri, SKOS.prefLabel, Literal(entity.name, lang="ru")))
-        triples += [(uri, SKOS.altLabel, Literal(alias, lang="ru")) for alias in sorted(entity.aliases)]
+        triples += [(uri, SKOS.altLabel, Literal(alias, lang=language_of(alias))) for alias in sorted(entity.aliases)]
         triples.append((doc, SCHEMA.mentions, uri))
         if entity.type == "PER":
             given, _, family = entity.name.partition(" ")

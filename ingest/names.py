@@ -191,6 +191,11 @@ def _script(text: str) -> str:
     return "latin" if latin > cyrillic else "cyrillic"
 
 
+def language_of(name: str) -> str:
+    """The language tag of a name by its script: a Latin-script name (Profotech, EVM) is 'en', else 'ru'."""
+    return "en" if _script(name) == "latin" else "ru"
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two written names name the same thing: inflection, quotes, forms and script aside."""
     if name_key(a) == name_key(b):

@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
 from ingest.morph import CachedAnalyzer, parse
-from ingest.names import ORGANISATIONAL_FORMS, name_key, strip_quotes, word_forms
+from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, strip_quotes, word_forms
 
 ENTITIES = "entities"
 
@@ -83,7 +83,7 @@ PRODUCT_TRIGGERS = {
     "датчик",
 }
 # Words after which a quoted name is a special economic zone's or a technopark's.
-ZONE_TRIGGERS = {"оэз", "технополис", "технопарк"}
+ZONE_TRIGGERS = {"оэз", "технополис", "технопарк", "зона"}  # "в особой экономической зоне «…»"
 # Zone words that are part of the zone's own name: технополис «Москва» is Технополис „Москва“.
 ZONE_DESCRIPTORS = {"технополис", "технопарк"}
 # Heads of government bodies' names.
@@ -190,7 +190,9 @@ def quoted_names(doc: Doc) -> Doc:
             if not written:
                 name, key = f"{zone_trigger.capitalize()} «{name}»", f"{zone_trigger} {key}"
             begin = trigger_token.i if zone_trigger in ZONE_DESCRIPTORS else span.start
-            closing = span.end + 1 if span.end < len(doc) and doc[span.end].text in '»“”"' else span.end
+            # the closing quote belongs to the mention only when the opening one does ("технополиса «Москва»")
+            quoted = begin < span.start and span.end < len(doc) and doc[span.end].text in '»“”"'
+            closing = span.end + 1 if quoted else span.end
             add_entity(doc, doc[begin:closing], "ZONE", name, key, written)
             previous_firm_end = None
         elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
@@ -367,6 +369,8 @@ _QUOTE_CHARS = '«»„“”"'
 def nominative(tokens: list) -> str:
     """A name as written, with its leading words put back in the nominative: Европейского союза → Европейский союз."""
     words = [t.text for t in tokens]
+    # a space where the text has a gap: whitespace, or a quote the caller left out
+    spaces = [" " if b.idx > a.idx + len(a.text) else "" for a, b in zip(tokens, tokens[1:], strict=False)] + [""]
     first = parse(words[0])[0] if words and words[0].isalpha() else None
     case = first.tag.case if first is not None else None
     if case and case != "nomn":
@@ -380,7 +384,8 @@ def nominative(tokens: list) -> str:
                 words[i] = form.upper() if word.isupper() else form.capitalize() if word[:1].isupper() else form
             if analysis.tag.POS == "NOUN":
                 break
-    return " ".join(words).replace(" - ", "-")
+    # the spaces as written: «Технополис „Москва“» keeps its quotes tight
+    return clean("".join(word + space for word, space in zip(words, spaces, strict=True)))
 
 
 def _model_name_parts(doc: Doc, span: Span, full_text: str) -> list[tuple[int, int]]:
@@ -400,9 +405,20 @@ def _model_name_parts(doc: Doc, span: Span, full_text: str) -> list[tuple[int, i
             start += 1
         while end > start and (full_text[end - 1].isspace() or full_text[end - 1] in _QUOTE_CHARS + ",;:-"):
             end -= 1
+        # a nested quote opened inside the name closes inside it too: Технополис „Москва“
+        inner = full_text[start:end]
+        if inner.count("„") > inner.count("“") and full_text[end : end + 1] == "“":
+            end += 1
         if end > start:
             parts.append((start, end))
     return parts
+
+
+def _closed_quotes(name: str) -> str:
+    """A name with the quotes it opens closed: 'Русская служба «Голоса Америки' → … «Голоса Америки»."""
+    for opener, closer in (("„", "“"), ("«", "»")):
+        name += closer * max(0, name.count(opener) - name.count(closer))
+    return name
 
 
 def _person_name(tokens: list) -> tuple[str, str]:
@@ -436,7 +452,7 @@ def model_entities(doc: Doc) -> Doc:
                 span = doc.char_span(start, end, alignment_mode="contract")
                 if span is None or len(span) == 0:
                     continue
-                name = nominative(list(span)) if label == "ORG" else span.text
+                name = _closed_quotes(nominative(list(span)) if label == "ORG" else span.text)
                 # 'Комитет защиты журналистов (КЗЖ)': the name in brackets is the same organisation's
                 added = add_entity(doc, span, label, name, main_key or name_key(name), main_key is None)
                 if added is not None and main_key is None:

@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ingest.document import Document, ReadError
 from ingest.model import Entity, Fact, Mention
-from ingest.names import name_key, slug
+from ingest.names import name_key
 
 KINDS = ("profile", "news")
 KEYS = {
@@ -85,7 +85,9 @@ def read_markdown(path: Path, text: str, encoding: str) -> Document:
     """A Markdown file with front matter (kind: profile | news); one without it is plain text."""
     match = _FRONT_MATTER.match(text)
     if match is None:
-        return Document(text=text, source=str(path), encoding=encoding, headline=_heading(text, 0))
+        return Document(
+            text=text, source=str(path), encoding=encoding, headline=_heading(text, 0), metadata={"markup": "markdown"}
+        )
     offset = match.start(1)
     try:
         root = yaml.compose(match.group(1), Loader=yaml.SafeLoader)
@@ -109,7 +111,7 @@ def read_markdown(path: Path, text: str, encoding: str) -> Document:
         kind=kind,
         encoding=encoding,
         body=(body_start, len(text)),
-        metadata={"sources": sources},
+        metadata={"sources": sources, "markup": "markdown"},
     )
     if "date" in fields:
         document.date = _date(front, fields["date"])
@@ -171,10 +173,9 @@ def _profile_statements(
 ) -> None:
     name_node = fields.get("name")
     name = front.scalar(name_node, "name")
-    # The firm's key is its URI segment, slug(name_key(name)): the same URI as the firm's mentions in any
-    # other document, and the key the graph's gazetteer gives a firm it knows, so linking the profile
-    # to a known firm leaves its statements attached.
-    firm = Entity("FIRM", slug(name_key(name)), name)
+    # The firm is keyed by its name like any mention of it: the extractor merges it with the body's
+    # mentions and links it to a firm the graph knows, and the statements follow it there.
+    firm = Entity("FIRM", name_key(name), name)
     if "synthetic" in fields and front.scalar(fields["synthetic"], "synthetic") == "true":
         firm.attributes["synthetic"] = "true"  # generated for scale tests, not taken from a source
     firm.aliases = {front.scalar(a, "alias") for a in front.items(fields.get("aliases"))}

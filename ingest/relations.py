@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ingest.model import Entity, Fact
 from ingest.morph import morph, parse
@@ -54,7 +54,23 @@ SUBSTITUTE_WORDS = {"замещать", "заместить", "заменять"
 CONTINUATION_WORDS = {"компания", "она", "предприятие", "фирма", "производитель", "завод", "холдинг"}
 CAPACITY_PERIODS = {"год", "месяц", "сутки", "день", "смена"}
 CAPACITY_COMPARATORS = {"до": "max", "более": "gt", "свыше": "gt", "около": "approx", "порядка": "approx"}
+# A date is never a product's name: "13 апреля 2023 года", "в апреле", "с 2023 года".
+MONTHS = {
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+}
 _PHRASE_PREPOSITIONS = {"для"}
+_DIGITS = re.compile(r"\d+")
 _SKIPPED = {"ADVB", "PRCL"}
 _MAX_PHRASE = 10
 
@@ -73,9 +89,13 @@ def noun_phrase(sent: Span, start: int, entity_at: dict[int, Entity]) -> Span | 
     i = start
     while i < sent.end and (_pos(doc[i]) in _SKIPPED or doc[i].lower_ in {"свой", "собственный"}):
         i += 1
+    if i < sent.end and _DIGITS.fullmatch(doc[i].text):
+        return None  # "выпуск 1000 машин в год": a count or a date, not a name
     first, end = i, i
     while end < sent.end and end - first < _MAX_PHRASE:
         token = doc[end]
+        if _is_date_at(doc, end, sent.end):
+            break
         owner = entity_at.get(end)
         if owner is not None and owner.type != "PRODUCT":
             break
@@ -96,6 +116,14 @@ def noun_phrase(sent: Span, start: int, entity_at: dict[int, Entity]) -> Span | 
     phrase = doc[first:end]
     has_head = any(_pos(t) == "NOUN" or re.fullmatch(r"[A-Za-z0-9][\w+.-]*", t.text) for t in phrase)
     return phrase if has_head else None
+
+
+def _is_date_at(doc: Doc, i: int, end: int) -> bool:
+    """Whether a date starts at token `i`: a month's name, or a number before a month or 'год'."""
+    if doc[i].lemma_.lower() in MONTHS:
+        return True
+    following = doc[i + 1].lemma_.lower() if i + 1 < end else ""
+    return bool(_DIGITS.fullmatch(doc[i].text)) and (following in MONTHS or following == "год")
 
 
 def _phrase_name(phrase: Span) -> str:
@@ -121,11 +149,21 @@ class _Context:
             return max(firms, key=lambda pair: pair[0].start)[1]
         sent = self.sentences[index]
         if sent[0].lemma_.lower() in CONTINUATION_WORDS or sent[0].lower_ == "она":
-            for back in range(index - 1, max(-1, index - 4), -1):
+            for back in self.before(index):
                 earlier = [(s, e) for s, e in self.by_sentence[back] if e.type == "FIRM"]
                 if earlier:
                     return max(earlier, key=lambda pair: pair[0].start)[1]
         return None
+
+    def before(self, index: int, count: int = 3) -> list[int]:
+        """The indexes of the `count` sentences before this one, nearest first; blank lines do not count."""
+        found = []
+        for back in range(index - 1, -1, -1):
+            if len(found) == count:
+                break
+            if self.sentences[back].text.strip():
+                found.append(back)
+        return found
 
     def entity_at(self, index: int) -> dict[int, Entity]:
         return {i: e for s, e in self.by_sentence[index] for i in range(s.start, s.end)}
@@ -220,7 +258,7 @@ def _capacities(sent: Span, context: _Context, index: int) -> list[Fact]:
         previous = tokens[i - 1].lower_ if i else ""
         firm = context.firm_before(index, token.i)
         if firm is None:
-            for back in range(index - 1, max(-1, index - 4), -1):
+            for back in context.before(index):
                 earlier = [e for s, e in context.by_sentence[back] if e.type == "FIRM"]
                 if earlier:
                     firm = earlier[-1]
