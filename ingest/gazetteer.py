@@ -46,6 +46,7 @@ class Gazetteer:
         self._by_first_word: dict[str, set[str]] = {}
         self._by_sound: dict[str, set[str]] = {}
         self.version = 0
+        self.changes: list[str] = []  # keys of the firms added or changed, in order: rulers catch up from it
         for firm in firms:
             self.add(firm)
 
@@ -65,6 +66,7 @@ class Gazetteer:
                     self._by_first_word.setdefault(form, set()).add(firm.key)
             self._by_sound.setdefault(sound_key(name), set()).add(firm.key)
         self.version += 1
+        self.changes.append(firm.key)
 
     def link(self, name: str, identifiers: Iterable[str] = ()) -> KnownFirm | None:
         """The known firm a name (and its ИНН/ОГРН, if any) refers to, or None."""
@@ -84,10 +86,13 @@ class Gazetteer:
                 return firm
         return None
 
-    def patterns(self, nlp: Language) -> list[dict]:
-        """SpanRuler patterns: each name as a sequence of tokens, each token any form of its word."""
+    def patterns(self, nlp: Language, keys: Iterable[str] | None = None) -> list[dict]:
+        """SpanRuler patterns: each name as a sequence of tokens, each token any form of its word.
+
+        Only the firms with these `keys` when given (a ruler catching up with firms added since)."""
         patterns = []
-        for firm in self.firms.values():
+        firms = self.firms.values() if keys is None else [self.firms[key] for key in keys]
+        for firm in firms:
             for name in firm.names:
                 tokens = [t.text for t in nlp.make_doc(name) if not t.is_punct or t.text in "+&"]
                 tokens = [t for t in tokens if t not in "«»„“”\"'"]

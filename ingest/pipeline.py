@@ -188,7 +188,8 @@ def quoted_names(doc: Doc) -> Doc:
             key = name_key(name)
             written = not (zone_trigger in ZONE_DESCRIPTORS and not key.startswith(zone_trigger))
             if not written:
-                name, key = f"{zone_trigger.capitalize()} «{name}»", f"{zone_trigger} {key}"
+                # as the whole name is written inside «…»: Технополис „Москва“, one label for every document
+                name, key = f"{zone_trigger.capitalize()} „{name}“", f"{zone_trigger} {key}"
             begin = trigger_token.i if zone_trigger in ZONE_DESCRIPTORS else span.start
             # the closing quote belongs to the mention only when the opening one does ("технополиса «Москва»")
             quoted = begin < span.start and span.end < len(doc) and doc[span.end].text in '»“”"'
@@ -338,14 +339,26 @@ class KnownFirms:
     def __init__(self, nlp: Language, name: str) -> None:
         self.ruler = SpanRuler(nlp, name=name, spans_key=gazetteer_module.SPANS_KEY)
         self.gazetteer: gazetteer_module.Gazetteer | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._changes_seen = 0
+        self._in_ruler: set[str] = set()  # keys of the firms whose patterns the ruler holds
 
     def use(self, gazetteer: gazetteer_module.Gazetteer) -> None:
-        stamp = (id(gazetteer), gazetteer.version)
-        if stamp != self._stamp:
+        """Look for `gazetteer`'s firms. A batch adds firms as it goes: only those are added to the ruler,
+        so each document costs the same however many firms came before it."""
+        if gazetteer is not self.gazetteer:
             self.ruler.clear()
             self.ruler.add_patterns(gazetteer.patterns(self.ruler.nlp))
-            self.gazetteer, self._stamp = gazetteer, stamp
+            self.gazetteer, self._changes_seen = gazetteer, len(gazetteer.changes)
+            self._in_ruler = set(gazetteer.firms)
+            return
+        changed = list(dict.fromkeys(gazetteer.changes[self._changes_seen :]))
+        if changed:
+            for key in changed:
+                if key in self._in_ruler and any(p.get("id") == key for p in self.ruler.patterns):
+                    self.ruler.remove_by_id(key)
+            self.ruler.add_patterns(gazetteer.patterns(self.ruler.nlp, changed))
+            self._in_ruler.update(changed)
+            self._changes_seen = len(gazetteer.changes)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.gazetteer is None or not len(self.ruler):
