@@ -45,7 +45,9 @@ def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> 
                 (NEW_FIRM, SKOS.prefLabel, Literal("Новая фирма", lang="ru")),
             ]
             writer.replace_document_graph(URIRef("https://zamena.example.org/graph/new"), triples)
-            page = client.get("/id/firm/novaya-firma")
+            deadline = time.monotonic() + 15  # the fresh snapshot opens in the background
+            while (page := client.get("/id/firm/novaya-firma")).status_code == 404 and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert page.status_code == 200 and "Новая фирма" in page.get_data(as_text=True)
             assert _count(client) == before + 1
             assert app.extensions["zamena"].holder.token != token

@@ -305,17 +305,19 @@ def worker_main(conn: Connection, store_path: str) -> None:
             token, job = conn.recv()
         except (EOFError, OSError):
             return  # the web process has gone
-
-        def compute(token: str = token, job: QueryJob = job) -> QueryOutcome:
-            nonlocal store, union, opened_token
-            if store is None or token != opened_token:
+        if store is None or token != opened_token:
+            try:
                 store = None
                 store = _open_read_only(store_path)
                 union = not default_graph_is_merge(store)
                 opened_token = token
-            return evaluate(store, job, union)
-
-        conn.send(_answer(compute))
+            except Exception as error:  # reported to the query that needed the store
+                conn.send(("error", f"the store could not be opened: {type(error).__name__}: {error}"))
+                continue
+        if job is None:  # only asked to open the store
+            conn.send(("opened", None))
+            continue
+        conn.send(_answer(lambda store=store, job=job, union=union: evaluate(store, job, union)))
 
 
 # ---------------------------------------------------------------------------- in the web process
@@ -386,7 +388,7 @@ class FairSlots:
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
-    jobs: int = field(default=0)
+    token: str | None = field(default=None)  # the state of the store it has open
 
     def kill(self) -> None:
         try:
@@ -473,6 +475,7 @@ class QueryService:
         queued = 0.0
         try:
             worker = self._take_worker()
+            self._open_store(worker, state_token)
             queued = time.monotonic() - arrived
             outcome = _raise_for(*self._run_in(worker, job, state_token))
         except QueryError as error:
@@ -482,6 +485,26 @@ class QueryService:
             self._slots.release()
         outcome.queue_seconds = queued
         return outcome
+
+    def _open_store(self, worker: _Worker, state_token: str) -> None:
+        """Have the worker open the store's current state before the query's time starts: opening a
+        store beside a busy writer can take many seconds, which is no fault of the query."""
+        if worker.token == state_token:
+            return
+        try:
+            worker.conn.send((state_token, None))
+            if not worker.conn.poll(START_TIMEOUT):
+                raise QueryError(f"the query worker could not open the store within {START_TIMEOUT:g} s")
+            status, payload = worker.conn.recv()
+        except (QueryError, EOFError, OSError) as error:
+            worker.kill()
+            if isinstance(error, QueryError):
+                raise
+            raise QueryError(f"the query worker failed: {error}") from error
+        if status != "opened":
+            self._give_back(worker)
+            raise QueryError(str(payload))
+        worker.token = state_token
 
     def _run_in(self, worker: _Worker, job: QueryJob, state_token: str) -> tuple[str, object]:
         healthy = False

@@ -61,6 +61,7 @@ class KnowledgeBaseHolder:
         self._kb: KnowledgeBase | None = None
         self._token = ""
         self._checked = 0.0
+        self._refreshing = False
         self._caches: dict[str, object] = {}
 
     def _fingerprint(self) -> str:
@@ -75,20 +76,38 @@ class KnowledgeBaseHolder:
         return "memory"  # this process holds the graph; nothing else changes it
 
     def current(self) -> tuple[KnowledgeBase, str]:
-        """The knowledge base to answer this request from, and its state token."""
+        """The knowledge base to answer this request from, and its state token.
+
+        A changed store is opened in the background (beside a busy writer that can take many seconds);
+        requests go on with the snapshot they have until the fresh one is ready."""
         now = time.monotonic()
         with self._lock:
-            if self._kb is None or now - self._checked >= self.check_interval:
+            if self._kb is None:
                 self._checked = now
                 token = self._fingerprint()
-                if self._kb is None or token != self._token:
-                    fresh = self._open_snapshot(keep_trying=self._kb is None)
-                    if fresh is not None:
-                        # The old snapshot is not closed: requests still running use it; it goes with them.
-                        self._kb = fresh
-                        self._token = token
-                        self._caches.clear()
-            return self._kb, self._token
+                self._kb = self._open_snapshot(keep_trying=True)
+                self._token = token
+            elif now - self._checked >= self.check_interval and not self._refreshing:
+                self._checked = now
+                token = self._fingerprint()
+                if token != self._token:
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, args=(token,), name="zamena-snapshot", daemon=True).start()
+            return self._kb, self._token  # type: ignore[return-value]
+
+    def _refresh(self, token: str) -> None:
+        try:
+            fresh = self._open_snapshot(keep_trying=False)
+        finally:
+            with self._lock:
+                self._refreshing = False
+        if fresh is None:
+            return
+        with self._lock:
+            # The old snapshot is not closed: requests still running use it; it goes with them.
+            self._kb = fresh
+            self._token = token
+            self._caches.clear()
 
     def _open_snapshot(self, keep_trying: bool) -> KnowledgeBase | None:
         """A fresh read-only snapshot. While a writer compacts, opening can race with a file being
