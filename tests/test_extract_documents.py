@@ -160,6 +160,13 @@ def test_the_zone_after_special_economic_zone_keeps_its_quotes() -> None:
     assert all("„ " not in e.name for e in organisations)
 
 
+def test_every_news_item_gives_the_zone_one_name() -> None:
+    names = set()
+    for path in sorted(NEWS.glob("*.md")):
+        names |= {e.name for e in extract(read_one(path)).entities.values() if e.type == "ZONE"}
+    assert names == {"Технополис „Москва“"}
+
+
 def test_the_zone_on_a_line_of_its_own_is_the_zone() -> None:
     extraction = extract(read_one(NEWS / "khirana-kommunarka.md"))
     named = [(e.type, e.name) for e in extraction.entities.values() if "Технополис" in e.name]
