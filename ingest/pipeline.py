@@ -366,9 +366,16 @@ class KnownFirms:
         self.ruler(doc)
         for span in filter_spans(doc.spans[gazetteer_module.SPANS_KEY]):
             firm = self.gazetteer.firms.get(span.id_)
-            if firm is not None:
+            if firm is not None and not _starts_a_model_name(doc, span):
                 add_entity(doc, span, "FIRM", firm.name, firm.key)
         return doc
+
+
+def _starts_a_model_name(doc: Doc, span: Span) -> bool:
+    """'электрогрузовик EVM PRO': a firm's name that begins a product's model name is the product's."""
+    if span.start == 0 or span.end >= len(doc):
+        return False
+    return doc[span.start - 1].lemma_.lower() in PRODUCT_TRIGGERS and bool(_LATIN_NAME.fullmatch(doc[span.end].text))
 
 
 @Language.factory(gazetteer_module.PIPE_NAME)

@@ -198,6 +198,16 @@ def test_dates_end_a_product_phrase() -> None:
     assert products == {"насосы"}
 
 
+def test_a_known_firm_that_begins_a_model_name_leaves_the_model_to_the_product() -> None:
+    known = Gazetteer([KnownFirm("evm", "EVM")])
+    text = "Компания «EVM» выпускает электрогрузовик EVM PRO. Продукцию EVM знают."
+    extraction = extract(Document(text=text, source="t.txt"), gazetteer=known)
+    products = {e.name for e in extraction.entities.values() if e.type == "PRODUCT"}
+    assert products == {"EVM PRO"}
+    (firm,) = [e for e in extraction.entities.values() if e.type == "FIRM"]
+    assert firm.key == "evm" and [m.text for m in firm.mentions] == ["EVM", "EVM"]
+
+
 # ---------------------------------------------------------------- labels
 
 
