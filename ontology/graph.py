@@ -109,9 +109,12 @@ def graph_digest(triples: Iterable[Triple]) -> str:
 class KnowledgeGraph:
     """Zamena's graph: named graphs per source document, queried as their union."""
 
-    def __init__(self, dataset: Dataset, backend: str, location: str, native: ox.Store | None = None) -> None:
+    def __init__(
+        self, dataset: Dataset, backend: str, location: str, native: ox.Store | None = None, writable: bool = False
+    ) -> None:
         self._dataset = dataset
         self._native = native  # the Oxigraph store under `dataset`, written directly for speed
+        self._writable = writable  # this process holds the on-disk store for writing
         self.backend = backend
         self.location = location
         self._write_lock = threading.Lock()
@@ -160,10 +163,15 @@ class KnowledgeGraph:
             raise
         # queries read the default graph, which _write_native keeps as the merge of the named graphs
         dataset = Dataset(store=OxigraphStore(store=store), default_union=False)
-        return cls(dataset, "oxigraph", str(path), native=store)
+        return cls(dataset, "oxigraph", str(path), native=store, writable=not read_only)
 
     def close(self) -> None:
-        """Release the store; the on-disk lock goes with the last reference to it."""
+        """Release the store; the on-disk lock goes with the last reference to it.
+
+        A writer flushes first: otherwise its writes stay in RocksDB's log, which every read-only
+        opening (the web server's snapshots, its query workers) must replay: 20 s for the corpus."""
+        if self._native is not None and self._writable:
+            self._native.flush()
         self._dataset.close()
         self._dataset = None  # type: ignore[assignment]
         self._native = None

@@ -44,6 +44,16 @@ def files_fingerprint(home: Path, store_path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def warmed_up(kb: KnowledgeBase) -> KnowledgeBase:
+    """Load the search model and index once, before requests arrive: otherwise every request of a burst
+    finds them missing and loads its own copy at once, and the burst stalls."""
+    try:
+        kb.search("Технополис", k=1)
+    except Exception as error:  # no model or no index: search pages say so themselves
+        log.info("search not warmed up: %s", error)
+    return kb
+
+
 class KnowledgeBaseHolder:
     """Hands out the current read-only KnowledgeBase and the token naming the state it shows."""
 
@@ -110,12 +120,12 @@ class KnowledgeBaseHolder:
             self._caches.clear()
 
     def _open_snapshot(self, keep_trying: bool) -> KnowledgeBase | None:
-        """A fresh read-only snapshot. While a writer compacts, opening can race with a file being
-        removed; then try again shortly, or keep serving the snapshot we have."""
+        """A fresh read-only snapshot, its search model and index loaded. While a writer compacts, opening
+        can race with a file being removed; then try again shortly, or keep serving the snapshot we have."""
         attempts = 20 if keep_trying else 3
         for attempt in range(attempts):
             try:
-                return self._open(self.settings)
+                return warmed_up(self._open(self.settings))
             except RuntimeError as error:  # RocksDB reports the race as "Corruption … No such file"
                 if attempt == attempts - 1:
                     if keep_trying:
