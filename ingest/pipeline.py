@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
 from ingest.morph import CachedAnalyzer, parse
-from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, strip_quotes, word_forms
+from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name, strip_quotes, word_forms
 
 ENTITIES = "entities"
 
@@ -367,7 +367,10 @@ class KnownFirms:
         for span in filter_spans(doc.spans[gazetteer_module.SPANS_KEY]):
             firm = self.gazetteer.firms.get(span.id_)
             if firm is not None and not _starts_a_model_name(doc, span):
-                add_entity(doc, span, "FIRM", firm.name, firm.key)
+                # the name as this text writes it (an alias, say), so that the document's graph records
+                # it whether or not the firm was known already: the result must not depend on ingest order
+                written = next((n for n in firm.names if same_name(span.text, n)), firm.name)
+                add_entity(doc, span, "FIRM", written, firm.key)
         return doc
 
 

@@ -84,6 +84,15 @@ def _reported(report: IngestReport, source: str, strict: bool) -> Iterator[None]
         log.exception("extraction failed on %s", source)
 
 
+def _names_in(text: str, names: Iterable[str]) -> bool:
+    """Does lower-cased `text` seem to name one of `names`? (Its first word's stem: inflection aside.)"""
+    for name in names:
+        words = name.lower().replace("ё", "е").strip("«»„“\"' ").split()
+        if words and len(words[0]) >= 3 and words[0][:5] in text:
+            return True
+    return False
+
+
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
     """The files to ingest under `paths`, in a stable order; folders are walked, hidden files skipped."""
     for path in paths:
@@ -190,6 +199,7 @@ class KnowledgeBase:
         report = IngestReport()
         self.load_competences()
         files = list(iter_input_files(paths))
+        read_before: list[tuple[Document, int]] = []  # each document, and how many firms were known then
         for path in progress(files) if progress else files:
             if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
                 with _reported(report, str(path), strict), report.timed("classifiers"):
@@ -202,7 +212,22 @@ class KnowledgeBase:
             for document in documents:  # a file of records holds many
                 with _reported(report, document.source, strict):
                     report.count(*self.ingest_document(document, report))
+                    read_before.append((document, len(self.gazetteer().firms)))
+        self._read_again_for_later_firms(read_before, report, strict)
         return report
+
+    def _read_again_for_later_firms(
+        self, read_before: list[tuple[Document, int]], report: IngestReport, strict: bool
+    ) -> None:
+        """A document read before a firm it names was known is read again, so that the result does not
+        depend on the order of the batch: ingesting the same input twice changes nothing."""
+        firms = list(self.gazetteer().firms.values())  # in the order they became known
+        for document, known in read_before:
+            later = firms[known:]
+            text = document.text.lower().replace("ё", "е")
+            if any(_names_in(text, firm.names) for firm in later):
+                with _reported(report, document.source, strict):
+                    self.ingest_document(document, report)
 
     # ------------------------------------------------------------ reading
 
