@@ -189,8 +189,6 @@ def build_graphs(n_triples: int, seed: int = 7) -> list[tuple[URIRef, list[tuple
 
 def _measure(backend: str, n_triples: int, repeats: int, folder: str, out) -> None:  # noqa: ANN001
     """In a fresh process: load the graph into `backend`, run every query, report times and peak memory."""
-    import resource
-
     graphs = build_graphs(n_triples)
     kg = KnowledgeGraph.open(backend, Path(folder) / backend)
     started = time.perf_counter()
@@ -207,7 +205,9 @@ def _measure(backend: str, n_triples: int, repeats: int, folder: str, out) -> No
             rows = len(list(kg.query(text)))
             times.append(time.perf_counter() - t)
         result["queries"][name] = {"p50_ms": statistics.median(times) * 1000, "rows": rows}
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process's own peak; ru_maxrss would carry the parent's over the spawn's exec
+    with open("/proc/self/status") as status:
+        result["peak_rss_mb"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
     kg.close()
     out.put(result)
 
