@@ -35,7 +35,8 @@ def slice_okpd2(source: Path, target: Path) -> None:
     text = source.read_bytes().decode("cp1251")
     head, rest = text.split("<array>", 1)
     records = re.findall(r"<array>.*?</array>", "<array>" + rest, flags=re.S)
-    kept = [r for r in records if _keep(re.search(r"<Kod>(.*?)</Kod>", r).group(1))]
+    codes = [re.search(r"<Kod>(.*?)</Kod>|<Kod\s*/>", r) for r in records]  # an empty code is written <Kod/>
+    kept = [r for r, code in zip(records, codes, strict=True) if code and _keep(code.group(1) or "")]
     target.write_bytes((head + "".join(kept) + "</catalog>").encode("cp1251"))
 
 
