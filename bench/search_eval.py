@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             grid = {}
             for rrf_k in (5, 10, 20, 30, 60):
                 row = []
-                for dense_weight in (0.5, 0.75, 1.0, 1.5, 2.0, 3.0):
+                for dense_weight in (1.0, 1.5, 2.0, 3.0, 4.0):
                     engine.rrf_k, engine.dense_weight, engine.lexical_weight = rrf_k, dense_weight, 1.0
                     value = evaluate(engine, queries, "hybrid")["nDCG@10"]
                     grid[f"k={rrf_k} dense={dense_weight}"] = value

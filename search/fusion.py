@@ -10,8 +10,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-RRF_K = 60
-DENSE_WEIGHT = 1.0
+# Measured on the evaluation set (python -m bench.search_eval --grid, whole corpus, 33 questions):
+# nDCG@10 0.684 at k=60 with equal weights, 0.750 at k=20 with the dense list weighted 3 (plateau 0.74–0.75
+# around it). BM25 alone scores 0.43 there, dense alone 0.75: the lexical list mostly adds noise.
+RRF_K = 20
+DENSE_WEIGHT = 3.0
 LEXICAL_WEIGHT = 1.0
 
 
