@@ -96,6 +96,19 @@ def classifier_triples(minter: UriMinter) -> list[tuple]:
 
     scheme = URIRef(f"{BASE}id/okpd2")
     triples: list[tuple] = [(scheme, RDF.type, SKOS.ConceptScheme)]
+
+    def narrower(code: str, parent: URIRef) -> URIRef:
+        concept = URIRef(f"{BASE}id/okpd2/{code}")
+        triples.extend(
+            [
+                (concept, RDF.type, SKOS.Concept),
+                (concept, SKOS.broader, parent),
+                (concept, SKOS.inScheme, scheme),
+                (concept, SKOS.notation, Literal(code)),
+            ]
+        )
+        return concept
+
     for section in SECTIONS:
         top = URIRef(f"{BASE}id/okpd2/{section}")
         triples += [
@@ -105,21 +118,9 @@ def classifier_triples(minter: UriMinter) -> list[tuple]:
             (top, SKOS.prefLabel, Literal(f"Раздел {section}", lang="ru")),
         ]
         for cls in range(10, 20):
-            concept = URIRef(f"{BASE}id/okpd2/{section}.{cls}")
-            triples += [
-                (concept, RDF.type, SKOS.Concept),
-                (concept, SKOS.broader, top),
-                (concept, SKOS.inScheme, scheme),
-                (concept, SKOS.notation, Literal(f"{section}.{cls}")),
-            ]
+            concept = narrower(f"{section}.{cls}", top)
             for sub in range(1, 10):
-                leaf = URIRef(f"{BASE}id/okpd2/{section}.{cls}.{sub}")
-                triples += [
-                    (leaf, RDF.type, SKOS.Concept),
-                    (leaf, SKOS.broader, concept),
-                    (leaf, SKOS.inScheme, scheme),
-                    (leaf, SKOS.notation, Literal(f"{section}.{cls}.{sub}")),
-                ]
+                narrower(f"{section}.{cls}.{sub}", concept)
     for i, name in enumerate(COMPETENCES):
         concept = minter.entity("COMPETENCE", f"k{i}")
         triples += [(concept, RDF.type, SKOS.Concept), (concept, SKOS.prefLabel, Literal(name, lang="ru"))]
