@@ -25,7 +25,8 @@ from pathlib import Path
 
 import psutil
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+
+from ontology.terms import TermConverter
 
 # How often the web process looks at a running worker (seconds).
 POLL_INTERVAL = 0.02
@@ -122,20 +123,6 @@ def prepare(job: QueryJob) -> tuple[object, str]:
     return checked, fmt
 
 
-def _to_rdflib(term):  # noqa: ANN001, ANN202 - pyoxigraph term → rdflib term
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return Literal(str(term))  # an RDF-star triple term: shown as text
-
-
 def _size(term) -> int:  # noqa: ANN001
     return 0 if term is None else len(term) + 8  # rdflib terms are strings
 
@@ -225,24 +212,12 @@ def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
     if isinstance(result, ox.QueryBoolean):
         return _ask_outcome(bool(result), fmt_name, started)
-    converted: dict[object, object] = {}  # results repeat terms: convert each once
-
-    def convert(term):  # noqa: ANN001, ANN202
-        if term is None:
-            return None
-        found = converted.get(term)
-        if found is None:
-            found = converted[term] = _to_rdflib(term)
-        return found
-
+    convert = TermConverter()  # results repeat terms: convert each once
     if isinstance(result, ox.QuerySolutions):
         variables = [Variable(v.value) for v in result.variables]
-        rows = ([convert(term) for term in solution] for solution in result)
+        rows = (convert.row(solution) for solution in result)
         return _table_outcome("SELECT", variables, rows, job, fmt_name, started)
-    triples = (
-        (convert(t.subject), convert(t.predicate), convert(t.object))
-        for t in result  # type: ignore[attr-defined]
-    )
+    triples = (convert.triple(t) for t in result)  # type: ignore[attr-defined]
     return _graph_outcome(checked.form, triples, job, fmt_name, started)
 
 

@@ -1,0 +1,112 @@
+"""Oxigraph terms and answers as rdflib ones, cheaply: the one conversion the facade and the web workers share.
+
+An answer repeats its terms (the same firm, class or datatype on many rows), so a `TermConverter` lives for
+one answer and converts each distinct term once; a many-row answer then costs about as much to read as
+Oxigraph takes to compute it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.query import Result, ResultRow
+from rdflib.term import Node
+
+
+def to_rdflib(term: object) -> Node | None:
+    """One pyoxigraph term as an rdflib term; an RDF-star triple term, which rdflib cannot hold, as its text."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return URIRef(term.value)  # type: ignore[attr-defined]
+    if kind is ox.Literal:
+        if term.language:  # type: ignore[attr-defined]
+            return Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
+        return Literal(term.value, datatype=URIRef(term.datatype.value))  # type: ignore[attr-defined]
+    if kind is ox.BlankNode:
+        return BNode(term.value)  # type: ignore[attr-defined]
+    if term is None:
+        return None
+    return Literal(str(term))
+
+
+class TermConverter:
+    """Converts the terms of one answer, each distinct term once (call it like `to_rdflib`)."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[object, Node | None] = {}
+
+    def __call__(self, term: object) -> Node | None:
+        if term is None:
+            return None
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = to_rdflib(term)
+        return found
+
+    def row(self, solution: Iterable[object]) -> tuple[Node | None, ...]:
+        """A solution's values in variable order, None where unbound."""
+        return tuple(map(self, solution))
+
+    def triple(self, triple: ox.Triple) -> tuple[Node, Node, Node]:
+        return self(triple.subject), self(triple.predicate), self(triple.object)  # type: ignore[return-value]
+
+
+class SolutionsResult(Result):
+    """A SELECT answer held as rows of rdflib terms; rows and bindings are made from them only when asked for.
+
+    Behaves as rdflib's own Result: rows by index, by name and by attribute, `vars`, `bindings`,
+    `serialize`, len() — but every solution is a row, even one with no value bound (SPARQL counts it)."""
+
+    def __init__(self, variables: list[Variable], rows: list[tuple[Node | None, ...]]) -> None:
+        super().__init__("SELECT")
+        self.vars = variables
+        self._rows = rows
+        self._labels = {str(v): i for i, v in enumerate(variables)}
+
+    @property  # type: ignore[override]
+    def bindings(self) -> list[dict[Variable, Node]]:
+        if self._bindings is None:
+            names = self.vars
+            self._bindings = [
+                {v: t for v, t in zip(names, row, strict=True) if t is not None}  # type: ignore[arg-type]
+                for row in self._rows
+            ]
+        return self._bindings
+
+    @bindings.setter
+    def bindings(self, value: list[dict[Variable, Node]]) -> None:
+        self._bindings = value
+
+    def __iter__(self):  # noqa: ANN204 - yields ResultRow
+        labels = self._labels
+        for values in self._rows:
+            row = tuple.__new__(ResultRow, values)  # ResultRow.__new__ rebuilds the labels per row
+            row.labels = labels
+            yield row
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+
+def read_result(answer: object) -> Result:
+    """A pyoxigraph query answer as an rdflib Result, read to its end (an unfinished Oxigraph answer
+    would keep its snapshot of the store alive)."""
+    convert = TermConverter()
+    if isinstance(answer, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(answer)
+        return out
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [Variable(v.value) for v in answer.variables]
+        return SolutionsResult(variables, [convert.row(solution) for solution in answer])
+    out = Result("CONSTRUCT")
+    out.graph = Graph()
+    out.graph.addN((*convert.triple(t), out.graph) for t in answer)  # type: ignore[attr-defined]
+    return out
