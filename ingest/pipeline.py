@@ -82,6 +82,75 @@ PRODUCT_TRIGGERS = {
     "станок",
     "датчик",
 }
+# Words after which a quoted name is neither an organisation's nor a product's: craft and vehicles, buildings
+# and facilities, works, events ("шаттл «Дискавери»", "аэропорт «Домодедово»", "спектакль «Большой город»").
+# Such a name is labelled MISC: reported, never stored, and no later mention of it becomes an organisation.
+# Media words (газета, радиостанция, агентство) are not here: an outlet is also its editorial office. Nor
+# are words whose genitive often names a firm: акции «Газпрома» (shares), статья «Ведомостей», передача.
+NON_ORGANISATION_TRIGGERS = {
+    # craft and vehicles
+    "судно",
+    "корабль",
+    "шаттл",
+    "ледокол",
+    "яхта",
+    "лайнер",
+    "крейсер",
+    "танкер",
+    "теплоход",
+    "пароход",
+    "подлодка",
+    "самолет",
+    "ракета",
+    "ракета-носитель",
+    "спутник",
+    "зонд",
+    "станция",
+    "телескоп",
+    "поезд",
+    # buildings and facilities
+    "аэропорт",
+    "вокзал",
+    "стадион",
+    "бизнес-центр",
+    "гостиница",
+    "отель",
+    "улица",
+    "проспект",
+    # works
+    "фильм",
+    "кинофильм",
+    "мультфильм",
+    "сериал",
+    "спектакль",
+    "пьеса",
+    "опера",
+    "балет",
+    "мюзикл",
+    "шоу",
+    "телешоу",
+    "телепередача",
+    "песня",
+    "альбом",
+    "сингл",
+    "книга",
+    "роман",
+    "повесть",
+    "сборник",
+    # events, awards, slogans
+    "конкурс",
+    "фестиваль",
+    "турнир",
+    "чемпионат",
+    "олимпиада",
+    "премия",
+    "операция",
+    "марш",
+    "митинг",
+    "выставка",
+    "девиз",
+    "лозунг",
+}
 # Words after which a quoted name is a special economic zone's or a technopark's.
 ZONE_TRIGGERS = {"оэз", "технополис", "технопарк", "зона"}  # "в особой экономической зоне «…»"
 # Zone words that are part of the zone's own name: технополис «Москва» is Технополис „Москва“.
@@ -162,14 +231,61 @@ def _looks_like_name(inner: str) -> bool:
     )
 
 
+_WORD_AT_END = re.compile(r"([\w-]+)[\s«„“\"]*$")
+
+
+def word_lemma(word: str) -> str:
+    """pymorphy3's dictionary form of one word, lowercase, ё as е."""
+    return parse(word.lower())[0].normal_form.replace("ё", "е")
+
+
+def word_before(text: str, end: int) -> str:
+    """The word right before `end`, past spaces and opening quotes; hyphenated words whole ("бизнес-центра")."""
+    found = _WORD_AT_END.search(text, max(0, end - 40), end)
+    return found.group(1) if found else ""
+
+
+def lemma_before(text: str, end: int) -> str:
+    """The dictionary form of the word right before `end`: "бизнес-центра «" → бизнес-центр."""
+    word = word_before(text, end)
+    return word_lemma(word) if word else ""
+
+
+def names_an_owner(text: str, start: int, name: str) -> bool:
+    """'станция «Водоканала»', 'балета Большого театра', 'жюри «Новой волны»': a name in the genitive after a noun
+    names whom the noun belongs to, not the thing itself, which keeps its name in the nominative
+    ('на корабле «Союз»', 'станции «Мир»')."""
+    first = next(iter(re.findall(r"[А-Яа-яЁё]+", name)), None)
+    if first is None or any(p.tag.case == "nomn" for p in parse(first)):
+        return False
+    if not any(p.tag.case == "gent" for p in parse(first)):
+        return False
+    before = word_before(text, start)
+    return bool(before) and parse(before.lower())[0].tag.POS == "NOUN"
+
+
+def names_no_organisation(text: str, start: int, name: str) -> bool:
+    """Whether the word before a name at `start` says it is a craft's, a building's, a work's or an event's."""
+    return lemma_before(text, start) in NON_ORGANISATION_TRIGGERS and not names_an_owner(text, start, name)
+
+
 @Language.component("zamena_quoted_names")
 def quoted_names(doc: Doc) -> Doc:
-    """Quoted names after an organisational trigger, and the names listed after the first one."""
+    """Quoted names after an organisational trigger, and the names listed after the first one.
+
+    The word right before the opening quote decides first: "спектакль «Большой город»" names no organisation
+    whatever firm word stands further left."""
     previous_firm_end: int | None = None
+    previous_other_end: int | None = None  # end of the last name that is no organisation's, for its list
     text = doc.text  # built anew at each access: read it once
     for start, end in outer_quotes(text):
         inner = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
+        listed_after_other = previous_other_end is not None and bool(
+            # "шаттлы «Индевор» (в конце апреля) и «Атлантис»": a remark in brackets does not end the list
+            re.fullmatch(r"[»“”\"\s]*(\([^()\n]*\)\s*)?(,|и|или)\s*", text[previous_other_end : start - 1])
+        )
+        previous_other_end = None
         if span is None or not _looks_like_name(inner):
             previous_firm_end = None
             continue
@@ -182,7 +298,11 @@ def quoted_names(doc: Doc) -> Doc:
         # "«Хирана+» — производитель …": a firm word right after the name, past a dash or comma
         after = [t for t in doc[span.end : min(len(doc), span.end + 4)] if not (t.is_punct or t.is_space)]
         firm_after = bool(after) and after[0].lemma_.lower() in FIRM_TRIGGERS and after[0].i <= span.end + 3
+        # the nearest trigger decides: "резидент технопарка компания «Гамма»" names a firm
+        nearest_is_firm = bool(left_lemmas) and left_lemmas[-1] in FIRM_TRIGGERS
         trigger_token = next((t for t in reversed(left[-2:]) if t.lemma_.lower() in ZONE_TRIGGERS), None)
+        if nearest_is_firm:
+            trigger_token = None
         zone_trigger = trigger_token.lemma_.lower() if trigger_token is not None else None
         if zone_trigger:
             key = name_key(name)
@@ -196,6 +316,9 @@ def quoted_names(doc: Doc) -> Doc:
             closing = span.end + 1 if quoted else span.end
             add_entity(doc, doc[begin:closing], "ZONE", name, key, written)
             previous_firm_end = None
+        elif listed_after_other or names_no_organisation(text, start - 1, name):
+            add_entity(doc, span, "MISC", name, name_key(name))
+            previous_firm_end, previous_other_end = None, end
         elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
             add_entity(doc, span, "PRODUCT", name, name_key(name))
             previous_firm_end = None
@@ -276,9 +399,17 @@ def organisations(doc: Doc) -> Doc:
             ):
                 if lem == "оэз" or token.is_title:
                     add_entity(doc, doc[token.i : token.i + 1], "ZONE", None, None)
-            elif lem == "центр" and token.is_title and token.i > sent.start:
+            elif lem == "центр" and token.is_title and token.i > sent.start and not _name_goes_on(tokens, i + 1):
                 add_entity(doc, doc[token.i : token.i + 1], "CENTRE", None, None)
     return doc
+
+
+def _name_goes_on(tokens: list, i: int) -> bool:
+    """'Центра управления полётом': a noun in the genitive after the head word makes it another centre's name."""
+    if i >= len(tokens) or not (tokens[i].is_lower and tokens[i].is_alpha):
+        return False
+    best = parse(tokens[i].text)[0].tag
+    return best.POS == "NOUN" and best.case == "gent"
 
 
 def _is_genitive_phrase_word(word: str) -> bool:
@@ -461,19 +592,46 @@ def _person_name(tokens: list) -> tuple[str, str]:
     return name, name.lower().replace("ё", "е")
 
 
+def _names_no_organisation(doc: Doc, ent: Span, text: str, other_names: list[str]) -> bool:
+    """Whether a name the model calls an organisation names a craft, a building, a work or an event instead:
+    after such a word ("телескопа Хаббл"), headed by one ("Вашингтонском аэропорту"), or named so earlier
+    or later in the document ("шаттл «Дискавери»" … "после «Дискавери»": one name, one sense)."""
+    name = strip_quotes(ent.text)
+    if names_no_organisation(text, ent.start_char, name):
+        return True
+    head = next((t for t in ent if t.is_alpha and parse(t.text)[0].tag.POS == "NOUN"), None)
+    if head is not None and head.is_lower and word_lemma(head.text) in NON_ORGANISATION_TRIGGERS:
+        return True
+    if names_an_owner(text, ent.start_char, name):
+        return False
+    return any(same_name(name, other) for other in other_names)
+
+
+def _only_forms(span: Span) -> bool:
+    """'ПАО', 'ООО': an organisational form standing alone names no organisation (here, a module of a craft)."""
+    words = [t.lower_ for t in span if not (t.is_punct or t.is_space)]
+    return bool(words) and all(word in ORGANISATIONAL_FORMS for word in words)
+
+
 @Language.component("zamena_model_entities")
 def model_entities(doc: Doc) -> Doc:
     """The statistical model's names that no rule claimed: organisations, people, places."""
     text = doc.text
+    other_names = [s._.zamena_name for s in doc.spans[ENTITIES] if s.label_ == "MISC" and s._.zamena_name]
     for ent in doc.ents:
         if ent.label_ == "ORG":
+            if _names_no_organisation(doc, ent, text, other_names):
+                name = nominative([t for t in ent if t.text not in _QUOTE_CHARS] or list(ent))
+                if add_entity(doc, ent, "MISC", name, name_key(name)) is not None:
+                    other_names.append(name)
+                continue
             left = [t.lemma_.lower() for t in doc[max(sentence_start_of(doc, ent.start), ent.start - 3) : ent.start]]
             first = ent[0].text.lower()
             label = "FIRM" if first in ORGANISATIONAL_FORMS or set(left) & FIRM_TRIGGERS else "ORG"
             main_key = None
             for start, end in _model_name_parts(doc, ent, text):
                 span = doc.char_span(start, end, alignment_mode="contract")
-                if span is None or len(span) == 0:
+                if span is None or len(span) == 0 or _only_forms(span):
                     continue
                 name = _closed_quotes(nominative(list(span)) if label == "ORG" else span.text)
                 # 'Комитет защиты журналистов (КЗЖ)': the name in brackets is the same organisation's
@@ -493,12 +651,25 @@ def model_entities(doc: Doc) -> Doc:
 _LATIN_NAME = re.compile(r"[A-Z0-9][\w+.-]*")
 
 
+def _governed_by_firm_word(doc: Doc, i: int) -> bool:
+    """'производителя сетевого оборудования 3Com': a product word in the genitive of a firm's word
+    (adjectives between) describes the firm, and the name after it is the firm's."""
+    j = i - 1
+    while j >= max(0, i - 3) and parse(doc[j].text)[0].tag.POS in ("ADJF", "PRTF"):
+        j -= 1
+    return j >= 0 and doc[j].lemma_.lower() in FIRM_TRIGGERS and parse(doc[i].text)[0].tag.case == "gent"
+
+
 @Language.component("zamena_product_names")
 def product_names(doc: Doc) -> Doc:
     """'электрогрузовик EVM PRO': a Latin model name after a word for a product."""
     i = 0
     while i < len(doc) - 1:
-        if doc[i].lemma_.lower() in PRODUCT_TRIGGERS and _LATIN_NAME.fullmatch(doc[i + 1].text):
+        if (
+            doc[i].lemma_.lower() in PRODUCT_TRIGGERS
+            and _LATIN_NAME.fullmatch(doc[i + 1].text)
+            and not _governed_by_firm_word(doc, i)
+        ):
             end = i + 2
             while end < len(doc) and end - i <= 4 and _LATIN_NAME.fullmatch(doc[end].text):
                 end += 1
