@@ -167,11 +167,18 @@ def test_terms_convert_as_oxrdflib_does_and_each_once():
     terms = [
         ox.NamedNode(f"{EX}id/firm/a"),
         ox.Literal("Фирма", language="ru"),
+        ox.Literal("Firm", language="EN-gb"),
         ox.Literal("12", datatype=ox.NamedNode(str(XSD.integer))),
         ox.Literal("текст"),
         ox.BlankNode("b1"),
     ]
-    assert [to_rdflib(t) for t in terms] == [from_ox(t) for t in terms]
+    ours, theirs = [to_rdflib(t) for t in terms], [from_ox(t) for t in terms]
+    assert ours == theirs
+    for mine, rdflibs in zip(ours, theirs, strict=True):  # the same inside: value, datatype, language, hash
+        assert type(mine) is type(rdflibs) and mine.n3() == rdflibs.n3() and hash(mine) == hash(rdflibs)
+        if isinstance(mine, Literal):
+            fields = ("language", "datatype", "value", "ill_typed")
+            assert [getattr(mine, f) for f in fields] == [getattr(rdflibs, f) for f in fields]
     convert = TermConverter()
     first = convert.row(terms + [None])
     again = convert.row([ox.NamedNode(f"{EX}id/firm/a")])
