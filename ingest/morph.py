@@ -20,6 +20,14 @@ def parse(word: str) -> tuple:
     return tuple(morph().parse(word))
 
 
+@lru_cache(maxsize=500_000)
+def lookup_lemma(word: str) -> str:
+    """The lemma spaCy's pymorphy3 lemmatizer gives a token with no part of speech: the one dictionary
+    form all of the word's parses share, or the word as written when they disagree (cached)."""
+    normal_forms = {analysis.normal_form for analysis in parse(word)}
+    return next(iter(normal_forms)) if len(normal_forms) == 1 else word
+
+
 class CachedAnalyzer:
     """The shared analyser with cached `parse`, for spaCy's pymorphy3 lemmatizer."""
 

@@ -45,7 +45,8 @@ _WORD = re.compile(r"[\w+&-]+", re.UNICODE)
 
 def clean(text: str) -> str:
     """Text without control or bidi characters, with quotes straightened out and spaces collapsed."""
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n")
+    if not text.isprintable():  # printable text has no control or format character to drop
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -60,6 +61,7 @@ def strip_quotes(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """The dictionary form of a common word; names pymorphy3 does not know, and short ones, stay as written."""
     word = word.lower().replace("ё", "е")
@@ -68,6 +70,7 @@ def lemma(word: str) -> str:
     return parse(word)[0].normal_form.replace("ё", "е")
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Identity key of an organisation name: lemmas of its words, without quotes and forms."""
     words = [w.lower().replace("ё", "е") for w in _WORD.findall(clean(name))]
@@ -154,9 +157,14 @@ def word_forms(word: str) -> frozenset[str]:
 
 def name_words(name: str) -> list[str]:
     """The words of a name that identify it: no quotes, no organisational forms."""
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=200_000)
+def _name_words(name: str) -> tuple[str, ...]:
     words = _WORD.findall(clean(name))
     kept = [w for w in words if lemma(w) not in ORGANISATIONAL_FORMS]
-    return kept or words
+    return tuple(kept or words)
 
 
 _COARSE = [

@@ -11,19 +11,21 @@ components win where spans overlap: rules first, the model for what they leave.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+import numpy
 import razdel
 import spacy
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
-from ingest.morph import CachedAnalyzer, parse
+from ingest.morph import CachedAnalyzer, lookup_lemma, parse
 from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name, strip_quotes, word_forms
 
 ENTITIES = "entities"
@@ -166,38 +168,68 @@ if not Span.has_extension("zamena_written"):
     Span.set_extension("zamena_written", default=True)
 
 
+_TAKEN = "zamena_taken"  # doc.user_data: token bounds of the entities found so far, not to rebuild Spans each time
+
+
 def add_entity(
     doc: Doc, span: Span, label: str, name: str | None, key: str | None, written: bool = True
 ) -> Span | None:
     """Add an entity span unless it overlaps one already found (earlier components win)."""
-    for other in doc.spans[ENTITIES]:
-        if span.start < other.end and other.start < span.end:
+    group = doc.spans[ENTITIES]
+    taken = doc.user_data.get(_TAKEN)
+    if taken is None or len(taken) != len(group):  # the group was set from elsewhere: read it again
+        taken = doc.user_data[_TAKEN] = [(other.start, other.end) for other in group]
+    for start, end in taken:
+        if span.start < end and start < span.end:
             return None
     entity = Span(doc, span.start, span.end, label=label)
     entity._.zamena_name = name
     entity._.zamena_key = key
     entity._.zamena_written = written
-    doc.spans[ENTITIES] = [*doc.spans[ENTITIES], entity]
+    group.append(entity)
+    taken.append((span.start, span.end))
     return entity
 
 
 @Language.component("zamena_sentences")
 def sentences(doc: Doc) -> Doc:
     """Sentence starts from razdel, and at every line break (headlines and bylines have no full stop)."""
-    starts = {s.start for s in razdel.sentenize(doc.text)}
-    after_newline = False
-    for token in doc:
-        token.is_sent_start = token.i == 0 or token.idx in starts or after_newline
-        after_newline = "\n" in token.text or "\n" in token.whitespace_
-        if token.is_space:
-            token.is_sent_start = token.i == 0 or after_newline
+    text = doc.text
+    doc.user_data[_TEXT] = text
+    starts = {s.start for s in razdel.sentenize(text)}
+    if len(doc):
+        # read and written as arrays: a Token object per token and attribute costs more than the rule
+        offsets = [int(offset) for offset in doc.to_array(IDX)] + [len(text)]
+        spaces = doc.to_array(IS_SPACE)
+        flags = numpy.empty(len(doc), dtype="int32")
+        after_newline = False
+        for i in range(len(doc)):
+            newline = "\n" in text[offsets[i] : offsets[i + 1]]  # in the token or the space after it
+            if spaces[i]:
+                flags[i] = 1 if i == 0 or newline else -1
+            else:
+                flags[i] = 1 if i == 0 or offsets[i] in starts or after_newline else -1
+            after_newline = newline
+        doc.from_array([SENT_START], flags.astype("uint64"))
     doc.spans.setdefault(ENTITIES, [])
     return doc
 
 
-def sentence_start_of(doc: Doc, i: int) -> int:
-    """The first token of the sentence of token `i` (Span.sent walks the whole Doc each time)."""
-    while i > 0 and not doc[i].is_sent_start:
+_TEXT = "zamena_text"  # doc.user_data: the text, which spaCy builds anew from the tokens at each doc.text
+
+
+def text_of(doc: Doc) -> str:
+    """The text of a Doc, read once per document."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def window_start(doc: Doc, i: int, size: int) -> int:
+    """The first of the `size` tokens before token `i`, or its sentence's first token if that comes later."""
+    floor = max(0, i - size)
+    while i > floor and not doc[i].is_sent_start:
         i -= 1
     return i
 
@@ -277,7 +309,7 @@ def quoted_names(doc: Doc) -> Doc:
     whatever firm word stands further left."""
     previous_firm_end: int | None = None
     previous_other_end: int | None = None  # end of the last name that is no organisation's, for its list
-    text = doc.text  # built anew at each access: read it once
+    text = text_of(doc)
     for start, end in outer_quotes(text):
         inner = text[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
@@ -289,8 +321,7 @@ def quoted_names(doc: Doc) -> Doc:
         if span is None or not _looks_like_name(inner):
             previous_firm_end = None
             continue
-        sentence_start = sentence_start_of(doc, span.start)
-        left = [t for t in doc[max(sentence_start, span.start - 7) : span.start - 1] if not t.is_punct]
+        left = [t for t in doc[window_start(doc, span.start, 7) : span.start - 1] if not t.is_punct]
         left_lemmas = [t.lemma_.lower() for t in left]
         first_word = inner.split()[0].lower()
         between = text[previous_firm_end : start - 1] if previous_firm_end is not None else None
@@ -522,9 +553,14 @@ _QUOTE_CHARS = '«»„“”"'
 
 def nominative(tokens: list) -> str:
     """A name as written, with its leading words put back in the nominative: Европейского союза → Европейский союз."""
-    words = [t.text for t in tokens]
     # a space where the text has a gap: whitespace, or a quote the caller left out
     spaces = [" " if b.idx > a.idx + len(a.text) else "" for a, b in zip(tokens, tokens[1:], strict=False)] + [""]
+    return _nominative(tuple(t.text for t in tokens), tuple(spaces))
+
+
+@lru_cache(maxsize=100_000)
+def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
+    words = list(written)
     first = parse(words[0])[0] if words and words[0].isalpha() else None
     case = first.tag.case if first is not None else None
     if case and case != "nomn":
@@ -616,7 +652,7 @@ def _only_forms(span: Span) -> bool:
 @Language.component("zamena_model_entities")
 def model_entities(doc: Doc) -> Doc:
     """The statistical model's names that no rule claimed: organisations, people, places."""
-    text = doc.text
+    text = text_of(doc)
     other_names = [s._.zamena_name for s in doc.spans[ENTITIES] if s.label_ == "MISC" and s._.zamena_name]
     for ent in doc.ents:
         if ent.label_ == "ORG":
@@ -625,7 +661,7 @@ def model_entities(doc: Doc) -> Doc:
                 if add_entity(doc, ent, "MISC", name, name_key(name)) is not None:
                     other_names.append(name)
                 continue
-            left = [t.lemma_.lower() for t in doc[max(sentence_start_of(doc, ent.start), ent.start - 3) : ent.start]]
+            left = [t.lemma_.lower() for t in doc[window_start(doc, ent.start, 3) : ent.start]]
             first = ent[0].text.lower()
             label = "FIRM" if first in ORGANISATIONAL_FORMS or set(left) & FIRM_TRIGGERS else "ORG"
             main_key = None
@@ -741,6 +777,13 @@ def build_pipeline() -> Language:
     nlp.add_pipe("zamena_sentences")
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
     lemmatizer._morph = CachedAnalyzer()  # the same analyser as the rules', with its parses cached
+    untagged = lemmatizer.lemmatize
+
+    def cached_lemmatize(token: Token) -> list[str]:
+        # without a tagger a token's lemma depends on its text alone: look each word form up once
+        return [lookup_lemma(token.text)] if token.pos == 0 else untagged(token)
+
+    lemmatizer.lemmatize = cached_lemmatize
     nlp.add_pipe("zamena_ner")
     nlp.add_pipe("zamena_quoted_names")
     nlp.add_pipe(gazetteer_module.PIPE_NAME)
