@@ -206,6 +206,7 @@ def _measure(backend: str, n_triples: int, repeats: int, folder: str, bulk: bool
     started = time.perf_counter()
     for first in range(0, len(graphs), LOAD_BATCH):
         kg.replace_document_graphs(graphs[first : first + LOAD_BATCH], bulk=bulk)
+    kg.compact()
     load_seconds = time.perf_counter() - started
     result = {
         "backend": backend,

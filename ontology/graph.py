@@ -221,6 +221,14 @@ class KnowledgeGraph:
                 store.load(data, format=ox.RdfFormat.TRIG)
         return [graph for graph, _content, _stamp in changed]
 
+    def compact(self) -> None:
+        """After a large load, merge the store's files now rather than during the first queries.
+
+        Oxigraph's bulk loader leaves many small files; until they are merged, queries run several
+        times slower (a million triples: 3 s to merge). Nothing to do on the other backends."""
+        if self._native is not None and self._writable:
+            self._native.optimize()
+
     def _write(self, graph: URIRef, content: set[Triple]) -> None:
         if self._native is not None:
             self._write_native(self._native, graph, content)

@@ -130,6 +130,7 @@ def test_the_batch_and_one_by_one_give_the_same_store(tmp_path, bulk):
     batch = KnowledgeGraph.open("oxigraph", tmp_path / "batch")
     assert batch.replace_document_graphs(DOCUMENTS.items(), bulk=bulk) == list(DOCUMENTS)
     assert batch.replace_document_graphs(DOCUMENTS.items(), bulk=bulk) == []
+    batch.compact()  # merging the store's files changes nothing it holds
     every = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
     assert answers(batch, every) == answers(one_by_one, every)
     assert batch.state_token() == one_by_one.state_token()
