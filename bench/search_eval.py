@@ -5,7 +5,7 @@ Runs against the knowledge base at ZAMENA_HOME (what `make run` builds), read-on
     python -m bench.search_eval [--json out.json] [--grid]
 
 Gold answers are entity URIs relative to `{base}id/` (see tests/data/search-queries.md). `--grid` also
-prints hybrid nDCG@10 over fusion weights and RRF k, so that a change of the defaults in
+prints hybrid nDCG@10 over fusion weights (dense, whole-match) and RRF k, so that a change of the defaults in
 search/fusion.py can be argued from numbers. Queries whose gold answers are not in the graph are listed
 and left out of the averages.
 """
@@ -89,6 +89,7 @@ def subsets(queries: list[dict[str, object]]) -> dict[str, list[dict[str, object
     groups["firm"] = [q for q in queries if q["kind"] == "firm"]
     groups["concept"] = [q for q in queries if q["kind"] == "concept"]
     groups["paraphrase"] = [q for q in queries if q["type"] == "paraphrase"]
+    groups["lookup"] = [q for q in queries if q["type"] == "lookup"]
     groups["en"] = [q for q in queries if q["lang"] == "en"]
     groups["ru"] = [q for q in queries if q["lang"] == "ru"]
     return {name: subset for name, subset in groups.items() if subset}
@@ -127,16 +128,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"{scores['Recall@5']:>9.3f} {scores['MRR']:>6.3f}"
             )
         if args.grid:
-            print("\nhybrid nDCG@10 (all) by RRF k and dense weight (lexical weight 1)")
+            print("\nhybrid nDCG@10 (all) by whole-match weight, RRF k and dense weight (lexical weight 1)")
             grid = {}
-            for rrf_k in (5, 10, 20, 30, 60):
-                row = []
-                for dense_weight in (1.0, 1.5, 2.0, 3.0, 4.0):
-                    engine.rrf_k, engine.dense_weight, engine.lexical_weight = rrf_k, dense_weight, 1.0
-                    value = evaluate(engine, queries, "hybrid")["nDCG@10"]
-                    grid[f"k={rrf_k} dense={dense_weight}"] = value
-                    row.append(f"{dense_weight}:{value:.3f}")
-                print(f"  k={rrf_k:<3} " + "  ".join(row))
+            for whole in (0.0, 1.0, 2.0):
+                for rrf_k in (10, 20, 60):
+                    row = []
+                    for dense_weight in (1.0, 2.0, 3.0, 4.0):
+                        engine.rrf_k, engine.dense_weight, engine.whole_match_weight = rrf_k, dense_weight, whole
+                        value = evaluate(engine, queries, "hybrid")["nDCG@10"]
+                        grid[f"whole={whole} k={rrf_k} dense={dense_weight}"] = value
+                        row.append(f"{dense_weight}:{value:.3f}")
+                    print(f"  whole={whole} k={rrf_k:<3} " + "  ".join(row))
             report["grid"] = grid
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -129,6 +129,9 @@ class GraphMapper:
             ]
             if "patronymic" in entity.attributes:
                 triples.append((uri, SCHEMA.additionalName, Literal(entity.attributes["patronymic"], lang="ru")))
+        for attribute, language in (("description", "ru"), ("description_en", "en")):
+            if entity.attributes.get(attribute):  # a profile's body: what the firm is, in its own words
+                triples.append((uri, SCHEMA.description, Literal(entity.attributes[attribute], lang=language)))
         if entity.attributes.get("synthetic") == "true":  # generated for scale tests
             triples.append((uri, ZO.synthetic, Literal(True)))
         return triples

@@ -40,6 +40,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(\r?\n|\Z)", re.
 _OKPD2 = re.compile(r"\d{2}(\.\d{1,3}){0,3}")
 _OKVED2 = re.compile(r"\d{2}(\.\d{1,2}){0,3}")
 _COMPETENCE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# A profile's body describes its firm; a heading such as "## English summary" starts the English part.
+_ENGLISH_HEADING = re.compile(r"^#{1,6}[ \t]*(english summary|summary in english|in english)[ \t]*$", re.I | re.M)
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t].*$", re.M)
 
 
 class _FrontMatter:
@@ -123,6 +126,21 @@ def read_markdown(path: Path, text: str, encoding: str) -> Document:
     return document
 
 
+def _descriptions(document: Document) -> dict[str, str]:
+    """The profile's body as its firm's description: `description` (Russian), `description_en` (English).
+
+    Headings are dropped and lines joined: what is left is the prose an expert reads about the firm.
+    """
+    start, end = document.body or (0, len(document.text))
+    body = document.text[start:end]
+    english = _ENGLISH_HEADING.search(body)
+    parts = {"description": body[: english.start()] if english else body}
+    if english:
+        parts["description_en"] = body[english.end() :]
+    prose = {key: " ".join(_HEADING_LINE.sub(" ", text).split()) for key, text in parts.items()}
+    return {key: text for key, text in prose.items() if text}
+
+
 def _heading(text: str, start: int) -> str | None:
     match = re.search(r"^#\s+(.+)$", text[start:], re.MULTILINE)
     return match.group(1).strip() if match else None
@@ -179,6 +197,7 @@ def _profile_statements(
     if "synthetic" in fields and front.scalar(fields["synthetic"], "synthetic") == "true":
         firm.attributes["synthetic"] = "true"  # generated for scale tests, not taken from a source
     firm.aliases = {front.scalar(a, "alias") for a in front.items(fields.get("aliases"))}
+    firm.attributes.update(_descriptions(document))
     firm.mentions.append(Mention(*front.span(name_node), name))
     entities: dict[tuple[str, str], Entity] = {firm.ref: firm}
     facts: list[Fact] = [Fact(firm.ref, "type", {}, *front.line(name_node), CONFIDENCE, RULE)]

@@ -9,15 +9,18 @@ the concepts, products and texts that matched.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rdflib import Literal, URIRef
 
 from search import fusion
 from search.embedder import Embedder
 from search.index import SearchIndex
 from search.items import IndexItem
+from search.lexical import lemmas
 
 RESULT_KINDS = ("firm", "product", "concept", "document")
 ITEM_KINDS = {
@@ -31,6 +34,13 @@ CANDIDATES = 100  # hits taken from each list before fusion
 CREDITED_HITS = 60  # fused hits whose firms are looked up
 HIT_DECAY = 0.5  # a firm's score: its best hit, plus half the next, a quarter of the third…
 EVIDENCE_PER_RESULT = 3
+# A classifier code in a question ("27.11", "ОКПД 2 26.51.43") asks for that class: an exact look-up that
+# no embedding model reads reliably, so those classes lead the hits. Naming a classifier narrows it.
+CODE = re.compile(r"(?<![\d.])\d{2}(?:\.\d+)+(?![\d.])")
+SCHEME_WORDS = {"окпд": "окпд", "okpd": "окпд", "оквэд": "оквэд", "okved": "оквэд"}
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+SCHEME_QUERY = """
+SELECT ?c ?label WHERE { VALUES ?c { %s } ?c skos:inScheme ?scheme . ?scheme skos:prefLabel ?label }"""
 
 FIRM_CLASSES = "VALUES ?fc { schema:Corporation org:FormalOrganization }"
 # Firms credited by a hit URI, and how (the hit is the firm, its product, or a concept it is under).
@@ -109,6 +119,7 @@ class SearchEngine:
         *,
         dense_weight: float = fusion.DENSE_WEIGHT,
         lexical_weight: float = fusion.LEXICAL_WEIGHT,
+        whole_match_weight: float = fusion.WHOLE_MATCH_WEIGHT,
         rrf_k: float = fusion.RRF_K,
     ) -> None:
         self.graph = graph
@@ -116,6 +127,7 @@ class SearchEngine:
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
+        self.whole_match_weight = whole_match_weight
         self.rrf_k = rrf_k
 
     # ------------------------------------------------------------ hits
@@ -131,12 +143,59 @@ class SearchEngine:
             ids, _scores = self.index.dense(vector, limit, allowed)
             lists.append(ids)
             weights.append(self.dense_weight)
-        if mode in ("hybrid", "lexical"):
+        if mode == "lexical":
             ids, _scores = self.index.lexical(query, limit, allowed)
             lists.append(ids)
             weights.append(self.lexical_weight)
+        if mode == "hybrid":
+            ids, _scores = self.index.lexical(query, limit, allowed)
+            whole = self._containing_every_word(ids, query)
+            # A third list: the lexical hits that hold every word of the question, an exact match the
+            # model may rank low ("дыхательных контуров" deep in a firm's description).
+            lists += [ids if CYRILLIC.search(query) else whole, whole]
+            weights += [self.lexical_weight, self.whole_match_weight]
         fused = fusion.reciprocal_rank_fusion(lists, weights, self.rrf_k)
+        if mode in ("hybrid", "lexical"):
+            fused = self._codes_first(fused, query, kinds, best=sum(weights) / (self.rrf_k + 1))
         return [Hit(i, self.index.items[i], score) for i, score in fused]
+
+    def _containing_every_word(self, ids: np.ndarray, query: str) -> np.ndarray:
+        """The lexical hits that hold every word (lemma) of the query, best first.
+
+        For a question without Cyrillic these are the only lexical hits fused: the lexical index is one of
+        Russian lemmas, so an English question meets only the few English texts (profile summaries,
+        competence labels), where one shared generic word ("equipment") would outrank the model's hits.
+        A name or code matches whole and stays; a partial match is left to the model.
+        """
+        words = set(lemmas(query))
+        return np.array([i for i in ids if words <= set(self.index.items[int(i)].tokens)], dtype=np.int64)
+
+    def _codes_first(
+        self, fused: list[tuple[int, float]], query: str, kinds: tuple[str, ...], best: float
+    ) -> list[tuple[int, float]]:
+        """The classes whose notation the question names, first, with the best score a fused hit can have."""
+        codes = set(CODE.findall(query))
+        if not codes or "concept" not in kinds:
+            return fused
+        exact = [i for i, item in self.index.items.items() if item.kind == "concept" and item.notation in codes]
+        schemes = {SCHEME_WORDS[w] for w in re.findall(r"[^\W\d_]+", query.lower()) if w in SCHEME_WORDS}
+        if schemes and exact:
+            uris = {self.index.items[i].uri for i in exact}
+            named = {
+                str(c)
+                for c, label in self.graph.query(SCHEME_QUERY % _values(sorted(uris)))
+                if any(s in str(label).lower() for s in schemes)
+            }
+            exact = [i for i in exact if self.index.items[i].uri in named]
+        if not exact:
+            return fused
+        # One item per class (a class labelled in two languages has two): the one the fusion ranked higher.
+        rank = {item_id: position for position, (item_id, _score) in enumerate(fused)}
+        chosen: dict[str, int] = {}
+        for i in sorted(exact, key=lambda i: (rank.get(i, len(rank)), i)):
+            chosen.setdefault(self.index.items[i].uri, i)
+        first = set(chosen.values())
+        return [(i, best) for i in chosen.values()] + [(i, s) for i, s in fused if i not in first]
 
     # ------------------------------------------------------------ answers
 

@@ -129,6 +129,19 @@ def test_a_synthetic_firm_is_marked_so_in_the_graph(tmp_path: Path) -> None:
     ]
 
 
+def test_the_profile_body_describes_its_firm_in_russian_and_english() -> None:
+    document = read_one(PROJECT / "corpora" / "profiles" / "khirana-plyus.md")
+    mapper = GraphMapper(UriMinter("https://zamena.example.org/"))
+    _graph, triples = mapper.to_triples(Extraction(document, {e.ref: e for e in document.entities}, document.facts))
+    firm = mapper.entity_uri(("FIRM", name_key("Хирана+")))
+    described = {o.language: str(o) for s, p, o in triples if s == firm and p == SCHEMA.description}
+    assert set(described) == {"ru", "en"}
+    # Prose without headings or line breaks: the body up to the English summary, and that summary.
+    assert "дыхательные контуры и бактериально-вирусные фильтры" in described["ru"]
+    assert "#" not in described["ru"] and "\n" not in described["ru"] and "Khirana" not in described["ru"]
+    assert described["en"].startswith("Khirana+ makes medical equipment")
+
+
 def okpd2_subset(tmp_path: Path) -> Path:
     """The real ОКПД 2 records of section C down from class 27, as published (windows-1251)."""
     text = (PROJECT / "corpora" / "classifiers" / "okpd2-datamos-9757-20220525.xml").read_bytes().decode("cp1251")

@@ -9,6 +9,7 @@ from rdflib.namespace import PROV, RDF, SKOS
 
 from ontology.namespaces import OA, ORG, SCHEMA, ZO
 from search.embedder import HashEmbedder
+from search.engine import SearchEngine
 from search.fusion import reciprocal_rank_fusion
 from search.index import GraphChange, SearchIndex
 from search.items import IndexItem
@@ -173,6 +174,56 @@ def test_classifier_concept_credits_firm_through_narrower_product_category(searc
     firms = kb.search("электродвигатели генераторы трансформаторы", kind="firm")["results"]
     assert firms[0]["uri"] == str(FIRM)
     assert any(why.get("notation") == "27.11" for why in firms[0]["why"])
+
+
+def test_a_classifier_code_in_the_question_leads_to_that_class(search_kb):
+    kb, _ = search_kb
+    okved, okved_scheme, okpd_scheme = (URIRef(BASE + path) for path in ("id/okved2/27.11", "id/okved2", "id/okpd2"))
+    kb.graph.replace_document_graph(
+        URIRef(BASE + "graph/okved2"),
+        [
+            (okved, RDF.type, SKOS.Concept),
+            (okved, SKOS.notation, Literal("27.11")),
+            (okved, SKOS.prefLabel, Literal("Производство электродвигателей", lang="ru")),
+            (okved, SKOS.inScheme, okved_scheme),
+            (okved_scheme, SKOS.prefLabel, Literal("Классификатор видов деятельности (ОКВЭД 2)", lang="ru")),
+            (OKPD, SKOS.inScheme, okpd_scheme),
+            (okpd_scheme, SKOS.prefLabel, Literal("Классификатор продукции (ОКПД 2)", lang="ru")),
+        ],
+    )
+    kb.update_index()
+    both = kb.search("27.11", kind="concept")["results"]
+    assert {r["uri"] for r in both[:2]} == {str(OKPD), str(okved)}
+    assert kb.search("ОКВЭД 27.11", kind="concept")["results"][0]["uri"] == str(okved)
+    assert kb.search("ОКПД 2 27.11", kind="concept")["results"][0]["uri"] == str(OKPD)
+    assert kb.search("27.11.10", kind="concept")["results"][0]["uri"] == str(OKPD_NARROW)
+    # Asked for firms, the class credits the firm whose product is under it.
+    assert kb.search("27.11.10")["results"][0]["uri"] == str(FIRM)
+
+
+def test_every_word_matched_outweighs_partial_matches(search_kb):
+    kb, _ = search_kb
+    # "контуров" occurs only in Медтех's description; "оборудование" and "электроприводов" elsewhere too.
+    assert kb.search("дыхательных контуров")["results"][0]["uri"] == str(OTHER)
+    engine = SearchEngine(kb.graph, kb.search_service.index(), kb.search_service.embedder)
+    whole = engine._containing_every_word(engine.index.lexical("дыхательных контуров", 10)[0], "дыхательных контуров")
+    assert [engine.index.items[int(i)].uri for i in whole] == [str(OTHER)]
+
+
+def test_an_english_question_fuses_only_lexical_hits_holding_all_its_words(search_kb):
+    kb, _ = search_kb
+    kb.graph.replace_document_graph(
+        OTHER_GRAPH, [*other_triples(), (OTHER, SCHEMA.description, Literal("Breathing circuits.", lang="en"))]
+    )
+    kb.update_index()
+    engine = SearchEngine(kb.graph, kb.search_service.index(), kb.search_service.embedder)
+    ids, _ = engine.index.lexical("breathing equipment", 10)
+    assert len(ids)  # "breathing" matches, partially
+    assert len(engine._containing_every_word(ids, "breathing equipment")) == 0
+    ids, _ = engine.index.lexical("breathing circuits", 10)
+    assert {engine.index.items[int(i)].uri for i in engine._containing_every_word(ids, "breathing circuits")} == {
+        str(OTHER)
+    }
 
 
 def test_filters_code_prefix_and_centre(search_kb):
