@@ -16,7 +16,8 @@ from functools import cache, lru_cache
 import numpy
 import razdel
 import spacy
-from spacy.attrs import IDX, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LIKE_NUM, SENT_START
+from spacy.lang.ru import lex_attrs as russian_lexical_attributes
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
@@ -564,8 +565,13 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     first = parse(words[0])[0] if words and words[0].isalpha() else None
     case = first.tag.case if first is not None else None
     if case and case != "nomn":
+        head = _head_noun(words, case)
         for i, word in enumerate(words):
-            analysis = next((p for p in parse(word) if p.tag.case == case), None)
+            in_case = [p for p in parse(word) if p.tag.case == case]
+            analysis = in_case[0] if in_case else None
+            if analysis is not None and head is not None and analysis.tag.POS != "NOUN":
+                # an adjective takes its noun's gender and number: Большого театра → Большой, not Большое
+                analysis = next((p for p in in_case if _agrees(p, head)), analysis)
             if analysis is None or analysis.tag.POS not in ("NOUN", "ADJF", "PRTF"):
                 break
             inflected = analysis.inflect({"nomn"})
@@ -576,6 +582,22 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
                 break
     # the spaces as written: «Технополис „Москва“» keeps its quotes tight
     return clean("".join(word + space for word, space in zip(words, spaces, strict=True)))
+
+
+def _head_noun(words: list[str], case: str):  # noqa: ANN202 - a pymorphy3 Parse
+    """The noun that ends a name's leading adjectives, in the case of the first word, or None."""
+    for word in words:
+        in_case = [p for p in parse(word) if p.tag.case == case]
+        if in_case and in_case[0].tag.POS in ("ADJF", "PRTF"):
+            continue  # read as an adjective first, as the caller does ("Старом городе")
+        return next((p for p in in_case if p.tag.POS == "NOUN"), None)
+    return None
+
+
+def _agrees(adjective, noun) -> bool:  # noqa: ANN001 - pymorphy3 Parses
+    if adjective.tag.POS not in ("ADJF", "PRTF") or adjective.tag.number != noun.tag.number:
+        return False
+    return noun.tag.number == "plur" or adjective.tag.gender == noun.tag.gender
 
 
 def _model_name_parts(doc: Doc, span: Span, full_text: str) -> list[tuple[int, int]]:
@@ -770,10 +792,32 @@ def document_names(doc: Doc) -> Doc:
     return doc
 
 
+_NUMBER_WORDS = frozenset(getattr(russian_lexical_attributes, "_num_words", ()))
+
+
+def like_num(text: str) -> bool:
+    """spaCy's Russian `like_num`, with its number words in a set: it is computed for every new word, and
+    spaCy keeps those words in a list of about 900 it searches one by one."""
+    if text.startswith(("+", "-", "±", "~")):
+        text = text[1:]
+    if text.endswith("%"):
+        text = text[:-1]
+    text = text.replace(",", "").replace(".", "")
+    if text.isdigit():
+        return True
+    if text.count("/") == 1:
+        num, denom = text.split("/")
+        if num.isdigit() and denom.isdigit():
+            return True
+    return text.lower() in _NUMBER_WORDS
+
+
 @cache
 def build_pipeline() -> Language:
     """The pipeline, built once per process (the NER model loads on its first document)."""
     nlp = spacy.blank("ru")
+    if _NUMBER_WORDS and nlp.vocab.lex_attr_getters.get(LIKE_NUM) is russian_lexical_attributes.like_num:
+        nlp.vocab.lex_attr_getters[LIKE_NUM] = like_num
     nlp.add_pipe("zamena_sentences")
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
     lemmatizer._morph = CachedAnalyzer()  # the same analyser as the rules', with its parses cached

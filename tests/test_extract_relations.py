@@ -169,6 +169,11 @@ def test_a_firm_described_by_its_products_keeps_its_name():
     assert not [e for e in extraction.entities.values() if e.type == "PRODUCT"]
 
 
+def test_an_organisation_named_in_the_genitive_gets_its_nominative_name():
+    extraction = read("Художественный руководитель балета Большого театра Алексей Ратманский уходит.")
+    assert "Большой театр" in organisations(extraction)
+
+
 # ---------------------------------------------------------------- relations
 
 
