@@ -157,6 +157,25 @@ def test_a_ship_named_again_without_its_word_stays_no_organisation():
     assert "Дискавери" not in labels and "Боинг" in labels  # a ship is reported, never stored
 
 
+def test_a_ship_named_later_without_its_word_keeps_its_sense():
+    """The model calls only the second «Ямал» an organisation; the first names it an icebreaker."""
+    extraction = read("Атомный ледокол «Ямал» вышел из порта. Вчера «Ямал» прибыл в Мурманск, сообщил «Атомфлот».")
+    assert organisations(extraction) == {"Атомфлот"}
+    (ship,) = [e for e in extraction.entities.values() if e.type == "MISC"]
+    assert [m.text for m in ship.mentions] == ["Ямал", "Ямал"]
+
+
+def test_an_organisational_form_alone_names_nothing():
+    extraction = read("Модуль отделился от приборно-агрегатного отсека (ПАО) с опозданием. ПАО сгорел в атмосфере.")
+    assert organisations(extraction) == set()
+
+
+def test_a_centre_whose_name_goes_on_is_not_the_competence_centre():
+    extraction = read("Вопросы задавались из Центра управления полётом под Москвой.")
+    assert not [e for e in extraction.entities.values() if e.type == "CENTRE"]
+    assert "Центр управления полётом" in organisations(extraction)
+
+
 def test_a_telescope_named_by_the_model_is_no_organisation():
     extraction = read("Астронавты обслужат телескоп Хаббл. НАСА утвердило план.")
     assert "Хаббл" not in organisations(extraction)
