@@ -57,20 +57,35 @@ def to_rdflib(term: object) -> Node | None:
 
 
 class TermConverter:
-    """Converts the terms of one answer, each distinct term once (call it like `to_rdflib`)."""
+    """Converts the terms of one answer, each distinct IRI and typed literal once (call it like `to_rdflib`).
 
-    __slots__ = ("_seen",)
+    Text literals are built anew each time: that is cheaper than looking them up. The cache is keyed by
+    the term's text, not by the pyoxigraph term, whose hash costs as much as the conversion saved."""
+
+    __slots__ = ("_iris", "_typed")
 
     def __init__(self) -> None:
-        self._seen: dict[object, Node | None] = {}
+        self._iris: dict[str, URIRef] = {}
+        self._typed: dict[tuple[str, str], Node] = {}
 
     def __call__(self, term: object) -> Node | None:
-        if term is None:
-            return None
-        found = self._seen.get(term)
-        if found is None:
-            found = self._seen[term] = to_rdflib(term)
-        return found
+        kind = type(term)
+        if kind is ox.NamedNode:
+            value = term.value  # type: ignore[attr-defined]
+            found = self._iris.get(value)
+            if found is None:
+                found = self._iris[value] = URIRef(value)
+            return found
+        if kind is ox.Literal:
+            datatype = term.datatype.value  # type: ignore[attr-defined]
+            if _TEXT_FAST and (term.language or datatype == XSD_STRING):  # type: ignore[attr-defined]
+                return _text_literal(term.value, term.language)  # type: ignore[attr-defined]
+            key = (term.value, datatype)  # type: ignore[attr-defined]
+            found = self._typed.get(key)
+            if found is None:
+                found = self._typed[key] = to_rdflib(term)  # type: ignore[assignment]
+            return found
+        return to_rdflib(term)
 
     def row(self, solution: Iterable[object]) -> tuple[Node | None, ...]:
         """A solution's values in variable order, None where unbound."""
