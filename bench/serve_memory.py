@@ -26,6 +26,8 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -35,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from bench.load import Tally, entity_paths, fetch, start_server
+from bench.load import Tally, entity_paths, fetch, free_port
 from bench.search_speed import ArrayEmbedder, clustered, real_vectors, vector_set
 from bench.sparql_bench import BASE, LOAD_BATCH, QUERIES, LoadSampler, build_graphs
 from zamena.settings import Settings
@@ -208,6 +210,28 @@ def reusable(home: Path, triples: int, vectors: int, kind: str) -> dict[str, obj
 # ------------------------------------------------------------ traffic
 
 
+def start_server(home: Path, log: Path, wait: float) -> tuple[subprocess.Popen, str]:
+    """`zamena serve` over `home` on a free loopback port, once it answers (it loads the model and warms
+    up search before listening, which takes minutes on a busy machine with a large graph)."""
+    port = free_port()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    output = log.open("wb")
+    command = [sys.executable, "-m", "zamena.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env={**os.environ, "ZAMENA_HOME": str(home)}, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            fetch(url + "/sparql?query=ASK%7B%7D", timeout=5)
+            return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"`zamena serve` exited: see {log}") from None
+            time.sleep(1)
+    process.kill()
+    raise RuntimeError(f"`zamena serve` did not answer within {wait:.0f} s: see {log}")
+
+
 def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int) -> None:
     rng = random.Random(seed)
     queries = [query.replace("{base}", BASE) for query in QUERIES.values()]
@@ -261,6 +285,7 @@ def main() -> None:
     parser.add_argument("--vectors", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--start-wait", type=float, default=900, help="seconds the server may take to start")
     parser.add_argument("--rebuild", action="store_true", help="build the knowledge base in --home again")
     parser.add_argument("--json", type=Path, default=Path("bench/results/serve-memory.json"))
     args = parser.parse_args()
@@ -292,7 +317,10 @@ def main() -> None:
     )
     loads = LoadSampler()
     log = args.json.with_suffix(".server.log")
-    server, url = start_server(home, Settings.from_env().query_time_limit, log)
+    started = time.monotonic()
+    server, url = start_server(home, log, args.start_wait)
+    start_s = time.monotonic() - started
+    print(f"the server answered after {start_s:.0f} s", flush=True)
     try:
         idle, busy, tally = drive(url, server.pid, args.seconds, args.clients)
     finally:
@@ -305,6 +333,7 @@ def main() -> None:
         "load_average": load_average,
         "knowledge_base": built,
         "model": os.environ["ZAMENA_MODEL"],
+        "server_start_s": round(start_s, 1),
         "seconds": args.seconds,
         "clients": args.clients,
         "idle": summary(idle),
