@@ -38,6 +38,14 @@ def test_ingest_stats_sparql_export(monkeypatch, tmp_path):
     )
     assert as_csv.output.splitlines()[0] == "n" and len(as_csv.output.split()) == 1 + 3 * 2
 
+    people = "SELECT ?p ?n WHERE { ?p a schema:Person ; skos:prefLabel ?n }"
+    as_tsv = run(monkeypatch, tmp_path, "sparql", "--format", "tsv", people)
+    header, *rows = as_tsv.output.strip().splitlines()
+    assert header == "?p\t?n" and len(rows) == 3
+    assert all(row.startswith("<https://") and row.endswith('"@ru') for row in rows)
+    as_xml = run(monkeypatch, tmp_path, "sparql", "--format", "xml", "ASK { ?s ?p ?o }")
+    assert as_xml.output.count("<boolean>true</boolean>") == 1
+
     out = tmp_path / "dump.trig"
     assert run(monkeypatch, tmp_path, "export", "--format", "trig", "-o", str(out)).exit_code == 0
     assert len(Dataset().parse(out, format="trig")) > 500

@@ -80,8 +80,12 @@ def sparql(query: str | None, query_file, fmt: str) -> None:  # noqa: ANN001
             click.echo(result.graph.serialize(format="turtle"))
         elif fmt == "table":
             click.echo(format_table(result))
-        else:
-            click.echo(result.serialize(format=fmt).decode("utf-8"))
+        else:  # the SPARQL endpoint's own writers, so both speak the same formats
+            from web.results import serialize_table
+
+            rows = [] if result.type == "ASK" else [list(row) for row in result]
+            answer = bool(result.askAnswer) if result.type == "ASK" else False
+            click.echo(serialize_table(result.type, result.vars or [], rows, answer, fmt).decode("utf-8"))
 
 
 def format_table(result) -> str:  # noqa: ANN001
