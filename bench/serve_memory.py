@@ -232,11 +232,11 @@ def start_server(home: Path, log: Path, wait: float) -> tuple[subprocess.Popen, 
     raise RuntimeError(f"`zamena serve` did not answer within {wait:.0f} s: see {log}")
 
 
-def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int) -> None:
+def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int, kinds: list[str]) -> None:
     rng = random.Random(seed)
     queries = [query.replace("{base}", BASE) for query in QUERIES.values()]
     while time.monotonic() < deadline:
-        kind = rng.choice(["search page", "search api", "sparql", "entity page"])
+        kind = rng.choice(kinds)
         if kind == "search page":
             target = f"{url}/?{urllib.parse.urlencode({'q': rng.choice(SEARCHES)})}"
         elif kind == "search api":
@@ -256,7 +256,7 @@ def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: i
             tally.error(f"{kind}: HTTP {status} for {target[:200]}: {message}")
 
 
-def drive(url: str, server_pid: int, seconds: float, clients: int) -> tuple[Samples, Samples, Tally]:
+def drive(url: str, server_pid: int, seconds: float, clients: int, kinds: list[str]) -> tuple[Samples, Samples, Tally]:
     """(samples while idle, samples under traffic, request tally)."""
     server = psutil.Process(server_pid)
     idle, busy, tally = Samples(), Samples(), Tally()
@@ -266,7 +266,7 @@ def drive(url: str, server_pid: int, seconds: float, clients: int) -> tuple[Samp
         time.sleep(1)
     entities = entity_paths(url)
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(url, deadline, tally, entities, i)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(url, deadline, tally, entities, i, kinds)) for i in range(clients)]
     for thread in threads:
         thread.start()
     started = time.monotonic()
@@ -286,6 +286,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--start-wait", type=float, default=900, help="seconds the server may take to start")
+    parser.add_argument(
+        "--without-search",
+        action="store_true",
+        help="serve the same graph with no search index (a sibling home whose graph is a link to --home's): "
+        "only SPARQL and entity pages are sent. For when search on the large graph is too slow to warm up.",
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the knowledge base in --home again")
     parser.add_argument("--json", type=Path, default=Path("bench/results/serve-memory.json"))
     args = parser.parse_args()
@@ -317,12 +323,19 @@ def main() -> None:
     )
     loads = LoadSampler()
     log = args.json.with_suffix(".server.log")
+    if args.without_search:
+        served = home.with_name(home.name + "-without-search")
+        served.mkdir(exist_ok=True)
+        if not (served / "graph").exists():
+            (served / "graph").symlink_to(home / "graph", target_is_directory=True)
+        home = served
     started = time.monotonic()
     server, url = start_server(home, log, args.start_wait)
     start_s = time.monotonic() - started
     print(f"the server answered after {start_s:.0f} s", flush=True)
+    kinds = ["sparql", "entity page"] if args.without_search else ["search page", "search api", "sparql", "entity page"]
     try:
-        idle, busy, tally = drive(url, server.pid, args.seconds, args.clients)
+        idle, busy, tally = drive(url, server.pid, args.seconds, args.clients, kinds)
     finally:
         server.terminate()
         server.wait(30)
@@ -336,6 +349,7 @@ def main() -> None:
         "server_start_s": round(start_s, 1),
         "seconds": args.seconds,
         "clients": args.clients,
+        "without_search": args.without_search,
         "idle": summary(idle),
         "serving": summary(busy),
         "requests": {
