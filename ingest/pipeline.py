@@ -503,24 +503,28 @@ class KnownFirms:
         self.ruler = SpanRuler(nlp, name=name, spans_key=gazetteer_module.SPANS_KEY)
         self.gazetteer: gazetteer_module.Gazetteer | None = None
         self._changes_seen = 0
-        self._in_ruler: set[str] = set()  # keys of the firms whose patterns the ruler holds
+        self._held: set[str] = set()  # the patterns the ruler holds, as text
 
     def use(self, gazetteer: gazetteer_module.Gazetteer) -> None:
-        """Look for `gazetteer`'s firms. A batch adds firms as it goes: only those are added to the ruler,
-        so each document costs the same however many firms came before it."""
+        """Look for `gazetteer`'s firms. A batch adds firms as it goes: only their new patterns are added to
+        the ruler, so each document costs the same however many firms came before it.
+
+        A firm's names only grow (Gazetteer.add), so the patterns the ruler holds stay right and nothing is
+        removed: spaCy's remove_by_id scans every pattern, which made a 10,000-document batch quadratic.
+        """
         if gazetteer is not self.gazetteer:
+            patterns = gazetteer.patterns(self.ruler.nlp)
             self.ruler.clear()
-            self.ruler.add_patterns(gazetteer.patterns(self.ruler.nlp))
+            self.ruler.add_patterns(patterns)
             self.gazetteer, self._changes_seen = gazetteer, len(gazetteer.changes)
-            self._in_ruler = set(gazetteer.firms)
+            self._held = {_pattern_text(p) for p in patterns}
             return
         changed = list(dict.fromkeys(gazetteer.changes[self._changes_seen :]))
         if changed:
-            for key in changed:
-                if key in self._in_ruler and any(p.get("id") == key for p in self.ruler.patterns):
-                    self.ruler.remove_by_id(key)
-            self.ruler.add_patterns(gazetteer.patterns(self.ruler.nlp, changed))
-            self._in_ruler.update(changed)
+            new = [p for p in gazetteer.patterns(self.ruler.nlp, changed) if _pattern_text(p) not in self._held]
+            if new:
+                self.ruler.add_patterns(new)
+                self._held.update(_pattern_text(p) for p in new)
             self._changes_seen = len(gazetteer.changes)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -535,6 +539,10 @@ class KnownFirms:
                 written = next((n for n in firm.names if same_name(span.text, n)), firm.name)
                 add_entity(doc, span, "FIRM", written, firm.key)
         return doc
+
+
+def _pattern_text(pattern: dict) -> str:
+    return repr((pattern["id"], pattern["pattern"]))
 
 
 def _starts_a_model_name(doc: Doc, span: Span) -> bool:
