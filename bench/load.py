@@ -68,10 +68,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, time_limit: float, log: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """`zamena serve` on a free loopback port over `home`; its output goes to `log` (or nowhere)."""
+def start_server(
+    home: Path, time_limit: float | None = None, log: Path | None = None, wait: float = 120
+) -> tuple[subprocess.Popen, str]:
+    """`zamena serve` on a free loopback port over `home`, once it answers (it loads the model and warms up
+    search before listening: give a large graph on a busy machine a longer `wait`); output goes to `log`."""
     port = free_port()
-    env = {**os.environ, "ZAMENA_HOME": str(home), "ZAMENA_QUERY_TIME_LIMIT": str(time_limit)}
+    env = {**os.environ, "ZAMENA_HOME": str(home)}
+    if time_limit is not None:
+        env["ZAMENA_QUERY_TIME_LIMIT"] = str(time_limit)
     output = subprocess.DEVNULL
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -83,17 +88,18 @@ def start_server(home: Path, time_limit: float, log: Path | None = None) -> tupl
         stderr=output,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    where = f": see {log}" if log is not None else ""
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "/", timeout=5):
                 return process, url
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError("`zamena serve` exited; is there a knowledge base in --home?") from None
+                raise RuntimeError(f"`zamena serve` exited; is there a knowledge base in --home?{where}") from None
             time.sleep(0.5)
     process.kill()
-    raise RuntimeError("`zamena serve` did not answer within 120 s")
+    raise RuntimeError(f"`zamena serve` did not answer within {wait:.0f} s{where}")
 
 
 def entity_paths(url: str) -> list[str]:

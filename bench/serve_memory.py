@@ -26,8 +26,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -37,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from bench.load import Tally, entity_paths, fetch, free_port
+from bench.load import Tally, entity_paths, fetch, start_server
 from bench.search_speed import ArrayEmbedder, clustered, real_vectors, vector_set
 from bench.sparql_bench import BASE, LOAD_BATCH, QUERIES, LoadSampler, build_graphs
 from zamena.settings import Settings
@@ -210,28 +208,6 @@ def reusable(home: Path, triples: int, vectors: int, kind: str) -> dict[str, obj
 # ------------------------------------------------------------ traffic
 
 
-def start_server(home: Path, log: Path, wait: float) -> tuple[subprocess.Popen, str]:
-    """`zamena serve` over `home` on a free loopback port, once it answers (it loads the model and warms
-    up search before listening, which takes minutes on a busy machine with a large graph)."""
-    port = free_port()
-    log.parent.mkdir(parents=True, exist_ok=True)
-    output = log.open("wb")
-    command = [sys.executable, "-m", "zamena.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env={**os.environ, "ZAMENA_HOME": str(home)}, stdout=output, stderr=output)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            fetch(url + "/sparql?query=ASK%7B%7D", timeout=5)
-            return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"`zamena serve` exited: see {log}") from None
-            time.sleep(1)
-    process.kill()
-    raise RuntimeError(f"`zamena serve` did not answer within {wait:.0f} s: see {log}")
-
-
 def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int, kinds: list[str]) -> None:
     rng = random.Random(seed)
     queries = [query.replace("{base}", BASE) for query in QUERIES.values()]
@@ -330,7 +306,7 @@ def main() -> None:
             (served / "graph").symlink_to(home / "graph", target_is_directory=True)
         home = served
     started = time.monotonic()
-    server, url = start_server(home, log, args.start_wait)
+    server, url = start_server(home, log=log, wait=args.start_wait)
     start_s = time.monotonic() - started
     print(f"the server answered after {start_s:.0f} s", flush=True)
     kinds = ["sparql", "entity page"] if args.without_search else ["search page", "search api", "sparql", "entity page"]
