@@ -74,18 +74,9 @@ class SentenceEmbedder:
         self.pool_min_texts = POOL_MIN_TEXTS
         self.name = str(model)
         self.dimension = int(self.model.get_embedding_dimension())
-        self.prompts = self.model.prompts or {}
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        prompt_name = prompt if prompt in self.prompts else None
-        return self.model.encode(
-            list(texts),
-            prompt_name=prompt_name,
-            batch_size=BATCH_SIZE,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        ).astype(np.float32)
+        return _encode(self.model, texts, prompt)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
@@ -167,9 +158,14 @@ def _worker_start(model: str, allow_download: bool, max_tokens: int) -> None:
 
 
 def _worker_embed(texts: list[str]) -> np.ndarray:
-    prompt_name = "passage" if "passage" in (_worker_model.prompts or {}) else None
-    return _worker_model.encode(
-        texts,
+    return _encode(_worker_model, texts, "passage")
+
+
+def _encode(model, texts: Sequence[str], prompt: str) -> np.ndarray:  # noqa: ANN001 - a SentenceTransformer
+    """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one."""
+    prompt_name = prompt if prompt in (model.prompts or {}) else None
+    return model.encode(
+        list(texts),
         prompt_name=prompt_name,
         batch_size=BATCH_SIZE,
         normalize_embeddings=True,
