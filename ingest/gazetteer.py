@@ -1,21 +1,20 @@
 """The gazetteer: firms already in the graph, found again in new text and linked to the same URI.
 
-Each known firm's names (preferred and alternative labels) become spaCy SpanRuler patterns over
-every inflected form of their words, so «Профотеку», компании Профотек and Profotech all match the
+Each known firm's names (preferred and alternative labels) are indexed as sequences of every
+inflected form of their words (NameIndex), so «Профотеку», компании Профотек and Profotech all match the
 firm whose label is «Профотек». ИНН/ОГРН, when known, decide identity before any name does.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 
 from ingest.names import name_words, same_name, sound_key, word_forms
 
-SPANS_KEY = "gazetteer"
 PIPE_NAME = "zamena_gazetteer"
 _IDENTIFIER = re.compile(r"\b(\d{10}|\d{12}|\d{13}|\d{15})\b")  # ИНН (10/12 digits), ОГРН (13/15)
 
@@ -46,7 +45,7 @@ class Gazetteer:
         self._by_first_word: dict[str, set[str]] = {}
         self._by_sound: dict[str, set[str]] = {}
         self.version = 0
-        self.changes: list[str] = []  # keys of the firms added or changed, in order: rulers catch up from it
+        self.changes: list[str] = []  # keys of the firms added or given new names, in order: indexes catch up
         for firm in firms:
             self.add(firm)
 
@@ -54,7 +53,11 @@ class Gazetteer:
         return len(self.firms)
 
     def add(self, firm: KnownFirm) -> None:
-        known = self.firms.setdefault(firm.key, KnownFirm(firm.key, firm.name))
+        known = self.firms.get(firm.key)
+        if known is None:
+            known = self.firms[firm.key] = KnownFirm(firm.key, firm.name)
+        elif not (firm.aliases | {firm.name}) - set(known.names) and firm.identifiers <= known.identifiers:
+            return  # nothing new: the firm's mentions need no second look (see `changes`)
         known.aliases |= {a for a in firm.aliases | {firm.name} if a != known.name}
         known.identifiers |= firm.identifiers
         for identifier in firm.identifiers:
@@ -86,25 +89,57 @@ class Gazetteer:
                 return firm
         return None
 
-    def patterns(self, nlp: Language, keys: Iterable[str] | None = None) -> list[dict]:
-        """SpanRuler patterns: each name as a sequence of tokens, each token any form of its word.
-
-        Only the firms with these `keys` when given (a ruler catching up with firms added since)."""
-        patterns = []
-        firms = self.firms.values() if keys is None else [self.firms[key] for key in keys]
-        for firm in firms:
-            for name in firm.names:
-                tokens = [t.text for t in nlp.make_doc(name) if not t.is_punct or t.text in "+&"]
-                tokens = [t for t in tokens if t not in "«»„“”\"'"]
-                if not tokens or (len(tokens) == 1 and len(tokens[0]) < 3):
-                    continue  # one- and two-letter names match too much by chance
-                pattern = [{"LOWER": {"IN": sorted(word_forms(token))}} for token in tokens]
-                patterns.append({"label": "FIRM", "pattern": pattern, "id": firm.key})
-        return patterns
-
     def install(self, nlp: Language) -> None:
         """Make the pipeline's gazetteer component look for these firms."""
         nlp.get_pipe(PIPE_NAME).use(self)
+
+
+class NameIndex:
+    """Every known firm's names as sequences of word forms, looked up by their first word.
+
+    Finding the firms a text names then costs the same however many firms are known: spaCy's Matcher
+    tries each of its patterns at each token, which made ingest slow down as the firms grew.
+    `tokenize` must split names as the texts are split (the pipeline's tokenizer).
+    """
+
+    def __init__(self, tokenize: Callable[[str], list[str]]) -> None:
+        self.tokenize = tokenize
+        self.gazetteer: Gazetteer | None = None
+        self._changes_seen = 0
+        self._by_first_form: dict[str, set[tuple[str, tuple[frozenset[str], ...]]]] = {}
+
+    def follow(self, gazetteer: Gazetteer) -> None:
+        """Index `gazetteer`'s firms; later calls add only the firms added or changed since."""
+        if gazetteer is not self.gazetteer:
+            self.gazetteer, self._changes_seen, self._by_first_form = gazetteer, 0, {}
+        changed = dict.fromkeys(gazetteer.changes[self._changes_seen :])
+        self._changes_seen = len(gazetteer.changes)
+        for key in changed:  # a firm's names only grow (Gazetteer.add), so nothing indexed goes stale
+            for name in gazetteer.firms[key].names:
+                words = [w for w in self.tokenize(name) if w not in _QUOTES and (w in "+&" or _has_word(w))]
+                if not words or (len(words) == 1 and len(words[0]) < 3):
+                    continue  # one- and two-letter names match too much by chance
+                forms = tuple(word_forms(word) for word in words)
+                for form in forms[0]:
+                    self._by_first_form.setdefault(form, set()).add((key, forms[1:]))
+
+    def find(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, firm key) of every known name in a text's words, overlaps included."""
+        low = [w.lower().replace("ё", "е") for w in words]
+        found = []
+        for start, word in enumerate(low):
+            for key, rest in self._by_first_form.get(word, ()):
+                end = start + 1 + len(rest)
+                if end <= len(low) and all(w in forms for w, forms in zip(low[start + 1 : end], rest, strict=True)):
+                    found.append((start, end, key))
+        return found
+
+
+_QUOTES = frozenset("«»„“”\"'")
+
+
+def _has_word(token: str) -> bool:
+    return any(c.isalnum() for c in token)
 
 
 FIRMS_QUERY = """

@@ -20,7 +20,6 @@ from spacy.attrs import IDX, IS_SPACE, LIKE_NUM, SENT_START
 from spacy.lang.ru import lex_attrs as russian_lexical_attributes
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -497,52 +496,29 @@ def people(doc: Doc) -> Doc:
 
 
 class KnownFirms:
-    """Mentions of firms already in the graph: a spaCy SpanRuler over every form of their names."""
+    """Mentions of firms already in the graph, found through the gazetteer's index of their names."""
 
     def __init__(self, nlp: Language, name: str) -> None:
-        self.ruler = SpanRuler(nlp, name=name, spans_key=gazetteer_module.SPANS_KEY)
-        self.gazetteer: gazetteer_module.Gazetteer | None = None
-        self._changes_seen = 0
-        self._held: set[str] = set()  # the patterns the ruler holds, as text
+        self.index = gazetteer_module.NameIndex(lambda text: [t.text for t in nlp.make_doc(text)])
 
     def use(self, gazetteer: gazetteer_module.Gazetteer) -> None:
-        """Look for `gazetteer`'s firms. A batch adds firms as it goes: only their new patterns are added to
-        the ruler, so each document costs the same however many firms came before it.
-
-        A firm's names only grow (Gazetteer.add), so the patterns the ruler holds stay right and nothing is
-        removed: spaCy's remove_by_id scans every pattern, which made a 10,000-document batch quadratic.
-        """
-        if gazetteer is not self.gazetteer:
-            patterns = gazetteer.patterns(self.ruler.nlp)
-            self.ruler.clear()
-            self.ruler.add_patterns(patterns)
-            self.gazetteer, self._changes_seen = gazetteer, len(gazetteer.changes)
-            self._held = {_pattern_text(p) for p in patterns}
-            return
-        changed = list(dict.fromkeys(gazetteer.changes[self._changes_seen :]))
-        if changed:
-            new = [p for p in gazetteer.patterns(self.ruler.nlp, changed) if _pattern_text(p) not in self._held]
-            if new:
-                self.ruler.add_patterns(new)
-                self._held.update(_pattern_text(p) for p in new)
-            self._changes_seen = len(gazetteer.changes)
+        """Look for `gazetteer`'s firms, those it gains later included (each call catches up)."""
+        self.index.follow(gazetteer)
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.gazetteer is None or not len(self.ruler):
+        gazetteer = self.index.gazetteer
+        if gazetteer is None:
             return doc
-        self.ruler(doc)
-        for span in filter_spans(doc.spans[gazetteer_module.SPANS_KEY]):
-            firm = self.gazetteer.firms.get(span.id_)
-            if firm is not None and not _starts_a_model_name(doc, span):
+        matches = self.index.find([t.text for t in doc])
+        found = [Span(doc, start, end, label="FIRM", span_id=key) for start, end, key in matches]
+        for span in filter_spans(found):
+            firm = gazetteer.firms[span.id_]
+            if not _starts_a_model_name(doc, span):
                 # the name as this text writes it (an alias, say), so that the document's graph records
                 # it whether or not the firm was known already: the result must not depend on ingest order
                 written = next((n for n in firm.names if same_name(span.text, n)), firm.name)
                 add_entity(doc, span, "FIRM", written, firm.key)
         return doc
-
-
-def _pattern_text(pattern: dict) -> str:
-    return repr((pattern["id"], pattern["pattern"]))
 
 
 def _starts_a_model_name(doc: Doc, span: Span) -> bool:
@@ -818,6 +794,11 @@ def like_num(text: str) -> bool:
         if num.isdigit() and denom.isdigit():
             return True
     return text.lower() in _NUMBER_WORDS
+
+
+def words(text: str) -> list[str]:
+    """A text's tokens as the pipeline splits it."""
+    return [token.text for token in build_pipeline().make_doc(text)]
 
 
 @cache

@@ -13,9 +13,10 @@ from rdflib import Literal
 
 from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
-from ingest.extract import extract
-from ingest.gazetteer import Gazetteer, KnownFirm, firms_from_graph
+from ingest.extract import extract, nlp_text
+from ingest.gazetteer import Gazetteer, KnownFirm, NameIndex, firms_from_graph
 from ingest.mapping import GraphMapper, document_id, source_label
+from ingest.pipeline import words
 from ingest.readers import read_documents, supported
 from ontology.graph import KnowledgeGraph
 from ontology.uris import UriMinter
@@ -82,15 +83,6 @@ def _reported(report: IngestReport, source: str, strict: bool) -> Iterator[None]
             raise ReadError(source, f"extraction failed: {error!r}") from error
         report.failed.append((source, f"{source}: extraction failed: {error!r}"))
         log.exception("extraction failed on %s", source)
-
-
-def _names_in(text: str, names: Iterable[str]) -> bool:
-    """Does lower-cased `text` seem to name one of `names`? (Its first word's stem: inflection aside.)"""
-    for name in names:
-        words = name.lower().replace("ё", "е").strip("«»„“\"' ").split()
-        if words and len(words[0]) >= 3 and words[0][:5] in text:
-            return True
-    return False
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -199,7 +191,7 @@ class KnowledgeBase:
         report = IngestReport()
         self.load_competences()
         files = list(iter_input_files(paths))
-        read_before: list[tuple[Document, int]] = []  # each document, and how many firms were known then
+        read_before: list[tuple[Document, int]] = []  # each document, and how many gazetteer changes came before
         for path in progress(files) if progress else files:
             if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
                 with _reported(report, str(path), strict), report.timed("classifiers"):
@@ -212,20 +204,24 @@ class KnowledgeBase:
             for document in documents:  # a file of records holds many
                 with _reported(report, document.source, strict):
                     report.count(*self.ingest_document(document, report))
-                    read_before.append((document, len(self.gazetteer().firms)))
+                    read_before.append((document, len(self.gazetteer().changes)))
         self._read_again_for_later_firms(read_before, report, strict)
         return report
 
     def _read_again_for_later_firms(
         self, read_before: list[tuple[Document, int]], report: IngestReport, strict: bool
     ) -> None:
-        """A document read before a firm it names was known is read again, so that the result does not
-        depend on the order of the batch: ingesting the same input twice changes nothing."""
-        firms = list(self.gazetteer().firms.values())  # in the order they became known
-        for document, known in read_before:
-            later = firms[known:]
-            text = document.text.lower().replace("ё", "е")
-            if any(_names_in(text, firm.names) for firm in later):
+        """A document read before a firm it names was known (or had the name it uses) is read again, so that
+        the result does not depend on the order of the batch: ingesting the same input twice changes nothing.
+
+        Which firms a document names is looked up in the gazetteer's name index, as the pipeline does."""
+        gazetteer = self.gazetteer()
+        last_change = {key: position for position, key in enumerate(gazetteer.changes)}
+        index = NameIndex(words)
+        index.follow(gazetteer)
+        for document, seen in read_before:
+            named = {key for _, _, key in index.find(words(nlp_text(document)))}
+            if any(last_change[key] >= seen for key in named):
                 with _reported(report, document.source, strict):
                     self.ingest_document(document, report)
 
