@@ -12,7 +12,9 @@ ZAMENA_HOME, with noisy copies past their number, as bench/search_speed makes th
 the graph's, so the server takes it as up to date. The server embeds query texts with the real model
 (ZAMENA_MODEL, default: the rebuilt e5 under ZAMENA_HOME), which is counted.
 
-Then `zamena serve` runs on a loopback port (bench/load.start_server) while --clients threads send search
+Then `zamena serve` runs on a loopback port (bench/load.start_server). First one client asks the search
+API each question of the evaluation set (tests/data/search-queries.jsonl) in turn: search latency of the
+server alone, p50 and p95, against the target of 50 ms at 100k items. Then --clients threads send search
 pages, search API calls, the SPARQL benchmark's expert queries and entity pages for --seconds. The RSS of
 the server and of every process under it (the fork server and its SPARQL query workers) is sampled each
 second; the table gives peak and steady (median of the second half of the run) totals, and per process.
@@ -35,7 +37,8 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from bench.load import Tally, entity_paths, fetch, start_server
+from bench.load import Tally, entity_paths, fetch, percentile, start_server
+from bench.search_eval import QUERIES as EVALUATION_QUESTIONS
 from bench.search_speed import ArrayEmbedder, clustered, real_vectors, vector_set
 from bench.sparql_bench import BASE, LOAD_BATCH, QUERIES, LoadSampler, build_graphs
 from zamena.settings import Settings
@@ -232,6 +235,28 @@ def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: i
             tally.error(f"{kind}: HTTP {status} for {target[:200]}: {message}")
 
 
+def one_client(url: str, rounds: int) -> dict[str, object]:
+    """Search API latency with nothing else running: each evaluation question, `rounds` times."""
+    with EVALUATION_QUESTIONS.open(encoding="utf-8") as lines:
+        questions = [json.loads(line)["query"] for line in lines if line.strip()]
+    for question in SEARCHES[:3]:  # the first searches load the model's and the index's pages
+        fetch(f"{url}/api/search?{urllib.parse.urlencode({'q': question})}", timeout=120)
+    seconds: list[float] = []
+    for _ in range(rounds):
+        for question in questions:
+            started = time.monotonic()
+            status, message = fetch(f"{url}/api/search?{urllib.parse.urlencode({'q': question})}", timeout=60)
+            seconds.append(time.monotonic() - started)
+            if status != 200:
+                raise RuntimeError(f"search for {question!r} answered HTTP {status}: {message}")
+    return {
+        "questions": len(questions),
+        "requests": len(seconds),
+        "p50_ms": round(statistics.median(seconds) * 1000, 1),
+        "p95_ms": round(percentile(seconds, 0.95) * 1000, 1),
+    }
+
+
 def drive(url: str, server_pid: int, seconds: float, clients: int, kinds: list[str]) -> tuple[Samples, Samples, Tally]:
     """(samples while idle, samples under traffic, request tally)."""
     server = psutil.Process(server_pid)
@@ -268,6 +293,7 @@ def main() -> None:
         help="serve the same graph with no search index (a sibling home whose graph is a link to --home's): "
         "only SPARQL and entity pages are sent. For when search on the large graph is too slow to warm up.",
     )
+    parser.add_argument("--rounds", type=int, default=3, help="times one client asks each evaluation question")
     parser.add_argument("--rebuild", action="store_true", help="build the knowledge base in --home again")
     parser.add_argument("--json", type=Path, default=Path("bench/results/serve-memory.json"))
     args = parser.parse_args()
@@ -311,6 +337,7 @@ def main() -> None:
     print(f"the server answered after {start_s:.0f} s", flush=True)
     kinds = ["sparql", "entity page"] if args.without_search else ["search page", "search api", "sparql", "entity page"]
     try:
+        alone = None if args.without_search else one_client(url, args.rounds)
         idle, busy, tally = drive(url, server.pid, args.seconds, args.clients, kinds)
     finally:
         server.terminate()
@@ -326,10 +353,15 @@ def main() -> None:
         "seconds": args.seconds,
         "clients": args.clients,
         "without_search": args.without_search,
+        "search_one_client": alone,
         "idle": summary(idle),
         "serving": summary(busy),
         "requests": {
-            kind: {"count": len(values), "p50_ms": round(statistics.median(values) * 1000, 1)}
+            kind: {
+                "count": len(values),
+                "p50_ms": round(statistics.median(values) * 1000, 1),
+                "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+            }
             for kind, values in sorted(tally.latencies.items())
         },
         "errors": tally.errors[:20],
@@ -344,13 +376,19 @@ def main() -> None:
 def report(result: dict) -> None:
     serving, idle = result["serving"], result["idle"]
     requests = sum(v["count"] for v in result["requests"].values())
+    alone = result["search_one_client"]
+    if alone:
+        print(
+            f"\nsearch API, one client: {alone['requests']} requests ({alone['questions']} questions), "
+            f"p50 {alone['p50_ms']:.0f} ms, p95 {alone['p95_ms']:.0f} ms (target: p95 ≤ 50 ms at 100k items)"
+        )
     print(
         f"\n{requests} requests in {result['seconds']:.0f} s from {result['clients']} clients, "
         f"errors: {result['error_count']}"
     )
-    print(f"{'kind':<14}{'requests':>9}{'p50 ms':>9}")
+    print(f"{'kind':<14}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for kind, figures in result["requests"].items():
-        print(f"{kind:<14}{figures['count']:>9}{figures['p50_ms']:>9.0f}")
+        print(f"{kind:<14}{figures['count']:>9}{figures['p50_ms']:>9.0f}{figures['p95_ms']:>9.0f}")
     print(f"\n{'memory (MB)':<34}{'idle':>8}{'peak':>8}{'steady':>8}")
     print(f"{'all processes, RSS summed':<34}{idle['steady_rss_mb']:>8.0f}{serving['peak_rss_mb']:>8.0f}", end="")
     print(f"{serving['steady_rss_mb']:>8.0f}")

@@ -42,7 +42,9 @@ CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 SCHEME_QUERY = """
 SELECT ?c ?label WHERE { VALUES ?c { %s } ?c skos:inScheme ?scheme . ?scheme skos:prefLabel ?label }"""
 
-FIRM_CLASSES = "VALUES ?fc { schema:Corporation org:FormalOrganization }"
+# A filter, not a VALUES block: Oxigraph joined `?x a ?fc` with a VALUES of classes by walking every member
+# of the classes (135 ms at 1M triples against 1 ms).
+FIRM_CLASSES = "FILTER(?fc IN (schema:Corporation, org:FormalOrganization))"
 # What credits a hit's firms: the hit is the firm, its product, or a concept the firm is under. Each branch
 # starts from the hits (Oxigraph joins a union's branches, and a path, in the order written: with the
 # hits outside the union, `?c skos:broader* ?hit` walked every concept — 2 s a search at 1M triples,

@@ -42,6 +42,21 @@ def test_a_reopened_store_sees_everything(tmp_path):
         assert len(kg) == before and kg.document_graphs() == [G]
 
 
+def test_the_state_token_follows_the_writer_and_names_a_read_only_snapshot(tmp_path):
+    with KnowledgeGraph.open("oxigraph", tmp_path / "g") as writer:
+        writer.replace_document_graph(G, [(S, P, Literal("Хирана+"))])
+        first = writer.state_token()
+    with KnowledgeGraph.open("oxigraph", tmp_path / "g", read_only=True) as snapshot:
+        assert snapshot.state_token() == first
+        with KnowledgeGraph.open("oxigraph", tmp_path / "g") as writer:
+            writer.replace_document_graph(G, [(S, P, Literal("Хирана плюс"))])
+            last = writer.state_token()
+        assert last != first  # the writer's token is never kept
+        assert snapshot.state_token() == first  # nor does a snapshot's content change
+    with KnowledgeGraph.open("oxigraph", tmp_path / "g", read_only=True) as fresh:
+        assert fresh.state_token() == last
+
+
 def _open_for_writing(path: str, queue) -> None:  # runs in another process
     try:
         KnowledgeGraph.open("oxigraph", Path(path))
