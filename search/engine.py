@@ -193,7 +193,7 @@ class SearchEngine:
         codes = set(CODE.findall(query))
         if not codes or "concept" not in kinds:
             return fused
-        exact = [i for i, item in self.index.items.items() if item.kind == "concept" and item.notation in codes]
+        exact = self.index.concepts_with_notation(codes)
         schemes = {SCHEME_WORDS[w] for w in re.findall(r"[^\W\d_]+", query.lower()) if w in SCHEME_WORDS}
         if schemes and exact:
             uris = {self.index.items[i].uri for i in exact}

@@ -78,6 +78,7 @@ class SearchIndex:
     vectors: faiss.Index | None = None
     _lexical: tuple[LexicalIndex, np.ndarray] | None = field(default=None, repr=False)
     _kind_ids: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _concepts_by_notation: dict[str, list[int]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.vectors is None:
@@ -140,6 +141,7 @@ class SearchIndex:
             self.vectors.add_with_ids(np.asarray(rows, dtype=np.float32), np.asarray(ids, dtype=np.int64))
         self._lexical = None
         self._kind_ids = {}
+        self._concepts_by_notation = None
         return report
 
     def _remove_graphs(self, graphs: Iterable[str]) -> int:
@@ -177,6 +179,15 @@ class SearchIndex:
                 sorted(i for i, item in self.items.items() if item.kind in kinds), dtype=np.int64
             )
         return self._kind_ids[key]
+
+    def concepts_with_notation(self, codes: Iterable[str]) -> list[int]:
+        """Ids of the concept items whose notation is one of `codes` (looked up, not scanned: 100k items)."""
+        if self._concepts_by_notation is None:
+            self._concepts_by_notation = {}
+            for i, item in self.items.items():
+                if item.kind == "concept" and item.notation:
+                    self._concepts_by_notation.setdefault(item.notation, []).append(i)
+        return [i for code in sorted(set(codes)) for i in self._concepts_by_notation.get(code, [])]
 
     def dense(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(vector ids, inner products) of the `k` nearest vectors, optionally among `allowed` ids only."""
