@@ -32,6 +32,7 @@ ITEM_KINDS = {
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 100  # hits taken from each list before fusion
 CREDITED_HITS = 60  # fused hits whose firms are looked up
+BROAD_HIT_NODES = 200  # past this many credited nodes, a hit's tail is cut (see _short_tails)
 HIT_DECAY = 0.5  # a firm's score: its best hit, plus half the next, a quarter of the third…
 EVIDENCE_PER_RESULT = 3
 # A classifier code in a question ("27.11", "ОКПД 2 26.51.43") asks for that class: an exact look-up that
@@ -339,17 +340,19 @@ class SearchEngine:
                 by_sentence[(hit.item.document, hit.item.start)].append(hit.item_id)
             else:
                 by_uri[hit.item.uri].append(hit.item_id)
-        found: list[tuple[list[int], str, str]] = []  # (item ids, credited node, how)
+        found: list[tuple[str, list[int], str, str]] = []  # (hit, its item ids, credited node, how)
         if by_uri:
             for hit_uri, node, via in self.graph.query(CREDIT_QUERY % {"hits": _values(list(by_uri))}):
-                found.append((by_uri[str(hit_uri)], str(node), str(via)))
+                found.append((str(hit_uri), by_uri[str(hit_uri)], str(node), str(via)))
         if by_sentence:
             rows = " ".join(f"({URIRef(d).n3()} {Literal(s).n3()})" for d, s in by_sentence)
             for doc, start, node in self.graph.query(SENTENCE_CREDIT_QUERY % rows):
-                found.append((by_sentence.get((str(doc), int(start)), []), str(node), "sentence"))
-        nodes = sorted({node for _ids, node, _via in found})
+                key = (str(doc), int(start))
+                found.append((f"{doc}#{start}", by_sentence.get(key, []), str(node), "sentence"))
+        found = _short_tails(found)
+        nodes = sorted({node for _hit, _ids, node, _via in found})
         firms = {str(row[0]) for row in self.graph.query(FIRM_QUERY % _values(nodes))} if nodes else set()
-        for item_ids, node, via in found:
+        for _hit, item_ids, node, via in found:
             if node in firms:
                 for item_id in item_ids:
                     if (node, via) not in credits[item_id]:
@@ -421,3 +424,25 @@ class SearchEngine:
 
 def _quote(item: IndexItem) -> dict[str, object]:
     return {"quote": item.text, "document": item.document, "start": item.start, "end": item.end}
+
+
+def _short_tails(found: list[tuple[str, list[int], str, str]]) -> list[tuple[str, list[int], str, str]]:
+    """A broad hit (a class thousands of firms are under) credits every node another hit credits too,
+    and only the first BROAD_HIT_NODES of the rest: those all score the same, so the rest of that tail
+    could only be shown in an arbitrary order, and checking thousands of them took most of a search."""
+    per_hit: dict[str, int] = defaultdict(int)
+    for hit, _ids, _node, _via in found:
+        per_hit[hit] += 1
+    broad = {hit for hit, count in per_hit.items() if count > BROAD_HIT_NODES}
+    if not broad:
+        return found
+    shared = {node for hit, _ids, node, _via in found if hit not in broad}
+    kept, tail = [], defaultdict(list)
+    for entry in found:
+        if entry[0] not in broad or entry[2] in shared:
+            kept.append(entry)
+        else:
+            tail[entry[0]].append(entry)
+    for entries in tail.values():
+        kept += sorted(entries, key=lambda entry: entry[2])[:BROAD_HIT_NODES]
+    return kept

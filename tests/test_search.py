@@ -297,3 +297,16 @@ def test_unknown_kind_is_refused(search_kb):
     kb, _ = search_kb
     with pytest.raises(ValueError, match="unknown result kind"):
         kb.search("x", kind="people")
+
+
+def test_a_broad_class_keeps_its_credit_to_firms_found_otherwise_and_a_cut_tail():
+    from search.engine import BROAD_HIT_NODES, _short_tails
+
+    broad = [("class", [1], f"firm-{n:04d}", "concept") for n in range(BROAD_HIT_NODES + 300)]
+    narrow = [("product", [2], "firm-0450", "product"), ("sentence", [3], "firm-0451", "sentence")]
+    kept = _short_tails(broad + narrow)
+    from_class = {node for hit, _ids, node, _via in kept if hit == "class"}
+    assert {"firm-0450", "firm-0451"} <= from_class  # found otherwise: the class still adds to their score
+    assert len(from_class) == BROAD_HIT_NODES + 2
+    assert [entry for entry in kept if entry[0] != "class"] == narrow
+    assert _short_tails(broad[:BROAD_HIT_NODES] + narrow) == broad[:BROAD_HIT_NODES] + narrow
