@@ -17,6 +17,7 @@ import os
 import random
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +32,7 @@ BATCH_SIZE = 32
 # Below this many passages, starting workers (each loads the model) costs more than it saves.
 POOL_MIN_TEXTS = 1500
 POOL_CHUNK = 256
+QUERY_CACHE_SIZE = 1024  # questions whose vectors are kept (1.5 KB each)
 
 
 def default_workers() -> int:
@@ -79,7 +81,16 @@ class SentenceEmbedder:
         return _encode(self.model, texts, prompt)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """One question is looked up first: a page asks the same question again for each filter or facet."""
+        if len(texts) == 1:
+            return self._one_query(texts[0])[np.newaxis, :]
         return self._encode(texts, "query")
+
+    @lru_cache(maxsize=QUERY_CACHE_SIZE)  # noqa: B019 - one embedder per process; its cache lives as long
+    def _one_query(self, text: str) -> np.ndarray:
+        vector = self._encode([text], "query")[0]
+        vector.setflags(write=False)  # shared by every caller that asks the same question
+        return vector
 
     def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed in batches sorted by length (less padding), reporting each batch done to `progress`."""

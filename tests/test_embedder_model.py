@@ -125,3 +125,23 @@ def test_cross_lingual_query_and_translation_find_the_same_firm(model_kb, englis
 def test_paraphrase_sharing_no_word_finds_the_firm(model_kb):
     answer = model_kb.search("кто делает инверторы для моторов", k=2)
     assert answer["results"][0]["uri"] == f"{BASE}id/firm/drive"
+
+
+def test_a_question_asked_again_is_not_embedded_again(embedder, monkeypatch):
+    question = "кто выпускает частотные преобразователи для насосов"
+    batch = embedder.embed_queries([question, "датчики давления"])
+    calls = []
+    encode = embedder.model.encode
+
+    def counted(texts, **options):  # noqa: ANN001, ANN202
+        calls.append(texts)
+        return encode(texts, **options)
+
+    monkeypatch.setattr(embedder.model, "encode", counted)
+    first = embedder.embed_queries([question])
+    again = embedder.embed_queries([question])
+    assert len(calls) == 1
+    np.testing.assert_allclose(first, again)
+    np.testing.assert_allclose(first[0], batch[0], atol=1e-5)  # the same vector as in a batch
+    with pytest.raises(ValueError):
+        again[0][0] = 1.0  # the kept vector cannot be changed by one caller under another
