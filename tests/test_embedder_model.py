@@ -16,7 +16,7 @@ from scipy.stats import spearmanr
 
 from ontology.namespaces import SCHEMA
 from search import embedder as embedder_module
-from search.embedder import OnnxEncoder, SentenceEmbedder
+from search.embedder import OnnxEncoder, SentenceEmbedder, load_sentence_transformer
 from search.model_rebuild import ONNX_FILE, is_rebuilt, read_packed, rebuild_model, weights_file
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
@@ -45,18 +45,27 @@ def test_rebuilt_folder_is_a_complete_sentence_transformers_model(model_folder):
         assert (model_folder / name).exists(), name
 
 
-def test_onnx_runtime_gives_the_vectors_torch_gives(embedder, model_folder):
-    assert (model_folder / ONNX_FILE).exists() and embedder.onnx is not None
+def test_the_rebuilt_folder_runs_on_onnx_runtime_with_the_vectors_torch_gives(embedder, model_folder):
+    assert (model_folder / ONNX_FILE).exists() and isinstance(embedder.model, OnnxEncoder)
+    torch_model = load_sentence_transformer(model_folder, allow_download=False, threads=None)
     questions = ["кто делает оптические трансформаторы тока", "electric trucks made in Moscow"]
     passages = ["Производитель частотных преобразователей и электроприводов.", "Хирана+ поставила 34 аппарата."]
     for texts, prompt in ((questions, "query"), (passages, "passage")):
-        through_onnx = embedder_module._encode(embedder.model, texts, prompt, embedder.onnx)
-        through_torch = embedder_module._encode(embedder.model, texts, prompt)
+        through_onnx = embedder_module._encode(embedder.model, texts, prompt)
+        through_torch = embedder_module._encode(torch_model, texts, prompt)
         assert np.all(np.sum(through_onnx * through_torch, axis=1) > 0.99999)
 
 
-def test_a_model_folder_without_the_onnx_encoder_runs_on_torch(embedder, tmp_path):
-    assert OnnxEncoder.for_model(tmp_path, embedder.model) is None
+def test_a_model_folder_without_the_onnx_encoder_runs_on_torch(embedder, model_folder, tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for entry in model_folder.iterdir():
+        if entry.name != ONNX_FILE.parts[0]:
+            (folder / entry.name).symlink_to(entry)
+    on_torch = SentenceEmbedder(folder)
+    assert not isinstance(on_torch.model, OnnxEncoder)
+    question = ["кто делает оптические трансформаторы тока"]
+    assert float(on_torch.embed_queries(question)[0] @ embedder.embed_queries(question)[0]) > 0.99999
 
 
 def test_packed_file_has_the_e5_small_shape():
@@ -148,9 +157,9 @@ def test_a_question_asked_again_is_not_embedded_again(embedder, monkeypatch):
     calls = []
     encode = embedder_module._encode
 
-    def counted(model, texts, prompt, onnx=None):  # noqa: ANN001, ANN202
+    def counted(model, texts, prompt):  # noqa: ANN001, ANN202
         calls.append(texts)
-        return encode(model, texts, prompt, onnx)
+        return encode(model, texts, prompt)
 
     monkeypatch.setattr(embedder_module, "_encode", counted)
     first = embedder.embed_queries([question])

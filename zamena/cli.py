@@ -298,16 +298,14 @@ def serve(host: str, port: int) -> None:
     """Serve the search pages, entity pages, the SPARQL endpoint and linked data over HTTP (waitress)."""
     import logging
 
-    import torch
     from waitress import serve as waitress_serve
 
     from web.app import create_app
 
-    # One thread per request: the server answers several at once, and torch's own threads on shared cores
-    # wait for each other (a question's embedding took 187 ms at p50 on two threads beside a busy core,
-    # 79 ms on one).
-    torch.set_num_threads(1)
-    settings = Settings.from_env()
+    # The model on one thread: the server answers several requests at once, and a model's own threads on
+    # shared cores wait for each other (a question's embedding took 187 ms at p50 on two torch threads
+    # beside a busy core, 79 ms on one).
+    settings = Settings.from_env(embed_threads=1)
     app = create_app({"ZAMENA_SETTINGS": settings})
     web = app.extensions["zamena"]
     try:

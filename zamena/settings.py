@@ -39,6 +39,7 @@ class Settings:
     model: str = ""
     index_kind: str = "flat"  # ZAMENA_INDEX: flat (exact inner product) | hnsw (approximate, large indexes)
     model_download: bool = False  # ZAMENA_MODEL_DOWNLOAD=1 lets a hub name be fetched once; never by default
+    embed_threads: int | None = None  # threads of the model in this process; None: the library's default
     # The web app (`zamena serve`) and its public SPARQL endpoint.
     query_time_limit: float = 10.0  # ZAMENA_QUERY_TIME_LIMIT: seconds before a SPARQL query is stopped
     result_rows: int = 10_000  # ZAMENA_RESULT_ROWS: most rows (or triples) one query answers with
