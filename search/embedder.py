@@ -61,7 +61,8 @@ class Embedder(Protocol):
 
 
 class SentenceEmbedder:
-    """A sentence-transformers model loaded from a local folder (or, when allowed, a hub name)."""
+    """The embedding model of a local folder (ONNX Runtime for one `zamena model build` made,
+    sentence-transformers for any other) or, when allowed, of a hub name."""
 
     def __init__(
         self,
@@ -216,7 +217,12 @@ def _load_model(model: str | Path, allow_download: bool, threads: int | None):  
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     folder = Path(model).expanduser()
     if is_rebuilt(folder) and (folder / ONNX_FILE).exists():
-        return OnnxEncoder(folder, threads)
+        try:
+            return OnnxEncoder(folder, threads)
+        except Exception as error:  # ONNX Runtime raises its own types for a damaged file
+            raise ModelMissing(
+                f"cannot load {folder / ONNX_FILE} ({error}): run `zamena model build --force` to rebuild it"
+            ) from error
     return load_sentence_transformer(model, allow_download, threads)
 
 

@@ -310,3 +310,14 @@ def test_a_broad_class_keeps_its_credit_to_firms_found_otherwise_and_a_cut_tail(
     assert len(from_class) == BROAD_HIT_NODES + 2
     assert [entry for entry in kept if entry[0] != "class"] == narrow
     assert _short_tails(broad[:BROAD_HIT_NODES] + narrow) == broad[:BROAD_HIT_NODES] + narrow
+
+
+def test_a_damaged_onnx_encoder_is_a_clear_error(tmp_path):
+    from search.embedder import ModelMissing, SentenceEmbedder
+    from search.model_rebuild import MARKER, ONNX_FILE
+
+    (tmp_path / MARKER).write_text("{}", encoding="utf-8")
+    (tmp_path / ONNX_FILE).parent.mkdir()
+    (tmp_path / ONNX_FILE).write_bytes(b"not an ONNX graph")
+    with pytest.raises(ModelMissing, match=r"model\.onnx .*zamena model build --force"):
+        SentenceEmbedder(tmp_path)
