@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,16 +121,29 @@ def fetch(url: str, timeout: float) -> tuple[int, str]:
         return error.code, error.read()[:200].decode("utf-8", "replace").strip()
 
 
-def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int) -> None:
+KINDS = ("search page", "search api", "sparql", "entity page")
+
+
+def client(
+    url: str,
+    deadline: float,
+    tally: Tally,
+    entities: list[str],
+    seed: int,
+    kinds: Sequence[str] = KINDS,
+    searches: Sequence[str] = SEARCHES,
+    queries: Sequence[str] = QUERIES,
+) -> None:
+    """Until `deadline`: requests of `kinds` in a random order, each timed into `tally`."""
     rng = random.Random(seed)
     while time.monotonic() < deadline:
-        kind = rng.choice(["search", "search api", "sparql", "entity page"])
-        if kind == "search":
-            target = f"{url}/?{urllib.parse.urlencode({'q': rng.choice(SEARCHES)})}"
+        kind = rng.choice(kinds)
+        if kind == "search page":
+            target = f"{url}/?{urllib.parse.urlencode({'q': rng.choice(searches)})}"
         elif kind == "search api":
-            target = f"{url}/api/search?{urllib.parse.urlencode({'q': rng.choice(SEARCHES)})}"
+            target = f"{url}/api/search?{urllib.parse.urlencode({'q': rng.choice(searches)})}"
         elif kind == "sparql":
-            target = f"{url}/sparql?{urllib.parse.urlencode({'query': rng.choice(QUERIES)})}"
+            target = f"{url}/sparql?{urllib.parse.urlencode({'query': rng.choice(queries)})}"
         else:
             target = url + rng.choice(entities)
         started = time.monotonic()
@@ -140,7 +154,7 @@ def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: i
             continue
         tally.record(kind, time.monotonic() - started)
         if status != 200:
-            tally.error(f"{kind}: HTTP {status} for {target}: {message}")
+            tally.error(f"{kind}: HTTP {status} for {target[:200]}: {message}")
 
 
 def slow_client(url: str, deadline: float, tally: Tally) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import threading
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from bench.load import Tally, entity_paths, fetch, percentile, start_server
+from bench.load import KINDS, Tally, client, entity_paths, fetch, percentile, start_server
 from bench.search_eval import QUERIES as EVALUATION_QUESTIONS
 from bench.search_speed import ArrayEmbedder, clustered, real_vectors, vector_set
 from bench.sparql_bench import BASE, LOAD_BATCH, QUERIES, LoadSampler, build_graphs
@@ -211,30 +210,6 @@ def reusable(home: Path, triples: int, vectors: int, kind: str) -> dict[str, obj
 # ------------------------------------------------------------ traffic
 
 
-def client(url: str, deadline: float, tally: Tally, entities: list[str], seed: int, kinds: list[str]) -> None:
-    rng = random.Random(seed)
-    queries = [query.replace("{base}", BASE) for query in QUERIES.values()]
-    while time.monotonic() < deadline:
-        kind = rng.choice(kinds)
-        if kind == "search page":
-            target = f"{url}/?{urllib.parse.urlencode({'q': rng.choice(SEARCHES)})}"
-        elif kind == "search api":
-            target = f"{url}/api/search?{urllib.parse.urlencode({'q': rng.choice(SEARCHES)})}"
-        elif kind == "sparql":
-            target = f"{url}/sparql?{urllib.parse.urlencode({'query': rng.choice(queries)})}"
-        else:
-            target = url + rng.choice(entities)
-        started = time.monotonic()
-        try:
-            status, message = fetch(target, timeout=60)
-        except OSError as error:
-            tally.error(f"{kind}: {error}")
-            continue
-        tally.record(kind, time.monotonic() - started)
-        if status != 200:
-            tally.error(f"{kind}: HTTP {status} for {target[:200]}: {message}")
-
-
 def one_client(url: str, rounds: int) -> dict[str, object]:
     """Search API latency with nothing else running: each evaluation question, `rounds` times."""
     with EVALUATION_QUESTIONS.open(encoding="utf-8") as lines:
@@ -266,8 +241,12 @@ def drive(url: str, server_pid: int, seconds: float, clients: int, kinds: list[s
         sample(server, idle, started)
         time.sleep(1)
     entities = entity_paths(url)
+    queries = [query.replace("{base}", BASE) for query in QUERIES.values()]
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(url, deadline, tally, entities, i, kinds)) for i in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(url, deadline, tally, entities, i, kinds, SEARCHES, queries))
+        for i in range(clients)
+    ]
     for thread in threads:
         thread.start()
     started = time.monotonic()
@@ -335,7 +314,7 @@ def main() -> None:
     server, url = start_server(home, log=log, wait=args.start_wait)
     start_s = time.monotonic() - started
     print(f"the server answered after {start_s:.0f} s", flush=True)
-    kinds = ["sparql", "entity page"] if args.without_search else ["search page", "search api", "sparql", "entity page"]
+    kinds = ["sparql", "entity page"] if args.without_search else list(KINDS)
     try:
         alone = None if args.without_search else one_client(url, args.rounds)
         idle, busy, tally = drive(url, server.pid, args.seconds, args.clients, kinds)

@@ -23,7 +23,7 @@ def test_ten_seconds_of_mixed_load_without_errors(server):
     result = run(server, seconds=10, clients=8)
     assert result["errors"] == []
     assert result["requests"] >= 50, result["kinds"]
-    assert set(result["kinds"]) >= {"search", "search api", "sparql", "entity page"}
+    assert set(result["kinds"]) >= {"search page", "search api", "sparql", "entity page"}
     # the slow query was stopped at the limit each time, with 503, while the others were served
     assert set(result["slow_query_answers"]) == {503}
     assert result["kinds"]["sparql"]["p50_ms"] < 2000
