@@ -203,6 +203,7 @@ def export_onnx(folder: Path) -> Path:
 
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
     class Encoder(torch.nn.Module):
         def __init__(self, bert: torch.nn.Module) -> None:
@@ -211,8 +212,6 @@ def export_onnx(folder: Path) -> Path:
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-    from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
     folder = Path(folder)
@@ -243,7 +242,7 @@ def rebuild_model(target: Path, *, force: bool = False) -> Path:
     with its ONNX encoder."""
     target = Path(target)
     if is_rebuilt(target) and not force:
-        if not (target / ONNX_FILE).exists():
+        if not is_complete(target):
             export_onnx(target)
         return target
     import torch

