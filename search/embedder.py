@@ -171,6 +171,7 @@ class OnnxEncoder:
     interface that the embedder uses."""
 
     def __init__(self, folder: Path, threads: int | None = None) -> None:
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import onnxruntime
         from tokenizers import Tokenizer  # the Rust tokenizer itself: neither transformers nor torch is loaded
 
@@ -197,11 +198,11 @@ class OnnxEncoder:
         """Unit vectors, as SentenceTransformer.encode(normalize_embeddings=True) gives them."""
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if (self.tokenizer.truncation or {}).get("max_length") != self.max_seq_length:
+            self.tokenizer.enable_truncation(self.max_seq_length)  # the embedder lowers it for passages
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batches of similar length: less padding
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            if (self.tokenizer.truncation or {}).get("max_length") != self.max_seq_length:
-                self.tokenizer.enable_truncation(self.max_seq_length)  # the embedder lowers it for passages
             encodings = self.tokenizer.encode_batch([prefix + texts[i] for i in chunk])
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64), "attention_mask": mask}
@@ -214,7 +215,6 @@ class OnnxEncoder:
 
 def _load_model(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
     """A folder `zamena model build` made runs on ONNX Runtime; any other model on sentence-transformers."""
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     folder = Path(model).expanduser()
     if is_rebuilt(folder) and (folder / ONNX_FILE).exists():
         try:
