@@ -208,6 +208,32 @@ def test_service_to_loopback_and_link_local_is_refused_before_any_connection(ser
     assert listener.connections() == 0
 
 
+DISGUISED = [
+    'SELECT ?secret WHERE {{ BIND("\\u0022" AS ?a) SERVICE <{target}> {{ ?secret ?p ?o }} BIND("\\u0022" AS ?b) }}',
+    "SELECT ?secret WHERE {{ BIND('\\u0027' AS ?a) SERVICE <{target}> {{ ?secret ?p ?o }} BIND('\\u0027' AS ?b) }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
+    'SELECT * WHERE {{ BIND("\\u005Cu0022" AS ?a) SERVICE <{target}> {{ ?s ?p ?o }} BIND("\\u005Cu0022" AS ?b) }}',
+]
+
+
+@pytest.mark.parametrize("template", DISGUISED)
+def test_service_disguised_by_codepoint_escapes_reaches_nobody(server, listener, template: str) -> None:  # noqa: ANN001
+    """The endpoint and the query page: refused, or read as the spec reads it (a string), never a request."""
+    query = template.format(target=listener.url + "/internal-admin")
+    status, body, _seconds, _headers = send(server.url, query)
+    assert status in (200, 400, 403), body[:300]
+    TRIED.append(query)
+    page = f"{server.url}/query?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(page, timeout=30) as response:
+        assert response.status == 200
+    assert listener.connections() == 0
+
+
+def test_query_workers_have_left_the_network(server) -> None:  # noqa: ANN001
+    """Defence in depth: the workers run in a network namespace of their own (the reason is logged if not)."""
+    assert server.app.extensions["zamena"].queries.isolation_problem is None
+
+
 def test_from_a_file_or_a_remote_graph_is_refused(server, listener) -> None:  # noqa: ANN001
     for source in ("file:///etc/passwd", LINK_LOCAL, listener.url + "/data.ttl", "http://localhost/x.ttl"):
         for clause in ("FROM", "FROM NAMED"):

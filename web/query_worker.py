@@ -6,7 +6,8 @@ and would hold the web process's GIL), so a query's whole cost is bounded by the
 process waits for the answer up to the time limit and kills the worker when it runs over (or grows
 past the memory limit); the other workers keep answering meanwhile, and a fresh worker is started in
 its place at once. When every worker is busy, a query waits its turn (first come, first served) for
-at most as long as its time limit; the wait is reported apart from the run.
+at most as long as its time limit; the wait is reported apart from the run. A worker leaves the
+network before it reads a query (web.isolation), so a SERVICE that got past the guard reaches nobody.
 
 On the memory and remote SPARQL backends there is no store a process could open, so `GraphQueryService`
 evaluates through the KnowledgeGraph facade in a thread, with the same checks, limits and answers.
@@ -14,6 +15,7 @@ evaluates through the KnowledgeGraph facade in a thread, with the same checks, l
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import time
@@ -27,6 +29,8 @@ import psutil
 import pyoxigraph as ox
 
 from ontology.terms import TermConverter
+
+log = logging.getLogger(__name__)
 
 # How often the web process looks at a running worker (seconds).
 POLL_INTERVAL = 0.02
@@ -207,7 +211,7 @@ def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa:
     elif union and not (checked.from_graphs or checked.from_named_graphs):
         options["use_default_graph_as_union"] = True  # each document is a named graph; see them all
     try:
-        result = store.query(job.text, **options)
+        result = store.query(checked.text, **options)  # the text the guard checked
     except SyntaxError as error:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
     if isinstance(result, ox.QueryBoolean):
@@ -263,8 +267,13 @@ def _raise_for(status: str, payload: object) -> QueryOutcome:
 
 
 def worker_main(conn: Connection, store_path: str) -> None:
-    """The worker's loop: one job at a time, the store reopened whenever the graph's token changes."""
+    """The worker's loop: one job at a time, the store reopened whenever the graph's token changes.
 
+    Before anything else the worker leaves the network (web.isolation); "ready" carries None, or the
+    reason it could not."""
+    from web.isolation import leave_network
+
+    isolation_problem = leave_network()
     import web.results  # noqa: F401 - import the parser and serializers before saying ready
     import web.sparql_guard  # noqa: F401
 
@@ -272,7 +281,7 @@ def worker_main(conn: Connection, store_path: str) -> None:
     union = True
     opened_token: str | None = None
     try:
-        conn.send(("ready", None))
+        conn.send(("ready", isolation_problem))
     except OSError:
         return  # the web process stopped while this worker was starting
     while True:
@@ -318,7 +327,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     at the time limit is replaced in milliseconds, not the seconds a fresh interpreter takes (plain fork
     is unsafe beside the web server's threads; the fork server has none)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["web.query_worker", "web.results", "web.sparql_guard"])
+    context.set_forkserver_preload(["web.query_worker", "web.results", "web.sparql_guard", "web.isolation"])
     return context
 
 
@@ -396,6 +405,8 @@ class QueryService:
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0  # workers stopped at a limit since the service started
+        # None once a worker has left the network; otherwise why it could not (logged once)
+        self.isolation_problem: str | None = "no worker has started yet"
 
     def _start_worker(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -406,12 +417,15 @@ class QueryService:
         child.close()
         worker = _Worker(process, parent)
         try:
-            ready = parent.poll(START_TIMEOUT) and parent.recv()[0] == "ready"
+            message = parent.recv() if parent.poll(START_TIMEOUT) else ("", None)
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            message = ("", None)
+        if message[0] != "ready":
             worker.kill()
             raise QueryError("a query worker did not start; see the server log")
+        if message[1] is not None and self.isolation_problem != message[1]:
+            log.warning("query workers keep the host's network, the SPARQL guard stands alone: %s", message[1])
+        self.isolation_problem = message[1]
         return worker
 
     def _take_worker(self) -> _Worker:
@@ -591,7 +605,7 @@ def evaluate_with_graph(graph, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 -
     checked, fmt_name = prepare(job)
     try:
         result = graph.query(
-            job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base=job.base_iri
+            checked.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base=job.base_iri
         )
     except SyntaxError as error:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error

@@ -3,10 +3,18 @@
 A query is parsed by rdflib's SPARQL parser and its algebra is walked before anything is evaluated:
 updates (LOAD among them), SERVICE and FROM naming a graph this store does not hold are refused,
 so neither the store nor any other engine is ever asked to write or to fetch.
+
+The guard must decide on the text the engine runs. SPARQL 1.1 §19.2 replaces codepoint escapes
+(\\uXXXX, \\UXXXXXXXX) over the whole text before parsing, as rdflib does; Oxigraph expands them only
+inside strings and IRIs, so `"\\u0022"` closed a string for one and not for the other, and a SERVICE
+hidden that way reached the engine. So the escapes are expanded here, once, and the expanded text is
+both what rdflib checks and what the engine runs (`CheckedQuery.text`); an escape that spells another
+escape is refused, so no parser can expand anything further.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
@@ -27,6 +35,9 @@ TOO_DEEP = (
 )
 
 
+CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 class QueryRejected(ValueError):
     """The request cannot be run; `status` is the HTTP status that says why."""
 
@@ -37,7 +48,7 @@ class QueryRejected(ValueError):
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    text: str
+    text: str  # what the guard checked and the engine must run: codepoint escapes expanded
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
     from_graphs: tuple[str, ...]
     from_named_graphs: tuple[str, ...]
@@ -65,6 +76,34 @@ def _nodes(node: object) -> Iterator[CompValue]:
             stack.extend(current)
 
 
+def expand_codepoint_escapes(text: str) -> str:
+    """`text` with its codepoint escapes replaced by the characters they name, as SPARQL 1.1 §19.2 says.
+
+    QueryRejected for an escape that names no character, or whose expansion spells another escape
+    (`\\u005Cu0022`): a second expansion, by any parser, would then read a different query."""
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF:
+            raise QueryRejected(f"the escape {match.group(0)} at character {match.start()} names no Unicode character")
+        return chr(code)
+
+    if "\\u" not in text and "\\U" not in text:
+        return text
+    expanded = CODEPOINT_ESCAPE.sub(character, text)
+    try:  # a pair of UTF-16 surrogate escapes is one character; a lone surrogate is none
+        expanded = expanded.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError as error:
+        raise QueryRejected("the query has a \\uD800–\\uDFFF escape that is half of a character") from error
+    leftover = CODEPOINT_ESCAPE.search(expanded)
+    if leftover:
+        raise QueryRejected(
+            f"the codepoint escapes of the query spell another escape ({leftover.group(0)} at character "
+            f"{leftover.start()} once expanded); write the character itself, or escape it once"
+        )
+    return expanded
+
+
 def _syntax_message(error: Exception) -> str:
     return f"the query is not valid SPARQL: {error}"
 
@@ -76,6 +115,7 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
     """
     if not text or not text.strip():
         raise QueryRejected("the query is empty: send it as query=… or as an application/sparql-query body")
+    text = expand_codepoint_escapes(text)
     try:
         parsed = parseQuery(text)
     except RecursionError as error:
@@ -96,11 +136,13 @@ def check_query(text: str, local_graphs: Collection[str] | None = None) -> Check
     except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and bad scoping
         raise QueryRejected(_syntax_message(error)) from error
     form = QUERY_FORMS.get(parsed[1].name, parsed[1].name)
-    for node in _nodes(query.algebra):
+    # the parse tree too, so that nothing the algebra's translation might drop goes unseen
+    for node in (*_nodes(query.algebra), *_nodes(parsed)):
         if node.name == "ServiceGraphPattern":
+            term = node.get("term")
+            name = term.n3() if hasattr(term, "n3") else "of an endpoint"
             raise QueryRejected(
-                f"SERVICE {node.get('term').n3()} is refused: this endpoint does not send queries to other endpoints",
-                403,
+                f"SERVICE {name} is refused: this endpoint does not send queries to other endpoints", 403
             )
     from_graphs: list[str] = []
     from_named: list[str] = []
