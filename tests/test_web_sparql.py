@@ -267,6 +267,54 @@ def test_a_huge_result_is_cut_at_the_row_limit(web_settings) -> None:  # noqa: A
         app.extensions["zamena"].close()
 
 
+def _doubled(times: int) -> str:
+    """A SPARQL expression of a string of 16 · 2^times characters."""
+    binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(times))
+    return f"BIND('0123456789abcdef' AS ?s0) {binds}"
+
+
+def test_the_byte_limit_counts_every_value_and_refuses_one_too_large(web_settings) -> None:  # noqa: ANN001
+    app = make_app(web_settings, RESULT_BYTE_LIMIT=100_000)
+    try:
+        client = app.test_client()
+        one_value = f"SELECT ?s14 WHERE {{ {_doubled(14)} }}"  # one row, one value of 262,144 characters
+        response = client.get("/sparql", query_string={"query": one_value})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 503, text[:300]
+        assert "limit of 100,000 bytes" in text and len(response.data) < 1000
+        # four rows of 32 KB each: the three that fit come back, and the answer says it was cut
+        four = f"SELECT ?v WHERE {{ {_doubled(11)} VALUES ?k {{ 1 2 3 4 }} BIND(CONCAT(STR(?k), ?s11) AS ?v) }}"
+        response = client.get("/sparql", query_string={"query": four})
+        assert response.status_code == 200
+        assert len(json.loads(response.data)["results"]["bindings"]) == 3
+        assert response.headers["Zamena-Truncated"] == "true"
+        assert "100,000 bytes" in response.headers["Zamena-Limit"]
+        graph = client.get(
+            "/sparql", query_string={"query": f"CONSTRUCT {{ <urn:a> <urn:b> ?s14 }} WHERE {{ {_doubled(14)} }}"}
+        )
+        assert graph.status_code == 503 and "limit of 100,000 bytes" in graph.get_data(as_text=True)
+    finally:
+        app.extensions["zamena"].close()
+
+
+def test_the_query_page_reads_a_graph_answer_without_parsing_rdf(client, monkeypatch) -> None:  # noqa: ANN001
+    """The worker writes a CONSTRUCT answer as a table; the web process never runs an RDF parser on it
+    (rdflib's N-Triples parser is quadratic in the line length: a 1.6 MB literal held a thread 16 s)."""
+    from rdflib.plugins.parsers import ntriples
+
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the web process parsed N-Triples")
+
+    monkeypatch.setattr(ntriples.W3CNTriplesParser, "parse", refuse)
+    query = f"CONSTRUCT {{ <urn:x:a> <urn:x:long> ?s16 . <urn:x:a> <urn:x:short> 'кратко' }} WHERE {{ {_doubled(16)} }}"
+    response = client.get("/query", query_string={"query": query})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "кратко" in page and "urn:x:long" in page
+    assert f"ещё {16 * 2**16 - 2000} симв." in page  # the long value is shown cut, and says how much is left
+    assert len(page) < 100_000
+
+
 def test_a_query_over_the_time_limit_is_stopped_with_503(web_settings) -> None:  # noqa: ANN001
     app = make_app(web_settings, QUERY_TIME_LIMIT=1.0)
     try:

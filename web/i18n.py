@@ -99,6 +99,7 @@ UI: dict[str, tuple[str, str]] = {
         "Показаны первые {n} строк: больше сервер не отдаёт (предел задаёт ZAMENA_RESULT_ROWS).",
         "The first {n} rows are shown: the server gives no more (ZAMENA_RESULT_ROWS sets the limit).",
     ),
+    "sparql.value_cut": ("… и ещё {n} симв. — целиком в выгрузке", "… and {n} more characters, whole in the downloads"),
     "sparql.answer_yes": ("Да", "Yes"),
     "sparql.answer_no": ("Нет", "No"),
     "sparql.error": ("Ошибка", "Error"),

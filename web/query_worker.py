@@ -75,6 +75,13 @@ class QueryBusy(QueryError):
     status = 503
 
 
+# the failures a worker reports by name, rebuilt in the web process with their status
+_FAILURES: dict[str, type[QueryError]] = {
+    cls.__name__: cls
+    for cls in (QueryError, QueryInvalid, QueryRefused, FormatRefused, QueryTimeout, QueryTooLarge, QueryBusy)
+}
+
+
 @dataclass(frozen=True)
 class QueryJob:
     text: str
@@ -90,6 +97,9 @@ class QueryJob:
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
     row_limit: int = 10_000
     byte_limit: int = 64 * 1024 * 1024
+    # A CONSTRUCT/DESCRIBE answer as a SPARQL JSON table (?subject ?predicate ?object, sorted), for the
+    # query page: written here, within the time limit, so the web process only reads JSON.
+    graph_as_table: bool = False
 
 
 @dataclass
@@ -131,20 +141,32 @@ def _size(term) -> int:  # noqa: ANN001
     return 0 if term is None else len(term) + 8  # rdflib terms are strings
 
 
+def _within_limits(rows, job: QueryJob) -> tuple[list, bool]:  # noqa: ANN001
+    """The rows (or triples) that fit the row and byte limits, every value counted, and whether any were cut.
+
+    A row that does not fit is left out whole; a first row that alone is over the byte limit is refused."""
+    kept: list = []
+    size = 0
+    for row in rows:
+        row_size = sum(_size(t) for t in row)
+        if len(kept) >= job.row_limit or size + row_size > job.byte_limit:
+            if not kept and row_size > job.byte_limit:
+                raise QueryTooLarge(
+                    f"the first row of the answer holds {row_size:,} bytes of values, over the limit of "
+                    f"{job.byte_limit:,} bytes for a whole answer; select shorter values (SUBSTR, STRLEN)"
+                )
+            return kept, True
+        size += row_size
+        kept.append(row)
+    return kept, False
+
+
 def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_name: str, started: float):  # noqa: ANN001, ANN202
     """Rows up to the row and byte limits, written in `fmt_name`; `solutions` yields rows of rdflib terms."""
     from web.results import RESULTS_BY_NAME, serialize_table
 
     fmt = RESULTS_BY_NAME[fmt_name]
-    rows: list[list[object]] = []
-    size = 0
-    truncated = False
-    for row in solutions:
-        if len(rows) >= job.row_limit or size > job.byte_limit:
-            truncated = True
-            break
-        size += sum(_size(t) for t in row)
-        rows.append(list(row))
+    rows, truncated = _within_limits(solutions, job)
     body = serialize_table(form, variables, rows, False, fmt.name)
     return QueryOutcome(form, body, fmt.media_type, len(rows), truncated, time.monotonic() - started)
 
@@ -158,26 +180,25 @@ def _ask_outcome(answer: bool, fmt_name: str, started: float) -> QueryOutcome:
 
 
 def _graph_outcome(form: str, triples, job: QueryJob, fmt_name: str, started: float) -> QueryOutcome:  # noqa: ANN001
-    """Triples (of rdflib terms) up to the row and byte limits, written in `fmt_name`."""
-    from rdflib import Graph
+    """Triples (of rdflib terms) up to the row and byte limits, written in `fmt_name` (or as a JSON table)."""
+    from rdflib import Graph, Variable
 
     from ontology.formats import rdf_format
-    from web.results import serialize_graph
+    from web.results import RESULTS_BY_NAME, serialize_graph, serialize_table
 
+    kept, truncated = _within_limits(triples, job)
+    if job.graph_as_table:
+        variables = [Variable("subject"), Variable("predicate"), Variable("object")]
+        rows = sorted(set(kept))
+        body = serialize_table("SELECT", variables, rows, False, "json")
+        media_type = RESULTS_BY_NAME["json"].media_type
+        return QueryOutcome(form, body, media_type, len(rows), truncated, time.monotonic() - started)
     graph_format = rdf_format(fmt_name)
     graph = Graph()
-    size = 0
-    count = 0
-    truncated = False
-    for triple in triples:
-        if count >= job.row_limit or size > job.byte_limit:
-            truncated = True
-            break
-        size += sum(_size(t) for t in triple)
+    for triple in kept:
         graph.add(triple)
-        count += 1
     body = serialize_graph(graph, graph_format)
-    return QueryOutcome(form, body, graph_format.media_type, count, truncated, time.monotonic() - started)
+    return QueryOutcome(form, body, graph_format.media_type, len(graph), truncated, time.monotonic() - started)
 
 
 # ---------------------------------------------------------------------------- inside the worker
@@ -238,31 +259,23 @@ def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
 
 
 def _answer(compute: Callable[[], QueryOutcome]) -> tuple[str, object]:
-    """The message a worker sends back: ("ok", outcome) or the kind of failure and what to tell the client."""
+    """The message a worker sends back: ("ok", outcome), or ("failed", (error class, message, status))."""
     try:
         return "ok", compute()
-    except QueryRefused as error:
-        return "refused", (str(error), error.status)
-    except FormatRefused as error:
-        return "format", str(error)
-    except QueryInvalid as error:
-        return "invalid", str(error)
     except QueryError as error:
-        return "error", str(error)
-    except Exception as error:  # an evaluation error (a type error, an unsupported feature)
-        return "error", f"the query failed: {type(error).__name__}: {error}"
+        return "failed", (type(error).__name__, str(error), error.status)
+    except Exception as error:  # an evaluation error of this query (a type error, an unsupported feature)
+        return "failed", ("QueryInvalid", f"the query failed: {type(error).__name__}: {error}", QueryInvalid.status)
 
 
 def _raise_for(status: str, payload: object) -> QueryOutcome:
     if status == "ok":
         return payload  # type: ignore[return-value]
-    if status == "refused":
-        message, code = payload  # type: ignore[misc]
-        raise QueryRefused(message, code)
-    if status == "format":
-        raise FormatRefused(payload)
-    if status == "invalid":
-        raise QueryInvalid(payload)
+    if status == "failed":
+        name, message, code = payload  # type: ignore[misc]
+        error = _FAILURES.get(name, QueryError)(message)
+        error.status = code
+        raise error
     raise QueryError(payload)
 
 

@@ -175,11 +175,13 @@ def run_query(
     named_graphs: tuple[str, ...] | None = None,
     *,
     formats: tuple[str, str] | None = None,
+    graph_as_table: bool = False,
 ) -> QueryOutcome:
     """Check and evaluate a query in a worker; QueryRejected / QueryError (with its status) say why not.
 
     The answer's format comes from `result_format` (format=) or Accept, unless `formats` names the
-    (table, graph) formats outright."""
+    (table, graph) formats outright; `graph_as_table` has a CONSTRUCT/DESCRIBE answer written as a
+    SPARQL JSON table of its triples."""
     check_length(text)
     held = local_graphs()
     # A protocol dataset naming a graph not held here gets it as an empty graph (as the protocol's own tests
@@ -206,6 +208,7 @@ def run_query(
         row_limit=config["RESULT_ROW_LIMIT"],
         byte_limit=config["RESULT_BYTE_LIMIT"],
         base_iri=url_for("sparql.endpoint", _external=True),
+        graph_as_table=graph_as_table,
     )
     service = current_app.extensions["zamena"].queries
     return service.run(job, holder().token)
@@ -223,7 +226,7 @@ def outcome_response(outcome: QueryOutcome, download: bool = False) -> Response:
         response.headers["Zamena-Truncated"] = "true"
         response.headers["Zamena-Limit"] = (
             f"the answer was cut at {outcome.rows} rows; the limit is {limit} rows "
-            "(ZAMENA_RESULT_ROWS sets it) or 64 MB"
+            f"(ZAMENA_RESULT_ROWS sets it) or {current_app.config['RESULT_BYTE_LIMIT']:,} bytes of values"
         )
     if download:
         extension = next(

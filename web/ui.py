@@ -6,7 +6,6 @@ import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from rdflib import Graph
 
 from ontology.formats import RDF_FORMATS
 from web import search_page
@@ -192,16 +191,10 @@ def query_page() -> str:
     form = ""
     if run:
         try:
-            outcome = run_query(text, formats=("json", "nt"))
+            # a graph comes as a table of its triples, written by the worker within the time limit
+            outcome = run_query(text, formats=("json", "nt"), graph_as_table=True)
             form = outcome.form
-            if outcome.returns_graph:
-                graph = Graph().parse(data=outcome.body.decode("utf-8"), format="nt")
-                table = {
-                    "vars": ["subject", "predicate", "object"],
-                    "rows": [[_cell(t) for t in triple] for triple in sorted(graph)],
-                }
-            else:
-                table = _json_table(outcome.body)
+            table = _json_table(outcome.body)
         except (QueryRejected, QueryError) as failure:
             error = str(failure)
     permalink = url_for("ui.query_page", query=text, _external=True)
@@ -226,14 +219,18 @@ def query_page() -> str:
     )
 
 
-def _cell(term: object) -> dict[str, object]:
-    from rdflib import Literal, URIRef
+# The query page shows this much of a value; the downloads hold it whole.
+SHOWN_CHARACTERS = 2_000
 
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, Literal):
-        return {"type": "literal", "value": str(term), "xml:lang": term.language}
-    return {"type": "bnode", "value": str(term)}
+
+def _shown(cell: dict[str, object] | None) -> dict[str, object] | None:
+    """A result cell as the page shows it: a long value cut, with how much was left out."""
+    if cell is None:
+        return None
+    value = str(cell.get("value", ""))
+    if len(value) <= SHOWN_CHARACTERS:
+        return cell
+    return {**cell, "value": value[:SHOWN_CHARACTERS], "cut": len(value) - SHOWN_CHARACTERS}
 
 
 def _json_table(body: bytes) -> dict[str, object]:
@@ -241,7 +238,7 @@ def _json_table(body: bytes) -> dict[str, object]:
     if "boolean" in data:
         return {"boolean": data["boolean"]}
     names = data["head"]["vars"]
-    rows = [[binding.get(name) for name in names] for binding in data["results"]["bindings"]]
+    rows = [[_shown(binding.get(name)) for name in names] for binding in data["results"]["bindings"]]
     return {"vars": names, "rows": rows}
 
 
