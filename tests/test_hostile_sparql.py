@@ -9,8 +9,10 @@ explosions, cross products, a huge VALUES block, a string that doubles until it 
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -305,6 +307,39 @@ def test_a_huge_values_block_is_refused_or_ends_within_the_time_limit(server) ->
     )
     status, body, _seconds, _headers = send(server.url, enormous, "body")
     assert_refused(status, body, "ZAMENA_MAX_REQUEST_BYTES")
+
+
+def send_from(address: str, url: str, query: str) -> tuple[int, str, dict[str, str]]:
+    """A GET of `query` from another loopback address: another client, as the server sees it."""
+    host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+    connection = http.client.HTTPConnection(host, port, timeout=60, source_address=(address, 0))
+    try:
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+    finally:
+        connection.close()
+
+
+def test_one_client_cannot_hold_every_worker(server) -> None:  # noqa: ANN001
+    """Two workers, one each: the second slow query of a client is refused with 429 and Retry-After, and
+    another client's ASK is answered at once instead of waiting for the slow ones."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    answers: list[tuple[int, str, dict[str, str]]] = []
+    threads = [threading.Thread(target=lambda: answers.append(send_from("127.0.0.3", server.url, slow))) for _ in "ab"]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.2)  # the first is running when the second arrives
+    TRIED.extend([slow, slow, "ASK {}"])
+    status, body, headers = send_from("127.0.0.4", server.url, "ASK {}")
+    for thread in threads:
+        thread.join(30)
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert float(headers["Zamena-Queue-Seconds"]) < 0.5, headers  # it did not wait for the slow ones
+    statuses = sorted(answer[0] for answer in answers)
+    assert statuses == [429, 503], answers
+    refused = next(answer for answer in answers if answer[0] == 429)
+    assert "ZAMENA_QUERY_WORKERS_PER_CLIENT" in refused[1] and int(refused[2]["Retry-After"]) >= TIME_LIMIT
 
 
 def test_deep_nesting_is_refused_with_a_message(server) -> None:  # noqa: ANN001

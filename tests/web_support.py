@@ -107,7 +107,8 @@ def open_kb(settings: Settings) -> KnowledgeBase:
 
 
 def make_app(settings: Settings, **config: object):  # noqa: ANN201
-    return create_app({"ZAMENA_SETTINGS": settings, "KB_OPENER": open_kb, "TESTING": True, **config})
+    options = {"ZAMENA_SETTINGS": settings, "KB_OPENER": open_kb, "TESTING": True, "PUBLIC_URL": "http://localhost/"}
+    return create_app({**options, **config})
 
 
 class LiveServer:
@@ -125,6 +126,7 @@ class LiveServer:
             max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),
         )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        app.config["PUBLIC_URL"] = self.url + "/"
         self.thread = threading.Thread(target=self._serve, name="live-server", daemon=True)
         self._stopping = False
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from web import search_page
 from web.describe import Describer, Description, Value, sparql_iri
-from web.http import holder, language, with_cors
+from web.http import external_url, holder, language, with_cors
 from web.ui import local_href
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -139,7 +139,7 @@ def openapi_document() -> dict[str, object]:
             "description": "Search high-tech firms, read what the graph says about an entity with the source of "
             "every fact, and query the graph in SPARQL.",
         },
-        "servers": [{"url": url_for("ui.search", _external=True).rstrip("/")}],
+        "servers": [{"url": external_url("ui.search").rstrip("/")}],
         "paths": {
             "/api/search": {
                 "get": {

@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 from flask import Flask, Response, abort, g, jsonify, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web.http import LANGUAGE_COOKIE, language, plain_error
+from web.http import LANGUAGE_COOKIE, external_url, language, plain_error
 from web.i18n import LANGUAGES, ui_text
 from web.query_worker import GraphQueryService, QueryService
 from web.state import KnowledgeBaseHolder
@@ -43,6 +44,9 @@ def _defaults(settings: Settings) -> dict[str, object]:
         "MAX_QUERY_BYTES": settings.max_query_bytes,
         "QUERY_WORKERS": settings.query_workers,
         "QUERY_MEMORY_MB": settings.query_memory_mb,
+        "QUERY_WORKERS_PER_CLIENT": settings.query_workers_per_client,
+        # links that leave the page (VoID, OpenAPI, permalinks) are made on this, never on the Host header
+        "PUBLIC_URL": settings.public_url or "http://127.0.0.1:8000/",
         "WARM_UP_WORKERS": 0,  # workers started when the app starts (`zamena serve` starts all of them)
         "STATE_CHECK_INTERVAL": 2.0,  # seconds between looks at the store's files
         "KB_OPENER": None,  # settings -> KnowledgeBase; tests pass one with a fake embedder
@@ -68,11 +72,17 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             time_limit=app.config["QUERY_TIME_LIMIT"],
             max_workers=app.config["QUERY_WORKERS"],
             memory_limit_mb=app.config["QUERY_MEMORY_MB"],
+            per_client=app.config["QUERY_WORKERS_PER_CLIENT"],
         )
     else:  # in memory or on a SPARQL server: no store a worker process could open
         queries = GraphQueryService(
-            lambda: holder.kb.graph, time_limit=app.config["QUERY_TIME_LIMIT"], max_workers=app.config["QUERY_WORKERS"]
+            lambda: holder.kb.graph,
+            time_limit=app.config["QUERY_TIME_LIMIT"],
+            max_workers=app.config["QUERY_WORKERS"],
+            per_client=app.config["QUERY_WORKERS_PER_CLIENT"],
         )
+    if settings.proxy_hops:  # the client is who the proxies say, for the per-client share of the workers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     state = WebState(holder, queries)
     app.extensions["zamena"] = state
     atexit.register(state.close)
@@ -100,6 +110,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             "languages": LANGUAGES,
             "t": lambda key, **values: Markup.escape(ui_text(key, lang).format(**values)),
             "lang_url": lang_url,
+            "external_url": external_url,
         }
 
     @app.errorhandler(HTTPException)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, request, url_for
 
 from ontology.formats import RDF_FORMATS, RdfFormat, rdf_format
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -26,6 +26,11 @@ CORS_HEADERS = {
 
 class NotAcceptable(Exception):
     """None of the representations on offer matches the request's Accept header or format= parameter."""
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """The absolute URL of a view, on the public URL from the settings: never built from the Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def holder() -> KnowledgeBaseHolder:

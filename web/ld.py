@@ -21,7 +21,7 @@ from ontology.formats import RDF_FORMATS, RdfFormat
 from ontology.graph import VOCABULARY_FILE
 from ontology.namespaces import PREFIXES, VOID, ZO
 from web.describe import Describer, graph_counts, sparql_iri
-from web.http import NotAcceptable, holder, language, negotiate_rdf, plain_error, with_cors
+from web.http import NotAcceptable, external_url, holder, language, negotiate_rdf, plain_error, with_cors
 from web.results import GRAPH_FORMATS, jsonld_context, serialize_graph
 from web.ui import base_uri, render_entity
 
@@ -41,7 +41,7 @@ _dump_locks_guard = threading.Lock()
 
 
 def context_url() -> str:
-    return url_for("ld.context", _external=True)
+    return external_url("ld.context")
 
 
 def rdf_response(graph: Graph, fmt: RdfFormat, vary: bool = True) -> Response:
@@ -252,16 +252,16 @@ def void_graph() -> Graph:
     graph.add(
         (dataset, DCTERMS.description, Literal("Firms, products, competences and the source of every fact.", lang="en"))
     )
-    graph.add((dataset, FOAF.homepage, URIRef(url_for("ui.search", _external=True))))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(url_for("sparql.endpoint", _external=True))))
+    graph.add((dataset, FOAF.homepage, URIRef(external_url("ui.search"))))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(external_url("sparql.endpoint"))))
     graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
     graph.add((dataset, VOID.triples, Literal(stats["triples"])))
     graph.add(
         (dataset, VOID.entities, Literal(stats.get("firms", 0) + stats.get("products", 0) + stats.get("people", 0)))
     )
-    graph.add((dataset, VOID.uriLookupEndpoint, URIRef(url_for("ui.resource", _external=True) + "?uri=")))
+    graph.add((dataset, VOID.uriLookupEndpoint, URIRef(external_url("ui.resource") + "?uri=")))
     for fmt in RDF_FORMATS:
-        graph.add((dataset, VOID.dataDump, URIRef(url_for("ld.dump", extension=fmt.extension, _external=True))))
+        graph.add((dataset, VOID.dataDump, URIRef(external_url("ld.dump", extension=fmt.extension))))
         graph.add((dataset, VOID.feature, URIRef(FORMATS_NS + FORMAT_IRIS[fmt.name])))
     for namespace in PREFIXES.values():
         if str(namespace) not in (str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#", str(OWL)):

@@ -20,7 +20,8 @@ import multiprocessing
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,11 +76,14 @@ class QueryBusy(QueryError):
     status = 503
 
 
+class QueryTooMany(QueryError):
+    """This client already has its share of the workers running or waiting (HTTP 429, with Retry-After)."""
+
+    status = 429
+
+
 # the failures a worker reports by name, rebuilt in the web process with their status
-_FAILURES: dict[str, type[QueryError]] = {
-    cls.__name__: cls
-    for cls in (QueryError, QueryInvalid, QueryRefused, FormatRefused, QueryTimeout, QueryTooLarge, QueryBusy)
-}
+_FAILURES: dict[str, type[QueryError]] = {cls.__name__: cls for cls in (QueryError, *QueryError.__subclasses__())}
 
 
 @dataclass(frozen=True)
@@ -381,6 +385,42 @@ class FairSlots:
             return self._holders
 
 
+class ClientShares:
+    """How many queries each client has running or waiting for a worker; over `per_client` it is refused.
+
+    So a few slow queries of one client cannot hold every worker, and another client's `ASK {}` is
+    answered at once (the Wikidata Query Service answers such a client with 429 likewise)."""
+
+    def __init__(self, per_client: int, retry_after: float) -> None:
+        self.per_client = per_client
+        self.retry_after = retry_after
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, client: str) -> Iterator[None]:
+        with self._lock:
+            if self._held.get(client, 0) >= self.per_client:
+                raise QueryTooMany(
+                    f"you have {self.per_client} queries running or waiting already, the most one client may "
+                    f"have at once (ZAMENA_QUERY_WORKERS_PER_CLIENT); wait for them to end (at most "
+                    f"{self.retry_after:g} s) and try again"
+                )
+            self._held[client] = self._held.get(client, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held[client] -= 1
+                if not self._held[client]:
+                    del self._held[client]
+
+
+def share_per_client(workers: int, asked: int) -> int:
+    """A client's share: as asked, but with more than one worker always one left for the others."""
+    return max(1, min(asked, workers - 1))
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -406,6 +446,7 @@ class QueryService:
         max_workers: int = 3,
         memory_limit_mb: int = 2048,
         queue_limit: float | None = None,
+        per_client: int = 2,
     ) -> None:
         self.store_path = Path(store_path)
         self.time_limit = time_limit
@@ -414,6 +455,7 @@ class QueryService:
         self.memory_limit = memory_limit_mb * 1024 * 1024
         self._context = worker_context()
         self._slots = FairSlots(max_workers)
+        self.shares = ClientShares(share_per_client(max_workers, per_client), self.time_limit + self.queue_limit)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -469,8 +511,12 @@ class QueryService:
         except psutil.Error:
             return False
 
-    def run(self, job: QueryJob, state_token: str) -> QueryOutcome:
-        """Evaluate `job` in a worker; raises a QueryError subclass when it cannot be answered."""
+    def run(self, job: QueryJob, state_token: str, client: str = "") -> QueryOutcome:
+        """Evaluate `job` in a worker for `client` (its address); a QueryError subclass says why not."""
+        with self.shares.hold(client):
+            return self._run(job, state_token)
+
+    def _run(self, job: QueryJob, state_token: str) -> QueryOutcome:
         arrived = time.monotonic()
         if not self._slots.acquire(self.queue_limit):
             raise QueryBusy(_busy_message(self.max_workers, self.queue_limit))
@@ -567,14 +613,22 @@ class GraphQueryService:
     query over the time limit cannot be killed: the client gets 503 at the limit, and the query keeps
     its slot until it ends (a remote server stops it by its own limits)."""
 
-    def __init__(self, graph: Callable[[], object], *, time_limit: float = 10.0, max_workers: int = 3) -> None:
+    def __init__(
+        self, graph: Callable[[], object], *, time_limit: float = 10.0, max_workers: int = 3, per_client: int = 2
+    ) -> None:
         self.graph = graph  # the current KnowledgeGraph
         self.time_limit = time_limit
         self.max_workers = max_workers
         self._slots = FairSlots(max_workers)
+        self.shares = ClientShares(share_per_client(max_workers, per_client), 2 * time_limit)
         self.killed = 0
+        self.isolation_problem = "queries run in the web process on this backend"
 
-    def run(self, job: QueryJob, state_token: str) -> QueryOutcome:  # noqa: ARG002 - the facade sees the current state
+    def run(self, job: QueryJob, state_token: str, client: str = "") -> QueryOutcome:  # noqa: ARG002 - the facade sees the current state
+        with self.shares.hold(client):
+            return self._run(job)
+
+    def _run(self, job: QueryJob) -> QueryOutcome:
         arrived = time.monotonic()
         if not self._slots.acquire(self.time_limit):
             raise QueryBusy(_busy_message(self.max_workers, self.time_limit))

@@ -7,6 +7,7 @@ LOAD and FROM of graphs this store does not hold are refused before anything is 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,13 +22,14 @@ from web.describe import graph_counts, sparql_iri
 from web.http import (
     CORS_HEADERS,
     NotAcceptable,
+    external_url,
     holder,
     negotiate_rdf,
     plain_error,
     rdf_format_from_name,
     with_cors,
 )
-from web.query_worker import QueryError, QueryJob, QueryOutcome
+from web.query_worker import QueryError, QueryJob, QueryOutcome, QueryTooMany
 from web.results import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
 from web.sparql_guard import QueryRejected
 
@@ -207,11 +209,11 @@ def run_query(
         named_graphs=named_graphs,
         row_limit=config["RESULT_ROW_LIMIT"],
         byte_limit=config["RESULT_BYTE_LIMIT"],
-        base_iri=url_for("sparql.endpoint", _external=True),
+        base_iri=external_url("sparql.endpoint"),
         graph_as_table=graph_as_table,
     )
     service = current_app.extensions["zamena"].queries
-    return service.run(job, holder().token)
+    return service.run(job, holder().token, client=request.remote_addr or "")
 
 
 def outcome_response(outcome: QueryOutcome, download: bool = False) -> Response:
@@ -290,7 +292,7 @@ def endpoint() -> Response:
             return plain_error(str(error), 406)
         from web.results import serialize_graph
 
-        body = serialize_graph(service_description(url_for("sparql.endpoint", _external=True)), fmt)
+        body = serialize_graph(service_description(external_url("sparql.endpoint")), fmt)
         response = Response(body, content_type=fmt.media_type + "; charset=utf-8")
         response.vary.add("Accept")
         return with_cors(response)
@@ -302,6 +304,8 @@ def endpoint() -> Response:
         headers = {"Zamena-Queue-Seconds": f"{error.queue_seconds:.3f}"}
         if error.status == 503:
             headers["Retry-After"] = "5"
+        elif isinstance(error, QueryTooMany):  # by then this client's queries have ended, one way or the other
+            headers["Retry-After"] = str(math.ceil(current_app.extensions["zamena"].queries.shares.retry_after))
         return plain_error(str(error), error.status, headers)
     return outcome_response(outcome, download=request.args.get("download") == "1")
 

@@ -11,7 +11,7 @@ from ontology.formats import RDF_FORMATS
 from web import search_page
 from web.describe import Describer, graph_counts, sparql_iri
 from web.examples import BY_KEY, EXAMPLES
-from web.http import holder, language
+from web.http import external_url, holder, language
 from web.picture import layout
 from web.query_worker import QueryError
 from web.results import GRAPH_FORMATS, RESULT_FORMATS
@@ -197,7 +197,7 @@ def query_page() -> str:
             table = _json_table(outcome.body)
         except (QueryRejected, QueryError) as failure:
             error = str(failure)
-    permalink = url_for("ui.query_page", query=text, _external=True)
+    permalink = external_url("ui.query_page", query=text)
     downloads = []
     if form and not error:
         names = (

@@ -309,7 +309,7 @@ def serve(host: str, port: int) -> None:
     # shared cores wait for each other (a question's embedding took 187 ms at p50 on two torch threads
     # beside a busy core, 79 ms on one).
     settings = Settings.from_env(embed_threads=1)
-    app = create_app({"ZAMENA_SETTINGS": settings})
+    app = create_app({"ZAMENA_SETTINGS": settings, "PUBLIC_URL": settings.public_url or f"http://{host}:{port}/"})
     web = app.extensions["zamena"]
     try:
         web.holder.kb  # noqa: B018 - open the store now, to fail before listening

@@ -25,6 +25,26 @@ def _positive(name: str, default: float, kind: type) -> float:
     return value
 
 
+def _count(name: str) -> int:
+    """A whole number ≥ 0 from the environment variable `name` (0 when unset)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdecimal() or not raw.isascii():
+        raise ValueError(f"{name}={raw!r} is not a whole number: give 0, 1, 2 …")
+    return int(raw)
+
+
+def _public_url(raw: str) -> str:
+    """ZAMENA_PUBLIC_URL as http(s)://host[:port]/path/, or empty."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    if not raw.startswith(("http://", "https://")) or any(ch in raw for ch in " \t\n<>\"'"):
+        raise ValueError(f"ZAMENA_PUBLIC_URL={raw!r} is not an http(s) URL such as https://zamena.example.org/")
+    return raw if raw.endswith("/") else raw + "/"
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path  # ZAMENA_HOME: where the store, the index and the model cache live
@@ -47,6 +67,12 @@ class Settings:
     max_query_bytes: int = 64 * 1024  # ZAMENA_MAX_QUERY_BYTES: longest SPARQL query (UTF-8 bytes)
     query_workers: int = 3  # ZAMENA_QUERY_WORKERS: SPARQL queries evaluated at once (others wait their turn)
     query_memory_mb: int = 2048  # ZAMENA_QUERY_MEMORY_MB: a query worker growing past this is stopped
+    # ZAMENA_QUERY_WORKERS_PER_CLIENT: queries one client may have running or waiting (over it: 429)
+    query_workers_per_client: int = 2
+    # ZAMENA_PUBLIC_URL: where users reach the server (links in VoID, OpenAPI, permalinks); never the Host header.
+    # Empty: http://host:port/ of `zamena serve`.
+    public_url: str = ""
+    proxy_hops: int = 0  # ZAMENA_PROXY_HOPS: reverse proxies in front whose X-Forwarded-For names the client
     server_threads: int = 16  # ZAMENA_SERVER_THREADS: requests `zamena serve` handles at once
     max_file_bytes: int = 20 * 1024 * 1024  # ZAMENA_MAX_FILE_BYTES: largest file `zamena ingest` reads
 
@@ -69,6 +95,9 @@ class Settings:
             max_query_bytes=_positive("ZAMENA_MAX_QUERY_BYTES", 64 * 1024, int),
             query_workers=_positive("ZAMENA_QUERY_WORKERS", 3, int),
             query_memory_mb=_positive("ZAMENA_QUERY_MEMORY_MB", 2048, int),
+            query_workers_per_client=_positive("ZAMENA_QUERY_WORKERS_PER_CLIENT", 2, int),
+            public_url=_public_url(os.environ.get("ZAMENA_PUBLIC_URL", "")),
+            proxy_hops=_count("ZAMENA_PROXY_HOPS"),
             server_threads=_positive("ZAMENA_SERVER_THREADS", 16, int),
             max_file_bytes=_positive("ZAMENA_MAX_FILE_BYTES", 20 * 1024 * 1024, int),
         )
