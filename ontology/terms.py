@@ -36,6 +36,15 @@ def _text_literal(value: str, language: str | None) -> Literal:
 _TEXT_FAST = Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
 
 
+def iri_problem(text: str) -> str | None:
+    """Why `text` is not an absolute IRI as the store reads one (RFC 3987), or None when it is."""
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def to_rdflib(term: object) -> Node | None:
     """One pyoxigraph term as an rdflib term; an RDF-star triple term, which rdflib cannot hold, as its text."""
     kind = type(term)

@@ -98,7 +98,7 @@ SELECT ?s ?label WHERE {
 }"""
 NOTATION_QUERY = "SELECT ?s ?n WHERE { VALUES ?s { %s } ?s skos:notation ?n }"
 FILTER_QUERY = """
-SELECT DISTINCT ?s WHERE {
+SELECT DISTINCT ?s ?code WHERE {
   VALUES ?s { %s }
   %s
 }"""
@@ -107,7 +107,7 @@ CODE_FILTER = """
   UNION { ?p schema:manufacturer ?s ; schema:category ?c }
   UNION { ?s zo:hasCompetence/(skos:closeMatch|skos:exactMatch|skos:broadMatch) ?c }
   UNION { ?s skos:notation ?own . BIND(?s AS ?c) }
-  ?c skos:notation ?n . FILTER(STRSTARTS(STR(?n), %s))"""
+  ?c skos:notation ?n . FILTER(STRSTARTS(STR(?n), ?code))"""
 CENTRE_FILTER = (
     "{ ?s org:memberOf ?centre } UNION { ?s schema:manufacturer/org:memberOf ?centre } ?centre a zo:CompetenceCentre ."
 )
@@ -365,8 +365,10 @@ class SearchEngine:
         self, results: list[dict[str, object]], code: str | None, centre: bool, zone: bool, k: int
     ) -> list[dict[str, object]]:
         clauses = []
-        if code:
-            clauses.append(CODE_FILTER % Literal(code.strip()).n3())
+        bindings = {}
+        if code:  # the code as a binding: a value from the request never becomes query text
+            clauses.append(CODE_FILTER)
+            bindings["code"] = Literal(code.strip())
         if centre:
             clauses.append(CENTRE_FILTER)
         if zone:
@@ -377,7 +379,8 @@ class SearchEngine:
         # Checked in slices, best first, until k pass: most questions need only the first slice.
         for start in range(0, len(results), 4 * k):
             part = results[start : start + 4 * k]
-            rows = self.graph.query(FILTER_QUERY % (_values([str(r["uri"]) for r in part]), "\n".join(clauses)))
+            query = FILTER_QUERY % (_values([str(r["uri"]) for r in part]), "\n".join(clauses))
+            rows = self.graph.query(query, bindings)
             passing = {str(row[0]) for row in rows}
             kept += [r for r in part if r["uri"] in passing]
             if len(kept) >= k:

@@ -62,6 +62,10 @@ def description_json(d: Description) -> dict[str, object]:
             for f in d.facts
         ],
         "text": d.text,
+        # a hub's links are read up to a limit: how many there are in all, and whether some were left out
+        "links_total": {"properties": d.outgoing_total, "links_in": d.incoming_total},
+        "links_cut": d.links_cut,
+        "facts_cut": d.facts_cut,
     }
 
 
@@ -301,6 +305,13 @@ def openapi_document() -> dict[str, object]:
                         "properties": {"type": "array", "items": {"type": "object"}},
                         "links_in": {"type": "array", "items": {"type": "object"}},
                         "facts": {"type": "array", "items": {"type": "object"}},
+                        "links_total": {
+                            "type": "object",
+                            "description": "links out (properties) and in, in all; the lists hold the first few",
+                            "properties": {"properties": {"type": "integer"}, "links_in": {"type": "integer"}},
+                        },
+                        "links_cut": {"type": "boolean", "description": "the lists hold only the first links"},
+                        "facts_cut": {"type": "boolean", "description": "facts holds only the first facts"},
                         "text": {"type": ["string", "null"]},
                     },
                 },

@@ -149,7 +149,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             response.headers.setdefault(
                 "Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:"
             )
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # every answer, text and RDF included: a browser must not read a plain-text error as HTML
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
     return app

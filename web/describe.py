@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from ontology.graph import KnowledgeGraph
 from ontology.namespaces import PROV, SCHEMA, ZO
+from ontology.terms import iri_problem
 from web.i18n import local_name, term_name
 
 # The class that names an entity's kind, most specific first.
@@ -43,6 +44,13 @@ LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, SCHE
 HIDDEN_PROPERTIES = {SCHEMA.text, ZO.contentHash, ZO.graphDigest}
 # Links that belong to the evidence machinery rather than to the entity.
 EVIDENCE_PROPERTIES = {RDF.subject, RDF.object, PROV.wasDerivedFrom}
+# What one page or API answer reads of an entity: a hub (a classifier scheme, skos:Concept) has tens of
+# thousands of links, and reading them all took seconds and megabytes a page. Past these, the page says
+# how many there are and links to the SPARQL page for the rest.
+LINKS_OUT = 300
+LINKS_IN = 200
+FACTS = 300  # evidence rows
+RDF_TRIPLES = 2_000  # each of the three parts of an entity's RDF view
 
 
 @dataclass
@@ -94,10 +102,26 @@ class Description:
     text: str | None = None  # a document's text
     triples: int = 0
     kind_label: str = ""  # the name of the class that gave the kind
+    # how many links there are in all, where the page shows only the first LINKS_OUT / LINKS_IN
+    outgoing_total: int = 0
+    incoming_total: int = 0
+    facts_cut: bool = False  # more evidence than FACTS rows
 
     @property
     def exists(self) -> bool:
         return self.triples > 0
+
+    @property
+    def links_cut(self) -> bool:
+        return self.outgoing_total > LINKS_OUT or self.incoming_total > LINKS_IN
+
+    @property
+    def links_total(self) -> int:
+        return self.outgoing_total + self.incoming_total
+
+    @property
+    def links_shown(self) -> int:
+        return sum(len(values) for _p, values in self.outgoing + self.incoming)
 
 
 def kind_of(types: Iterable[Node]) -> str:
@@ -108,18 +132,20 @@ def kind_of(types: Iterable[Node]) -> str:
     return "other"
 
 
-_IRI_UNSAFE = set('<>"{}|^`\\ \t\r\n')
-
-
 def sparql_iri(uri: str) -> str:
-    """`uri` written for a SPARQL query; a ValueError when it could break out of the angle brackets."""
-    if not uri or any(ch in _IRI_UNSAFE for ch in uri):
-        raise ValueError(f"not a usable IRI: {uri!r}")
+    """`uri` written for a SPARQL query; a ValueError, saying why, when it is not an absolute IRI."""
+    problem = iri_problem(uri) if uri else "it is empty"
+    if problem:
+        raise ValueError(f"not a usable IRI: {uri[:200]!r} ({problem})")
     return f"<{uri}>"
 
 
-def _bind(sparql: str, this: str) -> str:
-    return sparql.replace("?this", sparql_iri(this))
+def _this(uri: str) -> dict[str, Node]:
+    """The entity as the query's ?this: a binding, so a value from a request never becomes query text.
+
+    On Oxigraph a bound variable must be projected, so the SELECTs below list ?this."""
+    sparql_iri(uri)
+    return {"this": URIRef(uri)}
 
 
 class Describer:
@@ -170,10 +196,36 @@ class Describer:
 
     # ------------------------------------------------------------ description
 
+    def _count(self, pattern: str, uri: str) -> int:
+        rows = list(self.graph.query(f"SELECT ?this (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?this", _this(uri)))
+        return int(rows[0][1]) if rows else 0
+
+    def _links(self, pattern: str, uri: str, limit: int) -> tuple[list[tuple[Node, Node]], int]:
+        """The first `limit` (?x ?p) rows of `pattern` about ?this, and how many there are in all."""
+        rows = [
+            (x, p)
+            for x, p, _this_uri in self.graph.query(
+                f"SELECT ?x ?p ?this WHERE {{ {pattern} }} LIMIT {limit + 1}", _this(uri)
+            )
+        ]
+        if len(rows) <= limit:
+            return rows, len(rows)
+        return rows[:limit], self._count(pattern, uri)
+
     def describe(self, uri: str) -> Description:
         this = URIRef(uri)
-        out = [(p, o) for p, o in self.graph.query(_bind("SELECT ?p ?o WHERE { ?this ?p ?o }", uri))]
-        into = [(s, p) for s, p in self.graph.query(_bind("SELECT ?s ?p WHERE { ?s ?p ?this }", uri))]
+        # the types, names and text first, whatever the number of other links
+        own = [
+            (p, o)
+            for p, o, _t in self.graph.query(
+                "SELECT ?p ?o ?this WHERE { ?this ?p ?o FILTER(?p IN (rdf:type, skos:altLabel, schema:text)) }",
+                _this(uri),
+            )
+        ]
+        out_rows, out_total = self._links("?this ?p ?x", uri, LINKS_OUT)
+        out = list(dict.fromkeys(own + [(p, o) for o, p in out_rows]))
+        into_rows, into_total = self._links("?x ?p ?this", uri, LINKS_IN)
+        into = list(into_rows)
         evidence = self._evidence(this)
         terms: set[Node] = {this}
         for p, o in out:
@@ -237,6 +289,9 @@ class Describer:
             text=text,
             triples=len(out) + len(into),
             kind_label=next((names[str(c)] for c, _k in KIND_OF_CLASS if c in types and str(c) in names), ""),
+            outgoing_total=out_total,
+            incoming_total=into_total,
+            facts_cut=len(evidence) >= FACTS,
         )
 
     def _evidence(self, this: URIRef) -> list[tuple]:
@@ -246,54 +301,53 @@ class Describer:
         UNION: Oxigraph joined the UNION with every zo:Evidence first, 1.4 s a page at 1M triples (7 ms now).
         """
         rows = self.graph.query(
-            _bind(
-                """
-            SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule WHERE {
-                VALUES ?link { rdf:subject rdf:object prov:wasDerivedFrom }
+            f"""
+            SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule ?this WHERE {{
+                VALUES ?link {{ rdf:subject rdf:object prov:wasDerivedFrom }}
                 ?e ?link ?this ; a zo:Evidence ;
                    rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
-                OPTIONAL { ?e oa:hasSelector ?sel . ?sel oa:exact ?quote
-                           OPTIONAL { ?sel oa:start ?start } OPTIONAL { ?sel oa:end ?end } }
-                OPTIONAL { ?e zo:confidence ?confidence }
-                OPTIONAL { ?e zo:extractedBy ?rule }
-            } ORDER BY ?doc ?start""",
-                this,
-            )
+                OPTIONAL {{ ?e oa:hasSelector ?sel . ?sel oa:exact ?quote
+                           OPTIONAL {{ ?sel oa:start ?start }} OPTIONAL {{ ?sel oa:end ?end }} }}
+                OPTIONAL {{ ?e zo:confidence ?confidence }}
+                OPTIONAL {{ ?e zo:extractedBy ?rule }}
+            }} ORDER BY ?doc ?start LIMIT {FACTS}""",
+            _this(str(this)),
         )
-        return [tuple(row) for row in rows]
+        return [tuple(row)[:10] for row in rows]
 
-    def graph_of(self, uri: str) -> Graph:
-        """The triples about `uri` for its RDF views: its own, the links into it, and the evidence of its facts."""
+    def graph_of(self, uri: str) -> tuple[Graph, bool]:
+        """The triples about `uri` for its RDF views: its own, the links into it, and the evidence of its
+        facts, each part up to RDF_TRIPLES; and whether any part was cut there."""
         graph = Graph()
-        for s, p, o in self.graph.query(
-            _bind(
-                """
-            CONSTRUCT { ?this ?p ?o . ?s ?q ?this . ?e ?ep ?eo . ?sel ?sp ?so } WHERE {
-                { ?this ?p ?o }
-                UNION { ?s ?q ?this FILTER NOT EXISTS { ?s a zo:Evidence } }
-                UNION { VALUES ?link { rdf:subject rdf:object } ?e ?link ?this ; a zo:Evidence ; ?ep ?eo .
-                        OPTIONAL { ?e oa:hasSelector ?sel . ?sel ?sp ?so } }
-            }""",
-                uri,
-            )
+        cut = False
+        for part in (
+            "CONSTRUCT { ?this ?p ?o } WHERE { ?this ?p ?o }",
+            "CONSTRUCT { ?s ?q ?this } WHERE { ?s ?q ?this FILTER NOT EXISTS { ?s a zo:Evidence } }",
+            """CONSTRUCT { ?e ?ep ?eo . ?sel ?sp ?so } WHERE {
+                VALUES ?link { rdf:subject rdf:object } ?e ?link ?this ; a zo:Evidence ; ?ep ?eo .
+                OPTIONAL { ?e oa:hasSelector ?sel . ?sel ?sp ?so } }""",
         ):
-            graph.add((s, p, o))
-        return graph
+            triples = list(self.graph.query(f"{part} LIMIT {RDF_TRIPLES}", _this(uri)))
+            cut = cut or len(triples) >= RDF_TRIPLES
+            for triple in triples:
+                graph.add(triple)
+        return graph, cut
 
     def neighbours(self, uri: str, limit: int = 16) -> tuple[Value, list[tuple[Value, Value, bool]]]:
         """The entity and up to `limit` (predicate, neighbour, outgoing?) links to other entities."""
         this = URIRef(uri)
         links: list[tuple[Node, Node, bool]] = []
-        for p, o in self.graph.query(
-            _bind("SELECT DISTINCT ?p ?o WHERE { ?this ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }", uri)
+        # a few times `limit` of each direction is enough to choose from, however many links a hub has
+        for p, o, _this_uri in self.graph.query(
+            "SELECT DISTINCT ?p ?o ?this WHERE { ?this ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) } "
+            f"LIMIT {8 * limit}",
+            _this(uri),
         ):
             links.append((p, o, True))
-        for s, p in self.graph.query(
-            _bind(
-                "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?this FILTER(isIRI(?s)) "
-                "FILTER NOT EXISTS { ?s a zo:Evidence } FILTER(?p != schema:mentions) }",
-                uri,
-            )
+        for s, p, _this_uri in self.graph.query(
+            "SELECT DISTINCT ?s ?p ?this WHERE { ?s ?p ?this FILTER(isIRI(?s)) "
+            f"FILTER NOT EXISTS {{ ?s a zo:Evidence }} FILTER(?p != schema:mentions) }} LIMIT {8 * limit}",
+            _this(uri),
         ):
             links.append((p, s, False))
         kinds = self.kinds([this] + [n for _p, n, _out in links])

@@ -81,6 +81,12 @@ UI: dict[str, tuple[str, str]] = {
     "entity.downloads": ("Это описание в форматах RDF", "This description in RDF formats"),
     "entity.not_found": ("Такой сущности нет в графе", "No such entity in the graph"),
     "entity.none": ("нет", "none"),
+    "entity.links_cut": (
+        "Связей у этой сущности: {total}; здесь показаны первые {shown}.",
+        "This entity has {total} links; the first {shown} are shown here.",
+    ),
+    "entity.facts_cut": ("Показаны первые {shown} фактов.", "The first {shown} facts are shown."),
+    "entity.all_links": ("Все связи — в запросе SPARQL", "All links in a SPARQL query"),
     "sparql.title": ("Запрос SPARQL", "SPARQL query"),
     "sparql.intro": (
         "Запросы к графу на языке SPARQL 1.1. Префиксы zo, org, schema, skos, oa, prov, dcterms, rdf, rdfs "

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from ontology.formats import RDF_FORMATS, RdfFormat
 from ontology.graph import VOCABULARY_FILE
 from ontology.namespaces import PREFIXES, VOID, ZO
-from web.describe import Describer, graph_counts, sparql_iri
+from web.describe import RDF_TRIPLES, Describer, graph_counts, sparql_iri
 from web.http import NotAcceptable, external_url, holder, language, negotiate_rdf, plain_error, with_cors
 from web.results import GRAPH_FORMATS, jsonld_context, serialize_graph
 from web.ui import base_uri, render_entity
@@ -36,6 +36,7 @@ FORMAT_IRIS = {
     "jsonld": "JSON-LD",
     "xml": "RDF_XML",
 }
+NAMED_GRAPH_TRIPLES = 20_000  # a classifier's graph holds ~10^5: the dumps serve it whole, from a file
 _dump_locks: dict[str, threading.Lock] = {}
 _dump_locks_guard = threading.Lock()
 
@@ -87,10 +88,17 @@ def entity(rest: str) -> Response | str:
         sparql_iri(uri)
     except ValueError:
         return plain_error(f"not a usable URI: {uri!r}", 400)
-    graph = Describer(holder().kb.graph, language()).graph_of(uri)
+    graph, cut = Describer(holder().kb.graph, language()).graph_of(uri)
     if len(graph) == 0:
         return plain_error(f"the graph knows nothing about <{uri}>", 404, {"Vary": "Accept"})
-    return rdf_response(graph, fmt)
+    response = rdf_response(graph, fmt)
+    if cut:
+        mark_cut(
+            response,
+            f"each part of this description (own, links in, evidence) holds at most {RDF_TRIPLES} "
+            "triples; the SPARQL endpoint and the dumps give the rest",
+        )
+    return response
 
 
 @bp.route("/graph/<path:rest>")
@@ -106,9 +114,19 @@ def named_graph(rest: str) -> Response:
     if fmt is None:
         return redirect(url_for("ld.entity", rest=f"document/{rest}"), 303)
     graph = Graph()
-    for s, p, o in kb.graph.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(uri)} {{ ?s ?p ?o }} }}"):
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {NAMED_GRAPH_TRIPLES}"
+    for s, p, o in kb.graph.query(query, {"g": URIRef(uri)}):
         graph.add((s, p, o))
-    return rdf_response(graph, fmt)
+    response = rdf_response(graph, fmt)
+    if len(graph) >= NAMED_GRAPH_TRIPLES:
+        mark_cut(response, f"a named graph is served up to {NAMED_GRAPH_TRIPLES} triples; the dumps hold all of it")
+    return response
+
+
+def mark_cut(response: Response, why: str) -> None:
+    """Say in the headers that an RDF answer holds only the first part of what was asked."""
+    response.headers["Zamena-Truncated"] = "true"
+    response.headers["Zamena-Limit"] = why
 
 
 # ---------------------------------------------------------------------------- vocabulary and context

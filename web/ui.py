@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -27,10 +28,14 @@ def base_uri() -> str:
 
 
 def local_href(uri: str) -> str:
-    """Where this app shows `uri`: its own path for URIs minted under the base, /resource?uri= otherwise."""
+    """Where this app shows `uri`: its own path for URIs minted under the base, /resource?uri= otherwise.
+
+    A rest that starts with a slash (`{base}/evil.example/x`) would make a protocol-relative link to
+    another host, so such a URI goes to /resource as well."""
     base = base_uri()
-    if uri.startswith(base) and len(uri) > len(base):
-        return "/" + uri[len(base) :]
+    rest = uri[len(base) :] if uri.startswith(base) else ""
+    if rest and not rest.startswith(("/", "\\")) and "\\" not in rest:
+        return "/" + rest
     return url_for("ui.resource", uri=uri)
 
 
@@ -47,6 +52,12 @@ def document_href(document: str, start: object = None, end: object = None) -> st
         return path
     separator = "&" if "?" in path else "?"
     return f"{path}{separator}{urlencode({'mark': f'{start}-{end}'})}#char-{start}"
+
+
+@bp.app_template_filter("number")
+def number_filter(value: int) -> str:
+    """12 345: thousands apart by a narrow no-break space, as Russian (and SI) write them."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @bp.app_template_filter("highlight")
@@ -112,6 +123,7 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
         search_page.relabel(kb, similar, lang)
     return render_template(
         "entity.html",
+        all_links_href=url_for("ui.query_page", query=_all_links_query(uri)),
         similar=similar,
         d=description,
         picture=picture,
@@ -122,12 +134,26 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
     )
 
 
+def _all_links_query(uri: str) -> str:
+    """The SPARQL page's query for every link of an entity whose page shows only the first ones."""
+    iri = sparql_iri(uri)
+    return (
+        f"# every link of {iri}, both ways\n"
+        f"SELECT ?direction ?p ?x WHERE {{\n"
+        f'  {{ {iri} ?p ?x BIND("→" AS ?direction) }}\n'
+        f'  UNION {{ ?x ?p {iri} BIND("←" AS ?direction) }}\n'
+        f"}}\nORDER BY ?direction ?p ?x"
+    )
+
+
+_MARK = re.compile(r"([0-9]{1,9})-([0-9]{1,9})")
+
+
 def _marks(value: str | None) -> tuple[int, int] | None:
-    if not value or "-" not in value:
-        return None
-    start, _, end = value.partition("-")
-    if start.isdigit() and end.isdigit() and int(start) < int(end):
-        return int(start), int(end)
+    """mark=START-END (character offsets, ASCII digits); anything else marks nothing."""
+    found = _MARK.fullmatch(value or "")
+    if found and int(found.group(1)) < int(found.group(2)):
+        return int(found.group(1)), int(found.group(2))
     return None
 
 
