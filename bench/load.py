@@ -11,6 +11,7 @@ itself. Prints p50/p99 per kind of request and the errors; writes the figures as
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -110,15 +111,30 @@ def entity_paths(url: str) -> list[str]:
     return [urllib.parse.urlparse(row["f"]["value"]).path for row in rows] or ["/"]
 
 
-def fetch(url: str, timeout: float) -> tuple[int, str]:
-    """(status, the start of the body when it is an error)."""
-    request = urllib.request.Request(url, headers={"Accept": "text/html,application/json"})
+def client_address(number: int) -> str:
+    """The loopback address client `number` sends from: each client is a client of its own to the server,
+    which shares its query workers out by client address."""
+    return f"127.0.0.{10 + number % 240}"
+
+
+def fetch(url: str, timeout: float, source: str | None = None) -> tuple[int, str]:
+    """(status, the start of the body when it is an error), sent from the loopback address `source`."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=timeout, source_address=(source, 0) if source else None
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()[:200].decode("utf-8", "replace").strip()
+        path = parts.path or "/"
+        connection.request(
+            "GET", path + (f"?{parts.query}" if parts.query else ""), headers={"Accept": "text/html,application/json"}
+        )
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    if response.status >= 400:
+        return response.status, body[:200].decode("utf-8", "replace").strip()
+    return response.status, ""
 
 
 KINDS = ("search page", "search api", "sparql", "entity page")
@@ -148,7 +164,7 @@ def client(
             target = url + rng.choice(entities)
         started = time.monotonic()
         try:
-            status, message = fetch(target, timeout=60)
+            status, message = fetch(target, timeout=60, source=client_address(seed))
         except OSError as error:
             tally.error(f"{kind}: {error}")
             continue
@@ -162,7 +178,7 @@ def slow_client(url: str, deadline: float, tally: Tally) -> None:
     while time.monotonic() < deadline:
         started = time.monotonic()
         try:
-            status, _message = fetch(target, timeout=120)
+            status, _message = fetch(target, timeout=120, source=client_address(239))
         except OSError as error:
             tally.error(f"slow query: {error}")
             continue

@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from ontology.graph import KnowledgeGraph
-from tests.web_support import LiveServer, make_app
+from tests.web_support import LiveServer, get_from, make_app
 from zamena.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -71,19 +71,21 @@ def test_readers_never_see_half_a_document_while_an_ingest_runs(tmp_path: Path, 
     errors: list[str] = []
     stop = threading.Event()
 
-    def poll(url: str) -> None:
+    def poll(url: str, address: str) -> None:
         target = f"{url}/sparql?{urllib.parse.urlencode({'query': FACTS_PER_GRAPH})}"
         while not stop.is_set():
             try:
-                with urllib.request.urlopen(target, timeout=30) as response:
-                    rows = json.load(response)["results"]["bindings"]
-            except (urllib.error.URLError, OSError, ValueError) as error:
+                status, body, _headers = get_from(address, target)  # two readers: two clients
+                if status != 200:
+                    raise ValueError(f"{status}: {body[:200]!r}")
+                rows = json.loads(body)["results"]["bindings"]
+            except (OSError, ValueError) as error:
                 errors.append(str(error))
                 continue
             snapshots.append({row["g"]["value"]: int(row["n"]["value"]) for row in rows})
 
     with LiveServer(app) as server:
-        readers = [threading.Thread(target=poll, args=(server.url,)) for _ in range(2)]
+        readers = [threading.Thread(target=poll, args=(server.url, f"127.0.0.{i + 2}")) for i in range(2)]
         for reader in readers:
             reader.start()
         writer = ingest(home, folder)

@@ -9,7 +9,6 @@ explosions, cross products, a huge VALUES block, a string that doubles until it 
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import threading
@@ -21,7 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web_support import LiveServer, make_app
+from tests.web_support import LiveServer, get_from, make_app
 
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow
@@ -311,14 +310,8 @@ def test_a_huge_values_block_is_refused_or_ends_within_the_time_limit(server) ->
 
 def send_from(address: str, url: str, query: str) -> tuple[int, str, dict[str, str]]:
     """A GET of `query` from another loopback address: another client, as the server sees it."""
-    host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
-    connection = http.client.HTTPConnection(host, port, timeout=60, source_address=(address, 0))
-    try:
-        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
-        response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
-    finally:
-        connection.close()
+    status, body, headers = get_from(address, f"{url}/sparql?" + urllib.parse.urlencode({"query": query}))
+    return status, body.decode("utf-8", "replace"), headers
 
 
 def test_one_client_cannot_hold_every_worker(server) -> None:  # noqa: ANN001

@@ -7,10 +7,11 @@ the fake hash embedder: the real model is not needed to test pages.
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 from pyld import jsonld
@@ -109,6 +110,18 @@ def open_kb(settings: Settings) -> KnowledgeBase:
 def make_app(settings: Settings, **config: object):  # noqa: ANN201
     options = {"ZAMENA_SETTINGS": settings, "KB_OPENER": open_kb, "TESTING": True, "PUBLIC_URL": "http://localhost/"}
     return create_app({**options, **config})
+
+
+def get_from(address: str, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    """GET `url` from the loopback address `address` (127.0.0.2 …): another client, as a server sees it."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60, source_address=(address, 0))
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.headers)
+    finally:
+        connection.close()
 
 
 class LiveServer:
