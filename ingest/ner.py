@@ -59,7 +59,7 @@ def _blas_threads():  # noqa: ANN202 - a threadpoolctl.ThreadpoolController
     return ThreadpoolController()
 
 
-def _one_blas_thread():  # noqa: ANN202 - a context manager
+def one_blas_thread():  # noqa: ANN202 - a context manager
     """The model multiplies small matrices, where BLAS threads cost more than they give; on a busy machine
     they also wait for each other (2-4 times slower on the devset). The same numbers come out either way."""
     return _blas_threads().limit(limits=1, user_api="blas")
@@ -68,14 +68,14 @@ def _one_blas_thread():  # noqa: ANN202 - a context manager
 def recognise(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of each name the model finds in `text`; labels PER, LOC, ORG."""
     model = news_ner()
-    with _one_blas_thread():
+    with one_blas_thread():
         return [(span.start, span.stop, span.type) for span in model(text).spans]
 
 
 def recognise_many(texts: Iterable[str]) -> list[list[tuple[int, int, str]]]:
     """The same for many texts, batched through the model."""
     model = news_ner()
-    with _one_blas_thread():
+    with one_blas_thread():
         return [[(s.start, s.stop, s.type) for s in markup.spans] for markup in model.map(list(texts))]
 
 

@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
+from ingest import syntax as _syntax  # noqa: F401 - registers the zamena_syntax component
 from ingest.morph import CachedAnalyzer, lookup_lemma, parse
 from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name, strip_quotes, word_forms
 
@@ -802,8 +803,11 @@ def words(text: str) -> list[str]:
 
 
 @cache
-def build_pipeline() -> Language:
-    """The pipeline, built once per process (the NER model loads on its first document)."""
+def build_pipeline(syntax: bool = True) -> Language:
+    """The pipeline, built once per process (the NER model loads on its first document).
+
+    `syntax=False` leaves out the dependency parser: the relation rules then read the surface only
+    (the baseline of `bench.relations_eval`)."""
     nlp = spacy.blank("ru")
     if _NUMBER_WORDS and nlp.vocab.lex_attr_getters.get(LIKE_NUM) is russian_lexical_attributes.like_num:
         nlp.vocab.lex_attr_getters[LIKE_NUM] = like_num
@@ -826,5 +830,7 @@ def build_pipeline() -> Language:
     nlp.add_pipe("zamena_bracketed_aliases")
     nlp.add_pipe("zamena_model_entities")
     nlp.add_pipe("zamena_document_names")
+    if syntax:
+        nlp.add_pipe("zamena_syntax")  # last: it parses only the sentences that may hold a relation
     nlp.initialize()
     return nlp

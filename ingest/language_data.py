@@ -1,0 +1,167 @@
+"""Russian words the relation rules read, by the part they play (lemmas, as pymorphy3 gives them).
+
+Language data lives here, apart from the rules, as spaCy keeps `lex_attrs.py` and `stop_words.py`.
+No name of a particular firm or product is written here.
+"""
+
+from __future__ import annotations
+
+# Verbs of the act itself: what kind of relation each states.
+ACT_VERBS = {
+    "производить": "produces",
+    "произвести": "produces",
+    "выпускать": "produces",
+    "выпустить": "produces",
+    "изготавливать": "produces",
+    "изготовлять": "produces",
+    "изготовить": "produces",
+    "собирать": "produces",
+    "разрабатывать": "develops",
+    "разработать": "develops",
+    "создать": "develops",
+    "создавать": "develops",
+    "спроектировать": "develops",
+    "проектировать": "develops",
+    "сконструировать": "develops",
+    "поставлять": "supplies",
+    "поставить": "supplies",
+    "отгружать": "supplies",
+    "отгрузить": "supplies",
+}
+# Nouns of the act: "наладила производство …", "линия по выпуску …", "поставки … для …".
+ACT_NOUNS = {
+    "производство": "produces",
+    "выпуск": "produces",
+    "изготовление": "produces",
+    "сборка": "produces",
+    "разработка": "develops",
+    "поставка": "supplies",
+    "отгрузка": "supplies",
+}
+# Nouns for the one who does it: "является производителем …", "«X» — поставщик …".
+DOER_NOUNS = {
+    "производитель": "produces",
+    "изготовитель": "produces",
+    "разработчик": "develops",
+    "создатель": "develops",
+    "поставщик": "supplies",
+}
+# Verbs whose subject is the doer of the act they govern: "наладила производство", "начала выпускать".
+LIGHT_VERBS = {
+    "наладить",
+    "налаживать",
+    "запустить",
+    "запускать",
+    "освоить",
+    "осваивать",
+    "начать",
+    "начинать",
+    "организовать",
+    "развернуть",
+    "открыть",
+    "наращивать",
+    "нарастить",
+    "вести",
+    "осуществлять",
+    "осуществить",
+    "локализовать",
+    "заниматься",
+    "продолжать",
+    "продолжить",
+    "возобновить",
+    "расширить",
+    "увеличить",
+    "мочь",
+    "смочь",
+    "уметь",
+    "удаться",
+    "стать",
+    "приступить",
+    "завершить",
+}
+# Nouns that carry an act noun to its verb: "запустила линию по выпуску …".
+CARRIER_NOUNS = {"линия", "цех", "участок", "мощность", "площадка", "проект", "работа"}
+# Copulas: "«X» является производителем …", "разработчиком выступила «X»".
+COPULA_VERBS = {"являться", "выступить", "выступать", "стать", "становиться", "быть", "оставаться"}
+# Verbs of a plan: what they govern is only intended ("планирует выпускать …").
+PLAN_WORDS = {
+    "планировать",
+    "намереваться",
+    "собираться",
+    "рассчитывать",
+    "намерен",
+    "намеренный",
+    "планироваться",
+    "готовиться",
+    "хотеть",
+    "предполагать",
+}
+# Words that deny the act ("не выпускает", "отказалась от производства").
+DENIAL_WORDS = {"не", "отказаться", "отказываться", "прекратить", "прекращать", "свернуть", "остановить"}
+# Subjects under which the firm itself hangs: "специалисты «X» изготавливают …", "завод компании «X» выпускает …".
+HOLDER_NOUNS = {
+    "специалист",
+    "инженер",
+    "сотрудник",
+    "учёный",
+    "ученый",
+    "конструктор",
+    "разработчик",
+    "команда",
+    "коллектив",
+    "завод",
+    "фабрика",
+    "цех",
+    "предприятие",
+    "подразделение",
+    "лаборатория",
+    "площадка",
+    "производство",
+    "мощность",
+    "дочерний",
+    "дочка",
+    "структура",
+}
+# Subjects that stand for the firm named before ("Компания выпускает …", "Она поставляет …").
+STAND_IN_SUBJECTS = {
+    "компания",
+    "предприятие",
+    "завод",
+    "фирма",
+    "производитель",
+    "холдинг",
+    "концерн",
+    "организация",
+    "резидент",
+    "она",
+    "он",
+    "оно",
+    "стартап",
+    "разработчик",
+}
+# Nouns that hold a product rather than name it: "партия датчиков" → датчики.
+CONTAINER_NOUNS = {
+    "партия",
+    "линейка",
+    "серия",
+    "семейство",
+    "ряд",
+    "комплект",
+    "набор",
+    "ассортимент",
+    "линия",
+    "образец",
+    "прототип",
+    "опытный",
+    "продукция",
+    "модель",
+}
+# What a product is replacing: "аналог …", "заменит …", "вместо …", "альтернатива …".
+SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", "заместить", "вытеснить", "вытеснять"}
+SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
+SUBSTITUTE_PREPOSITIONS = {"вместо"}
+
+# The sentences worth a syntactic parse: they hold one of these lemmas.
+SYNTAX_TRIGGER_LEMMAS = frozenset(
+    set(ACT_VERBS) | set(ACT_NOUNS) | set(DOER_NOUNS) | SUBSTITUTE_VERBS | SUBSTITUTE_NOUNS | SUBSTITUTE_PREPOSITIONS
+)
