@@ -15,6 +15,8 @@ from ingest.model import Entity, Fact
 from ingest.morph import morph, parse
 from ingest.names import name_key
 from ingest.pipeline import nominative
+from ingest.syntax import sentence_is_parsed
+from ingest.tree_relations import TreeReader, tree_nominative
 
 # Verbs and nouns of making: what kind of relation each states.
 MAKING_WORDS = {
@@ -126,7 +128,7 @@ def _is_date_at(doc: Doc, i: int, end: int) -> bool:
     return bool(_DIGITS.fullmatch(doc[i].text)) and (following in MONTHS or following == "год")
 
 
-def _phrase_name(phrase: Span) -> str:
+def _phrase_name(phrase: Span | list[Token]) -> str:
     """A phrase as a name: in the nominative, a common first word in lower case (Оптические → оптические)."""
     tokens = [t for t in phrase if t.text not in '«»„“"']
     name = nominative(tokens)
@@ -168,6 +170,15 @@ class _Context:
     def entity_at(self, index: int) -> dict[int, Entity]:
         return {i: e for s, e in self.by_sentence[index] for i in range(s.start, s.end)}
 
+    def last_firm(self, index: int, token_i: int) -> Entity | None:
+        """The firm named last before token `token_i`: in its sentence, or in the three before it."""
+        for back in (index, *self.before(index)):
+            named = [(s, e) for s, e in self.by_sentence[back] if e.type in ("FIRM", "ORG") and s.end <= token_i]
+            firms = [(s, e) for s, e in named if e.type == "FIRM"] or named
+            if firms:
+                return max(firms, key=lambda pair: pair[0].start)[1]
+        return None
+
 
 def _where(sent: Span) -> tuple[int, int]:
     return sent.start_char, sent.start_char + len(sent.text.rstrip())
@@ -183,9 +194,12 @@ def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Ent
         # (token, product) of this sentence; a substitute's subject is a product named before its trigger
         products: list[tuple[int, Entity]] = [(s.start, e) for s, e in by_sentence[index] if e.type == "PRODUCT"]
         earlier_products, products_before = products_before, products
+        parsed = sentence_is_parsed(sent)
+        if parsed:  # making, supplying and replacing are read from the tree; the rest below as before
+            facts += _tree_facts(sent, index, context, entity_at, resolver)
         for token in sent:
             lemma = token.lemma_.lower()
-            kind = MAKING_WORDS.get(lemma) or MAKER_NOUNS.get(lemma)
+            kind = None if parsed else MAKING_WORDS.get(lemma) or MAKER_NOUNS.get(lemma)
             if kind:
                 firm = context.firm_before(index, token.i)
                 phrase = noun_phrase(sent, token.i + 1, entity_at)
@@ -204,11 +218,32 @@ def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Ent
                 name = _phrase_name(phrase)
                 competence = resolver.add("COMPETENCE", name_key(name), name, phrase)
                 facts.append(Fact(firm.ref, "hasCompetence", competence.ref, *_where(sent), 0.7, "competence-words"))
-            elif lemma in SUBSTITUTE_WORDS:
+            elif lemma in SUBSTITUTE_WORDS and not parsed:
                 before = [e for i, e in sorted(products, key=lambda p: p[0]) if i < token.i]
                 facts += _substitutes(sent, token, before or [e for _, e in earlier_products], resolver)
         facts += _capacities(sent, context, index)
     return facts
+
+
+def _tree_facts(sent: Span, index: int, context: _Context, entity_at: dict[int, Entity], resolver) -> list[Fact]:  # noqa: ANN001
+    def make_product(tokens: list[Token], head: Token) -> Entity:
+        name = tree_nominative(tokens, head)
+        return resolver.add("PRODUCT", name_key(name), name, sent.doc[tokens[0].i : tokens[-1].i + 1])
+
+    def last_product(token_i: int) -> Entity | None:
+        """The product named last before token `token_i` in the document (read or found by a rule)."""
+        before = sent.doc[token_i].idx
+        named = [
+            (max(m.start for m in e.mentions if m.start < before), e)
+            for e in resolver.entities.values()
+            if e.type == "PRODUCT" and any(m.start < before for m in e.mentions)
+        ]
+        return max(named, key=lambda pair: pair[0])[1] if named else None
+
+    reader = TreeReader(
+        sent, entity_at, lambda i: context.last_firm(index, i), last_product, make_product, _where(sent)
+    )
+    return reader.facts()
 
 
 def _field_follows(sent: Span, token: Token) -> bool:

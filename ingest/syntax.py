@@ -145,3 +145,45 @@ def _write_sentence(doc: Doc, sent: Span, words: list[list[Token]], tags, tree, 
         if token.is_space:
             heads[token.i] = root - token.i
             deps[token.i] = doc.vocab.strings.add(FLAT)
+    _break_cycles(tokens, root, heads, deps, doc)
+
+
+_MODIFIERS = {"amod", "case", "det", "punct", "goeswith"}
+
+
+def _break_cycles(tokens: list[Token], root: int, heads, deps, doc: Doc) -> None:  # noqa: ANN001
+    """slovnet's parser at times has two words head each other («биоразлагаемой упаковки»), and spaCy
+    needs a tree. The member of a cycle that is not a modifier is hung under the nearest noun or verb on
+    its left outside the cycle's subtree (where such a word attaches), or under the root."""
+    indexes = [t.i for t in tokens]
+    for start in indexes:
+        path: list[int] = []
+        current = start
+        while current != root and current not in path and len(path) <= len(indexes):
+            path.append(current)
+            current = current + int(heads[current])
+        if current == root:
+            continue
+        cycle = path[path.index(current) :]
+        labels = {i: doc.vocab.strings[int(deps[i])] for i in cycle}
+        detached = next((i for i in sorted(cycle) if labels[i] not in _MODIFIERS), min(cycle))
+        below = _descendants(cycle, indexes, heads)
+        target = next(
+            (i for i in range(detached - 1, tokens[0].i - 1, -1)
+             if i in indexes and i not in below and doc[i].pos_ in ("NOUN", "PROPN", "VERB")),
+            root,
+        )  # fmt: skip
+        heads[detached] = target - detached
+
+
+def _descendants(cycle: list[int], indexes: list[int], heads) -> set[int]:  # noqa: ANN001
+    """The tokens whose chain of heads runs into the cycle (the cycle included)."""
+    inside = set(cycle)
+    for i in indexes:
+        chain, current = [], i
+        while current not in inside and current not in chain and len(chain) <= len(indexes):
+            chain.append(current)
+            current = current + int(heads[current])
+        if current in inside:
+            inside.update(chain)
+    return inside

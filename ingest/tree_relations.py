@@ -1,0 +1,498 @@
+"""Relations read from the dependency tree of a parsed sentence: who makes, develops or supplies what,
+and what a product replaces.
+
+Each rule starts at a trigger word (ingest.language_data) and walks the UD tree:
+- the doer: the subject (nsubj), the agent of a participle or passive (obl:agent, an instrumental
+  obl), a holder under the subject («специалисты «X»», «завод компании «X»»), the subject of a copula
+  («X является производителем …», «разработчиком выступила X», «X — поставщик …»), an apposition;
+  through light verbs and carriers («наладила производство …», «запустила линию по выпуску …») and
+  plans («планирует выпускать …», marked as a plan); a stand-in subject («она», «компания») is the
+  firm named last before it;
+- the product: the object's whole noun phrase (adjectives, «для …», a Latin name), each member of a
+  list apart, a container noun («партия датчиков») stepped over.
+A denied act («не выпускает», «отказалась от производства») states nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from spacy.tokens import Span, Token
+
+from ingest.language_data import (
+    ACT_NOUNS,
+    ACT_VERBS,
+    CARRIER_NOUNS,
+    CONTAINER_NOUNS,
+    COPULA_VERBS,
+    DENIAL_WORDS,
+    DOER_NOUNS,
+    HOLDER_NOUNS,
+    LIGHT_VERBS,
+    PLAN_WORDS,
+    STAND_IN_SUBJECTS,
+    SUBSTITUTE_NOUNS,
+    SUBSTITUTE_PREPOSITIONS,
+    SUBSTITUTE_VERBS,
+)
+from ingest.model import Entity, Fact
+from ingest.morph import parse
+
+# The doer's confidence by how it was found: named right there, under a holder, or a stand-in.
+CONFIDENCE = {"named": 0.85, "holder": 0.8, "stand-in": 0.7}
+PLAN_CONFIDENCE = 0.5
+PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
+DOER_TYPES = ("FIRM", "ORG")
+NOT_PRODUCT_TYPES = {"FIRM", "ORG", "ZONE", "CENTRE", "GOV", "PER", "LOC", "POST"}
+# In a product's slot a name the NER took for an organisation (not known as a firm) is the product's
+# («выпускает IGBT-модули»), as a brand is on the replaced side of a substitution.
+NOT_IN_PRODUCT_SLOT = NOT_PRODUCT_TYPES - {"ORG"}
+# Words that stand for the product named before («устройство является аналогом …»).
+PRODUCT_STAND_INS = {"устройство", "изделие", "прибор", "новинка", "продукт", "аппарат", "разработка", "решение"}
+# Relations that make up a product's noun phrase.
+PHRASE_DEPS = {"amod", "compound", "flat", "flat:foreign", "flat:name", "goeswith", "appos", "nmod", "case"}
+# Where under a noun the firm it stands for may be named, nearest first.
+_FIRM_PATHS = {"appos": 0, "flat": 1, "goeswith": 1, "nmod": 2, "nsubj": 3, "obl": 4, "conj": 5, "amod": 6}
+# Cases of the UD morphology as pymorphy3 names them.
+CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
+
+
+def lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _lemmas(token: Token) -> set[str]:
+    """The token's lemma and its likely dictionary forms (the lemmatizer leaves ambiguous words as written)."""
+    return {lemma(token), *(p.normal_form for p in parse(token.lower_)[:3])}
+
+
+def _kind(token: Token, table: dict[str, str]) -> str | None:
+    """The act a word names, its reflexive passive included («выпускаются» → выпускать)."""
+    for form in (lemma(token), *(p.normal_form for p in parse(token.lower_)[:2])):
+        for base in (form, form.removesuffix("ся")):
+            if base in table:
+                return table[base]
+    return None
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps or child.dep_.split(":")[0] in deps]
+
+
+def _denied(token: Token) -> bool:
+    """«не выпускает», «отказалась от …»: the word is denied, or governed by a verb of denial."""
+    if any(lemma(c) in DENIAL_WORDS and c.dep_ in ("advmod", "dep", "discourse") for c in token.children):
+        return True
+    return False
+
+
+def _denied_above(token: Token, levels: int = 3) -> bool:
+    """A denial on the word or on what governs it («проект по выпуску … свернули»)."""
+    for _ in range(levels + 1):
+        if _denied(token) or (_lemmas(token) & DENIAL_WORDS and token.pos_ == "VERB"):
+            return True
+        if token.head is token:
+            return False
+        token = token.head
+    return False
+
+
+class TreeReader:
+    """The relations of one parsed sentence; `entity_at` maps token indexes to the entities found there,
+    `last_firm(i)` gives the firm named last before token `i` (in this sentence or earlier ones)."""
+
+    def __init__(
+        self,
+        sent: Span,
+        entity_at: dict[int, Entity],
+        last_firm: Callable[[int], Entity | None],
+        last_product: Callable[[int], Entity | None],
+        make_product: Callable[[list[Token], Token], Entity],
+        where: tuple[int, int],
+    ) -> None:
+        self.sent = sent
+        self.entity_at = entity_at
+        self.last_firm = last_firm
+        self.last_product = last_product
+        self.make_product = make_product
+        self.where = where
+
+    # ------------------------------------------------------------ the doer
+
+    def firm_under(self, token: Token, depth: int = 3) -> Entity | None:
+        """The firm named at `token` or close under it (an apposition, a genitive, a name)."""
+        found = self.entity_at.get(token.i)
+        if found is not None and found.type in DOER_TYPES:
+            return found
+        if depth == 0:
+            return None
+        ordered = sorted(token.children, key=lambda c: _FIRM_PATHS.get(c.dep_.split(":")[0], 9))
+        for child in ordered:
+            if child.dep_.split(":")[0] not in _FIRM_PATHS:
+                continue
+            if child.dep_ == "conj" and token.dep_ not in ("nsubj", "nsubj:pass"):
+                continue
+            firm = self.firm_under(child, depth - 1)
+            if firm is not None:
+                return firm
+        return None
+
+    def doer_of_noun(self, token: Token) -> tuple[Entity, str] | None:
+        """The firm a subject or agent noun stands for, and how it was found."""
+        if _lemmas(token) & HOLDER_NOUNS:  # «конструкторское бюро АО «X»»: the firm under the holder
+            firm = next((self.firm_under(c) for c in token.children if self.firm_under(c)), None)
+            if firm is not None and firm.type in DOER_TYPES:
+                return firm, "holder"
+            if any(lemma(c) in ("его", "её", "ее", "их", "свой") for c in token.children):  # «его конструкторы»
+                firm = self.last_firm(token.i)
+                if firm is not None:
+                    return firm, "stand-in"
+        firm = self.firm_under(token)
+        if firm is not None:
+            return firm, "named" if lemma(token) not in HOLDER_NOUNS else "holder"
+        if _lemmas(token) & STAND_IN_SUBJECTS:
+            firm = self.last_firm(token.i)
+            if firm is not None:
+                return firm, "stand-in"
+        return None
+
+    def doer_of_verb(self, verb: Token) -> tuple[Entity, str, bool] | None:
+        """(firm, how, plan): climbing from the act through light verbs, plans and conjoined verbs.
+
+        A plan: a verb of intention above the act, or a verb in the future tense («начнёт выпускать»)."""
+        plan = False
+        current = verb
+        for _ in range(5):
+            if _denied(current):
+                return None
+            plan = plan or current.morph.get("Tense") == ["Fut"]
+            for agent in children(current, "obl:agent"):
+                found = self.doer_of_noun(agent)
+                if found:
+                    return (*found, plan)
+            for subject in children(current, "nsubj"):
+                if subject.dep_ == "nsubj:pass":
+                    continue
+                if lemma(subject) == "который" and current.dep_ == "acl:relcl":  # «компания «X», которая …»
+                    subject = current.head
+                found = self.doer_of_noun(subject)
+                if found:
+                    return (*found, plan)
+                return None  # a subject that is no firm: someone else does it
+            impersonal = not children(current, "nsubj") or current.morph.get("Voice") == ["Pass"]
+            for agent in children(current, "obl", "iobj"):
+                # «разработан инженерами «X»», «выпускается на заводе «X»», «на предприятии выпускают …»,
+                # «позволило компании «X» локализовать …»
+                if impersonal or lemma(current).endswith("ся") or agent.dep_ == "iobj":
+                    case = agent.morph.get("Case")
+                    place = {lemma(c) for c in children(agent, "case")} & {"на", "в"}
+                    if case in (["Ins"], ["Dat"]) or (
+                        place and (_lemmas(agent) & HOLDER_NOUNS or self.firm_under(agent, 0))
+                    ):
+                        found = self.doer_of_noun(agent)
+                        if found:
+                            return (*found, plan)
+            head = current.head
+            if head is current:
+                return None
+            if current.dep_ == "acl:relcl" and not children(current, "nsubj"):  # «завод «X», где выпускают …»
+                found = self.doer_of_noun(head)
+                return (*found, plan) if found else None
+            if current.dep_ in ("xcomp", "conj", "ccomp", "csubj") or (
+                current.dep_ in ("obj", "obl", "nsubj") and _lemmas(head) & (LIGHT_VERBS | CARRIER_NOUNS)
+            ):
+                if _lemmas(head) & PLAN_WORDS:
+                    plan = True
+                elif current.dep_ != "conj" and not (_lemmas(head) & (LIGHT_VERBS | CARRIER_NOUNS | COPULA_VERBS)):
+                    return None
+                current = head
+                continue
+            if current.dep_ == "nmod" and _lemmas(head) & CARRIER_NOUNS:
+                current = head
+                continue
+            return None
+        return None
+
+    # ------------------------------------------------------------ the product
+
+    def products(self, head: Token, brands: bool = False) -> list[Entity]:
+        """The products a noun names: itself, each conjoined noun apart, past a container noun.
+
+        `brands`: the noun may be an organisation's name (the product or brand a substitute replaces)."""
+        found = []
+        if lemma(head) == "который" and head.head.dep_ == "acl:relcl":  # «кабели, которые производит …»
+            head = head.head.head
+        for noun in [head, *self._conjoined(head)]:
+            noun = self._past_container(noun)
+            if noun is None:
+                continue
+            owner = self.entity_at.get(noun.i)
+            if owner is not None and owner.type in NOT_IN_PRODUCT_SLOT:
+                continue
+            if any(c.like_num for c in children(noun, "nummod")):
+                continue  # «выпуск 1000 станков»: a count, read as a quantity, not a product's name
+            if owner is None and lemma(noun) in PRODUCT_STAND_INS and not children(noun, "amod", "nmod"):
+                earlier = self.last_product(noun.i)
+                if earlier is not None:
+                    found.append(earlier)
+                continue
+            if owner is not None and owner.type == "ORG":
+                found.append(self.make_product(self._phrase(noun, brands), noun))
+                continue
+            if owner is not None and owner.type == "PRODUCT":
+                found.append(owner)
+                continue
+            if noun.pos_ not in ("NOUN", "PROPN", "X") and not noun.text[:1].isascii():
+                continue
+            phrase = self._phrase(noun, brands)
+            named = next(
+                (self.entity_at[t.i] for t in phrase if getattr(self.entity_at.get(t.i), "type", "") == "PRODUCT"), None
+            )
+            found.append(named or self.make_product(phrase, noun))  # a product the rules named inside it
+        return found
+
+    def _conjoined(self, token: Token) -> Iterator[Token]:
+        for child in token.children:
+            if child.dep_ == "conj":
+                yield child
+                yield from self._conjoined(child)
+
+    def _past_container(self, noun: Token) -> Token | None:
+        if lemma(noun) in CONTAINER_NOUNS:
+            inner = [c for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"] or c.text[:1].isascii()]
+            if inner:
+                return inner[0]
+            return noun if lemma(noun) not in ("партия", "линейка", "серия", "продукция") else None
+        return noun
+
+    def _phrase(self, head: Token, brands: bool = False) -> list[Token]:
+        """The noun phrase of `head`: its modifiers and complements, not its conjuncts or clauses."""
+        kept = {head.i}
+        stack = [head]
+        allowed = NOT_PRODUCT_TYPES - ({"ORG"} if brands else set())
+        while stack:
+            token = stack.pop()
+            for child in token.children:
+                if child.i in kept or (child.dep_ not in PHRASE_DEPS and child.dep_.split(":")[0] not in PHRASE_DEPS):
+                    continue
+                entity = self.entity_at.get(child.i)
+                if entity is not None and entity.type in allowed and entity is not self.entity_at.get(head.i):
+                    continue
+                if _lemmas(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
+                    continue  # «станки производства компании …»: whose product, not part of its name
+                if child.dep_ == "case" and token is head:
+                    continue
+                if child.dep_.startswith("nmod") and not self._complement(child):
+                    continue
+                kept.add(child.i)
+                stack.append(child)
+        first, last = min(kept), max(kept)
+        doc = head.doc
+        tokens = [doc[i] for i in range(first, last + 1)]
+        # a gap (a comma, a clause) ends the phrase at the head's side
+        while tokens and tokens[0].i not in kept:
+            tokens.pop(0)
+        while tokens and (tokens[-1].i not in kept or tokens[-1].is_punct):
+            tokens.pop()
+        return [t for t in tokens if t.i in kept or t.text in "-"] or [head]
+
+    def _complement(self, nmod: Token) -> bool:
+        """A complement that belongs to a product's name: «для ветрогенераторов», a genitive, a Latin name."""
+        case_words = {lemma(c) for c in children(nmod, "case")}
+        if case_words:
+            return bool(case_words & {"для", "на", "с", "под"})
+        return nmod.morph.get("Case") == ["Gen"] or nmod.text[:1].isascii()
+
+    # ------------------------------------------------------------ the rules
+
+    def facts(self) -> list[Fact]:
+        found: list[Fact] = []
+        for token in self.sent:
+            if token.is_space or token.is_punct:
+                continue
+            act = _kind(token, ACT_VERBS) if token.pos_ in ("VERB", "AUX") else None
+            if act:
+                found += self._verb_facts(token, act)
+                continue
+            noun_act = _kind(token, ACT_NOUNS) if token.pos_ == "NOUN" else None
+            if noun_act:
+                found += self._act_noun_facts(token, noun_act)
+                continue
+            doer_act = _kind(token, DOER_NOUNS) if token.pos_ == "NOUN" else None
+            if doer_act:
+                found += self._doer_noun_facts(token, doer_act)
+        return found + self.substitutions()
+
+    def _fact(self, product: Entity, act: str, firm: Entity, how: str, plan: bool, rule: str) -> Fact:
+        confidence = PLAN_CONFIDENCE if plan else CONFIDENCE[how]
+        rule = f"tree-{rule}-{act}" + (":plan" if plan else "")
+        return Fact(product.ref, PREDICATE_OF[act], firm.ref, *self.where, confidence, rule)
+
+    def _verb_facts(self, verb: Token, act: str) -> list[Fact]:
+        passive = verb.morph.get("Voice") == ["Pass"] or lemma(verb).endswith("ся")
+        if verb.dep_ == "acl":  # «разработанный «X» дальномер», «датчики, выпускаемые компанией «X»»
+            objects, rule = [verb.head], "participle"
+        elif passive:
+            objects, rule = children(verb, "nsubj:pass") or children(verb, "nsubj"), "passive"
+        else:
+            objects, rule = children(verb, "obj") or self._shared_objects(verb), "verb"
+        if not objects:
+            return []
+        doer = self.doer_of_verb(verb)
+        if doer is None and rule == "verb":
+            doer, objects, rule = self._inverted(verb, objects)
+        if doer is None:
+            return []
+        firm, how, plan = doer
+        return [self._fact(p, act, firm, how, plan, rule) for o in objects for p in self.products(o) if p is not firm]
+
+    def _shared_objects(self, verb: Token) -> list[Token]:
+        """«выпускает и поставляет турбины»: conjoined verbs share the object the parser gave one of them."""
+        for other in [*children(verb, "conj"), verb.head if verb.dep_ == "conj" else verb]:
+            if other is not verb and other.pos_ == "VERB":
+                found = children(other, "obj")
+                if found:
+                    return found
+        return []
+
+    def _inverted(self, verb: Token, objects: list[Token]) -> tuple[tuple[Entity, str, bool] | None, list[Token], str]:
+        """«Светильники для теплиц выпускает завод «X»»: the parser took the product for the subject and
+        the firm for the object; an inanimate subject and a firm in the object slot swap them back."""
+        subjects = children(verb, "nsubj")
+        if len(subjects) != 1 or subjects[0].morph.get("Animacy") == ["Anim"] or _denied(verb):
+            return None, objects, "verb"
+        for obj in objects:
+            found = self.doer_of_noun(obj)
+            if found is not None and found[1] != "stand-in" and self.firm_under(subjects[0]) is None:
+                return (*found, False), subjects, "inverted"
+        return None, objects, "verb"
+
+    def _act_noun_facts(self, noun: Token, act: str) -> list[Fact]:
+        objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
+        holder = next((self.firm_under(c) for c in children(noun, "nmod") if self.firm_under(c)), None)
+        objects = [o for o in objects if self.firm_under(o) is None and not (_lemmas(o) & STAND_IN_SUBJECTS)]
+        if not objects and holder is not None and noun.dep_ == "nmod" and not _denied_above(noun):
+            # «станки с ЧПУ производства компании «X»»: the noun it qualifies is X's product
+            return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(noun.head)]
+        if not objects:
+            return []
+        if _denied_above(noun):
+            return []
+        if holder is not None:  # «производство компании «X» …»
+            doer: tuple[Entity, str, bool] | None = (holder, "named", False)
+        elif noun.dep_.startswith("nsubj") and noun.head.pos_ == "VERB":  # «стартовал выпуск … на площадке «X»»
+            doer = self.doer_of_verb(noun.head) if _lemmas(noun.head) & LIGHT_VERBS else None
+        else:
+            doer = self.doer_of_verb(noun)
+        if doer is None:
+            return []
+        firm, how, plan = doer
+        return [self._fact(p, act, firm, how, plan, "act-noun") for o in objects for p in self.products(o)]
+
+    def _doer_noun_facts(self, noun: Token, act: str) -> list[Fact]:
+        objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
+        objects = [o for o in objects if self.firm_under(o, depth=0) is None]
+        if not objects:
+            return []
+        doer: tuple[Entity, str] | None = None
+        for subject in children(noun, "nsubj"):  # «X — производитель …»
+            doer = self.doer_of_noun(subject)
+        if doer is None and noun.dep_ in ("xcomp", "obl", "nsubj", "obj") and _lemmas(noun.head) & COPULA_VERBS:
+            for subject in children(noun.head, "nsubj"):  # «X является производителем …», «разработчиком выступила X»
+                if subject is not noun:
+                    doer = self.doer_of_noun(subject)
+        if doer is None and noun.dep_ == "appos":  # «X, крупнейший поставщик …»
+            doer = self.doer_of_noun(noun.head)
+        if doer is None and {lemma(c) for c in children(noun, "case", "mark")} & {
+            "как"
+        }:  # «известна как разработчик …»
+            for subject in children(noun.head, "nsubj"):
+                doer = self.doer_of_noun(subject)
+        if doer is None or _denied(noun.head) or _denied(noun):
+            return []
+        firm, how = doer
+        return [self._fact(p, act, firm, how, False, "doer-noun") for o in objects for p in self.products(o)]
+
+    def substitutions(self) -> list[Fact]:
+        """«X стал аналогом приборов Leica», «X заменит …», «X вместо …»: the product X replaces the other."""
+        found: list[Fact] = []
+        for token in self.sent:
+            lemmas = _lemmas(token)
+            replaced: list[Token] = []
+            product_token: Token | None = None
+            if lemmas & SUBSTITUTE_NOUNS and token.pos_ == "NOUN":
+                replaced = [
+                    c
+                    for c in children(token, "nmod")
+                    if c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()
+                ]
+                if children(token, "nsubj"):
+                    product_token = children(token, "nsubj")[0]
+                elif _lemmas(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
+                    product_token = children(token.head, "nsubj")[0]
+                elif token.dep_ == "appos":
+                    product_token = token.head
+            elif lemmas & SUBSTITUTE_VERBS and token.pos_ == "VERB":
+                replaced = children(token, "obj")
+                subjects = sorted(children(token, "nsubj"), key=lambda t: t.pos_ != "NOUN")  # a noun first
+                product_token = subjects[0] if subjects else None
+                if product_token is None and token.dep_ in ("xcomp",) and children(token.head, "nsubj"):
+                    product_token = children(token.head, "nsubj")[0]  # «должен заменить», «призван заменить»
+            elif lemmas & SUBSTITUTE_PREPOSITIONS and token.dep_ == "case":
+                replaced = [token.head]
+                verb = token.head.head
+                objects = children(verb, "obj") or children(verb, "nsubj:pass")
+                product_token = objects[0] if objects else None
+            if not replaced or product_token is None:
+                continue
+            owner = self.entity_at.get(product_token.i)
+            ours = self.products(product_token) if owner is None or owner.type == "PRODUCT" else []
+            if not ours:
+                continue
+            for other in replaced:
+                for theirs in self.products(other, brands=True):
+                    if theirs is not ours[0]:
+                        theirs.attributes["imported"] = "yes"
+                        found.append(Fact(ours[0].ref, "substitutes", theirs.ref, *self.where, 0.75, "tree-substitute"))
+        return found
+
+
+def _inflect_to_nominative(word: str, case: str, plural: bool) -> str:
+    """`word` (a noun, adjective or participle in `case`) in the nominative, keeping its number."""
+    parses = parse(word.lower())
+    if case == "accs" and any(p.tag.case == "nomn" for p in parses):
+        return word  # an inanimate accusative is written as the nominative («кормовой белок»)
+    in_case = [p for p in parses if p.tag.case == case and p.tag.POS in ("NOUN", "ADJF", "PRTF")]
+    if not in_case:
+        return word
+    wanted = {"nomn", "plur"} if plural else {"nomn"}
+    inflected = in_case[0].inflect(wanted) or in_case[0].inflect({"nomn"})
+    if inflected is None:
+        return word
+    form = inflected.word
+    return form.upper() if word.isupper() else form.capitalize() if word[:1].isupper() else form
+
+
+def tree_nominative(tokens: list[Token], head: Token) -> str:
+    """A product's phrase as a name: the head noun and the words before it put in the nominative, by the
+    case and number the morphology gives the head in context; «для …» and other complements as written.
+    The first common word is lower case («Оптические …» → «оптические …»)."""
+    case = CASES.get((head.morph.get("Case") or [""])[0])
+    plural = head.morph.get("Number") == ["Plur"]
+    # the head word's last token carries its ending («СВЧ-усилителей», «литий-ионных»)
+    head_word = [head, *[c for c in head.children if c.dep_ == "goeswith"]]
+    head_end = max(t.i for t in head_word)
+    words = []
+    for token in tokens:
+        text = token.text
+        inflects = token.i <= head_end and token.is_alpha and case not in (None, "nomn")
+        glued_before = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-" and not token.whitespace_
+        if inflects and not glued_before and not text[:1].isascii():
+            text = _inflect_to_nominative(text, case, plural)
+        words.append(text + token.whitespace_)
+    name = "".join(words).strip()
+    name = name.replace("«", "").replace("»", "").replace("„", "").replace("“", "").strip()
+    first = tokens[0]
+    if first.is_title and first.pos_ in ("NOUN", "ADJ", "VERB") and not first.is_upper:
+        name = name[:1].lower() + name[1:]
+    return " ".join(name.split())
