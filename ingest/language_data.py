@@ -202,6 +202,58 @@ SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", 
 SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
 SUBSTITUTE_PREPOSITIONS = {"вместо"}
 
+# The surface rules' words (sentences the parser did not read).
+# Verbs and nouns of making: what kind of relation each states.
+MAKING_WORDS = {
+    "производить": "produces",
+    "произвести": "produces",
+    "выпускать": "produces",
+    "выпустить": "produces",
+    "изготавливать": "produces",
+    "изготовлять": "produces",
+    "изготовить": "produces",
+    "производство": "produces",
+    "выпуск": "produces",
+    "разрабатывать": "develops",
+    "разработать": "develops",
+    "разработка": "develops",
+    "поставлять": "supplies",
+    "поставить": "supplies",
+    "поставка": "supplies",
+}
+# "«Хирана+» — производитель медицинского оборудования": the firm is the maker of the phrase after.
+MAKER_NOUNS = {
+    "производитель": "produces",
+    "изготовитель": "produces",
+    "разработчик": "develops",
+    "поставщик": "supplies",
+}
+# "специализируется на …", "компетенции в области …": what a firm knows how to do.
+SPECIALISE_WORDS = {"специализироваться"}
+FIELD_WORDS = {"компетенция", "опыт", "экспертиза"}
+FIELD_NOUNS = {"область", "сфера"}
+# "заменит …", "аналог …", "вместо …": what a product replaces.
+SUBSTITUTE_WORDS = {"замещать", "заместить", "заменять", "заменить", "аналог", "вместо"}
+# Words that let a sentence go on about the firm of the sentence before ("Компания выпускает …").
+CONTINUATION_WORDS = {"компания", "она", "предприятие", "фирма", "производитель", "завод", "холдинг"}
+CAPACITY_PERIODS = {"год", "месяц", "сутки", "день", "смена"}
+CAPACITY_COMPARATORS = {"до": "max", "более": "gt", "свыше": "gt", "около": "approx", "порядка": "approx"}
+# A date is never a product's name: "13 апреля 2023 года", "в апреле", "с 2023 года".
+MONTHS = {
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+}
+
 # The sentences worth a syntactic parse: they hold one of these lemmas.
 SYNTAX_TRIGGER_LEMMAS = frozenset(
     set(ACT_VERBS) | set(ACT_NOUNS) | set(DOER_NOUNS) | SUBSTITUTE_VERBS | SUBSTITUTE_NOUNS | SUBSTITUTE_PREPOSITIONS

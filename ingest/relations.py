@@ -11,66 +11,26 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from ingest.language_data import (
+    CAPACITY_COMPARATORS,
+    CAPACITY_PERIODS,
+    CONTINUATION_WORDS,
+    FIELD_NOUNS,
+    FIELD_WORDS,
+    MAKER_NOUNS,
+    MAKING_WORDS,
+    MONTHS,
+    SPECIALISE_WORDS,
+    SUBSTITUTE_WORDS,
+)
 from ingest.model import Entity, Fact
 from ingest.morph import morph, parse
 from ingest.names import name_key
 from ingest.pipeline import nominative
 from ingest.syntax import sentence_is_parsed
-from ingest.tree_relations import TreeReader, tree_nominative
+from ingest.tree_relations import PREDICATE_OF, TreeReader, tree_nominative
 
-# Verbs and nouns of making: what kind of relation each states.
-MAKING_WORDS = {
-    "производить": "produces",
-    "произвести": "produces",
-    "выпускать": "produces",
-    "выпустить": "produces",
-    "изготавливать": "produces",
-    "изготовлять": "produces",
-    "изготовить": "produces",
-    "производство": "produces",
-    "выпуск": "produces",
-    "разрабатывать": "develops",
-    "разработать": "develops",
-    "разработка": "develops",
-    "поставлять": "supplies",
-    "поставить": "supplies",
-    "поставка": "supplies",
-}
-# "«Хирана+» — производитель медицинского оборудования": the firm is the maker of the phrase after.
-MAKER_NOUNS = {
-    "производитель": "produces",
-    "изготовитель": "produces",
-    "разработчик": "develops",
-    "поставщик": "supplies",
-}
-# The graph's predicate for each kind (product → firm).
-PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
 CONFIDENCE_OF = {"produces": 0.8, "develops": 0.75, "supplies": 0.7}
-# "специализируется на …", "компетенции в области …": what a firm knows how to do.
-SPECIALISE_WORDS = {"специализироваться"}
-FIELD_WORDS = {"компетенция", "опыт", "экспертиза"}
-FIELD_NOUNS = {"область", "сфера"}
-# "заменит …", "аналог …", "вместо …": what a product replaces.
-SUBSTITUTE_WORDS = {"замещать", "заместить", "заменять", "заменить", "аналог", "вместо"}
-# Words that let a sentence go on about the firm of the sentence before ("Компания выпускает …").
-CONTINUATION_WORDS = {"компания", "она", "предприятие", "фирма", "производитель", "завод", "холдинг"}
-CAPACITY_PERIODS = {"год", "месяц", "сутки", "день", "смена"}
-CAPACITY_COMPARATORS = {"до": "max", "более": "gt", "свыше": "gt", "около": "approx", "порядка": "approx"}
-# A date is never a product's name: "13 апреля 2023 года", "в апреле", "с 2023 года".
-MONTHS = {
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-}
 _PHRASE_PREPOSITIONS = {"для"}
 _DIGITS = re.compile(r"\d+")
 _SKIPPED = {"ADVB", "PRCL"}

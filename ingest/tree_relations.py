@@ -81,9 +81,7 @@ def children(token: Token, *deps: str) -> list[Token]:
 
 def _denied(token: Token) -> bool:
     """«не выпускает», «отказалась от …»: the word is denied, or governed by a verb of denial."""
-    if any(lemma(c) in DENIAL_WORDS and c.dep_ in ("advmod", "dep", "discourse") for c in token.children):
-        return True
-    return False
+    return any(lemma(c) in DENIAL_WORDS and c.dep_ in ("advmod", "dep", "discourse") for c in token.children)
 
 
 def _denied_above(token: Token, levels: int = 3) -> bool:
