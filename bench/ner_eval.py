@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "factru" / "devset-orgs.jsonl"
-ORGANISATION_LABELS = {"FIRM", "ORG", "GOV", "ZONE", "CENTRE"}
+ORGANISATION_LABELS = {"FIRM", "ORG", "GOV", "ZONE", "CENTRE", "CLUSTER"}
 
 Spans = list[tuple[int, int]]
 

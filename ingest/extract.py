@@ -19,6 +19,8 @@ from ingest.morph import parse
 from ingest.names import clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
 from ingest.relations import relation_facts
+from ingest.syntax import sentence_is_parsed
+from ingest.tree_relations import inflect_to_nominative
 
 # Lemmas that say an organisation takes part in another one.
 MEMBERSHIP_WORDS = {
@@ -76,6 +78,9 @@ POST_HEADS = {
     "гендиректор",
     "заведующий",
     "ректор",
+    "инженер",
+    "технолог",
+    "конструктор",
 }
 POST_ADJECTIVES = {
     "генеральный",
@@ -105,9 +110,11 @@ COMPARATORS = {
 
 
 # Labels of organisations a model's ORG mention may turn out to be, in the order they are preferred.
-ORGANISATION_LABELS = ("FIRM", "GOV", "ZONE", "CENTRE", "ORG")
+ORGANISATION_LABELS = ("FIRM", "GOV", "ZONE", "CENTRE", "CLUSTER", "ORG")
 # Order in which named mentions are resolved: firms before bare organisations, full names before surnames.
-_RESOLVE_ORDER = {label: i for i, label in enumerate(("FIRM", "ZONE", "CENTRE", "GOV", "PRODUCT", "PER", "ORG", "LOC"))}
+_RESOLVE_ORDER = {
+    label: i for i, label in enumerate(("FIRM", "ZONE", "CENTRE", "CLUSTER", "GOV", "PRODUCT", "PER", "ORG", "LOC"))
+}
 IDENTIFIER_ATTRIBUTES = ("inn", "ogrn", "identifier")
 
 
@@ -369,10 +376,11 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     lemmas = {t.lemma_.lower() for t in sent}
     firms = [e for _, e in in_sentence if e.type == "FIRM"]
     zones = [(s, e) for s, e in in_sentence if e.type == "ZONE"]
-    centres = [e for _, e in in_sentence if e.type == "CENTRE"]
+    centres = [e for _, e in in_sentence if e.type in ("CENTRE", "CLUSTER")]
     where = _sentence_span(sent)
     facts: list[Fact] = []
-    if firms and centres and lemmas & MEMBERSHIP_WORDS:
+    parsed = sentence_is_parsed(sent)  # membership and residency are then read from the tree
+    if firms and centres and lemmas & MEMBERSHIP_WORDS and not parsed:
         facts += [Fact(f.ref, "memberOf", centres[0].ref, *where, 0.9, "membership-words") for f in firms]
     for zone_span, zone in zones:
         # "резидент ОЭЗ «…»", "компании ОЭЗ Москвы": the word before the zone, past the word "ОЭЗ" itself
@@ -380,7 +388,7 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
         while i > sent.start and (_may_be(sent.doc[i], ZONE_WORDS) or sent.doc[i].text in '«„"'):
             i -= 1
         before = sent.doc[i] if i >= sent.start and i < zone_span.start else None
-        if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS:
+        if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS and not parsed:
             facts += [Fact(f.ref, "residentOf", zone.ref, *where, 0.85, "firms-of-zone") for f in firms]
     if centres and zones and lemmas & LOCATION_WORDS:
         facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, 0.85, "created-in-zone"))
@@ -414,9 +422,10 @@ def _post_phrase_before(sent: Span, person: Span) -> Span | None:
 
 
 def _post_phrase_after(sent: Span, person: Span) -> Span | None:
-    """'Владимир Ефимов, заместитель мэра Москвы, …': the title in apposition after the name."""
+    """'Владимир Ефимов, заместитель мэра Москвы, …', 'Ольга Петрова (коммерческий директор «X»)': the
+    title in apposition after the name."""
     doc = sent.doc
-    if person.end + 1 >= sent.end or doc[person.end].text != ",":
+    if person.end + 1 >= sent.end or doc[person.end].text not in (",", "("):
         return None
     if not _is_title_word(doc[person.end + 1]):
         return None
@@ -441,10 +450,28 @@ def _post_organisation(phrase: Span, in_sentence: list[tuple[Span, Entity]]) -> 
     return None
 
 
+def _title_nominative(phrase: Span) -> str:
+    """«финансовому директору компании «X»» → «финансовый директор компании «X»»: the title's head and the
+    words before it in the nominative, in the case the head is written in; what follows as written."""
+    head = next((t for t in phrase if t.lemma_.lower() in POST_HEADS), None)
+    if head is None:
+        return phrase.text
+    cases = [p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"]
+    if not cases or "nomn" in cases:
+        return phrase.text
+    words = [
+        inflect_to_nominative(t.text, cases[0], False) + t.whitespace_
+        if t.i <= head.i and t.is_alpha
+        else t.text_with_ws
+        for t in phrase
+    ]
+    return "".join(words).strip()
+
+
 def _post_entity(
     person: Entity, title: str, organisation: tuple[str, str, str] | None, resolver: _Resolver, phrase: Span
 ) -> Entity:
-    title = clean(title)
+    title = clean(_title_nominative(phrase) if phrase.text == title else title)
     title = title[:1].lower() + title[1:]
     org_key = organisation[1] if organisation else name_key(title)
     entity = resolver.add("POST", f"{person.key} @ {org_key}", title, phrase)
@@ -505,6 +532,8 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
     facts: list[Fact] = []
     sentences = list(doc.sents)
     for index, sent in enumerate(sentences):
+        if sentence_is_parsed(sent):
+            continue  # read from the tree
         tokens = list(sent)
         lemmas = {t.lemma_.lower() for t in tokens}
         for i, token in enumerate(tokens):
@@ -520,7 +549,9 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
             # the zone or centre the count is about: the nearest one named before it, here or a sentence back
             scope_start = sentences[index - 1].start if index else sent.start
             candidates = [
-                (s, e) for s, e in resolved if e.type in ("ZONE", "CENTRE") and scope_start <= s.start < token.i
+                (s, e)
+                for s, e in resolved
+                if e.type in ("ZONE", "CENTRE", "CLUSTER") and scope_start <= s.start < token.i
             ]
             if not candidates:
                 continue

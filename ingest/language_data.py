@@ -254,7 +254,132 @@ MONTHS = {
     "декабрь",
 }
 
+# Heads of the names of bodies that firms join: «кластер фотоники «Световод»», «ассоциация разработчиков …».
+CLUSTER_NOUNS = {"кластер", "ассоциация", "консорциум", "альянс", "союз"}
+
+# Membership: "вошла в состав …", "присоединилась к …", "стала участником …", "кластер объединяет …".
+MEMBER_VERBS = {
+    "войти",
+    "входить",
+    "присоединиться",
+    "присоединяться",
+    "вступить",
+    "вступать",
+    "включить",
+    "включать",
+    "принять",
+    "объединять",
+    "объединить",
+    "пополнить",
+}
+MEMBER_NOUNS = {"участник", "участница", "член"}
+# Nouns of joining that act as the verbs do: "принять участие в работе центра", "вступление в кластер".
+MEMBER_ACT_NOUNS = {"участие", "вступление"}
+# Residency: "резидент ОЭЗ …", "разместила производство на площадке технополиса …".
+RESIDENT_NOUNS = {"резидент"}
+# "компании ОЭЗ Москвы, как «A», «B»": the firms of a zone are its residents.
+FIRMS_OF_ZONE_NOUNS = {"компания", "предприятие", "фирма", "производитель"}
+RESIDENCE_VERBS = {
+    "разместить",
+    "размещать",
+    "открыть",
+    "открывать",
+    "запустить",
+    "построить",
+    "локализовать",
+    "перенести",
+    "зарегистрировать",
+}
+# What a firm places in a zone that makes it a resident (an office or a stand does not).
+PRODUCTION_PLACES = {"производство", "цех", "линия", "завод", "площадка", "участок", "фабрика", "предприятие"}
+# Nouns of a place inside a zone: "на площадке технополиса", "на территории ОЭЗ".
+PLACE_NOUNS = {"площадка", "территория", "технополис", "технопарк", "оэз", "зона"}
+# A status a firm holds in a zone or cluster: "статус резидента", "статус члена".
+STATUS_NOUNS = {"статус"}
+# The relations that open a clause of their own: a firm named there does not act in the main clause.
+CLAUSE_DEPS = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}
+
+# Quantities: what a count counts and how it compares.
+UNIT_COMPANY_NOUNS = {"компания", "резидент", "фирма", "предприятие", "участник", "организация", "член", "стартап"}
+STAFF_NOUNS = {"сотрудник", "специалист", "работник", "человек", "разработчик", "инженер", "рабочий", "работница"}
+# Words that make a number of products a capacity: "мощностью до …", "рассчитана на …".
+CAPACITY_WORDS = {"мощность", "рассчитать", "рассчитанный", "максимум", "проектный"}
+# What a number of them is no count of things made, staff or members: time, money, shares.
+NOT_UNITS = {"год", "месяц", "день", "неделя", "час", "раз", "процент", "рубль", "доллар", "евро", "балл", "место"}
+QUANTITY_COMPARATORS = {
+    "не более": "max",
+    "не больше": "max",
+    "не менее": "gt",
+    "свыше": "gt",
+    "более": "gt",
+    "больше": "gt",
+    "превысить": "gt",
+    "менее": "lt",
+    "меньше": "lt",
+    "около": "approx",
+    "порядка": "approx",
+    "примерно": "approx",
+    "приблизительно": "approx",
+    "почти": "approx",
+    "до": "max",
+    "максимум": "max",
+}
+MULTIPLIERS = {
+    "тыс": 1000,
+    "тысяча": 1000,
+    "млн": 1_000_000,
+    "миллион": 1_000_000,
+    "млрд": 1_000_000_000,
+    "миллиард": 1_000_000_000,
+}
+# Numbers written in words, as written (their case forms included where they differ).
+NUMBER_WORDS = {
+    **dict.fromkeys(("один", "одна", "одно", "одного", "одной"), 1),
+    **dict.fromkeys(("два", "две", "двух"), 2),
+    **dict.fromkeys(("три", "трёх", "трех"), 3),
+    **dict.fromkeys(("четыре", "четырёх", "четырех"), 4),
+    **{w: n for n, w in enumerate(("пять", "шесть", "семь", "восемь", "девять", "десять"), 5)},
+    **{w: n for n, w in enumerate(("пяти", "шести", "семи", "восьми", "девяти", "десяти"), 5)},
+    **{
+        w: n
+        for n, w in enumerate(
+            ("одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать", "семнадцать"), 11
+        )
+    },
+    "восемнадцать": 18,
+    "девятнадцать": 19,
+    "двадцать": 20,
+    "двадцати": 20,
+    "тридцать": 30,
+    "тридцати": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+    "сто": 100,
+    "двести": 200,
+    "триста": 300,
+    "пятьсот": 500,
+}
+
 # The sentences worth a syntactic parse: they hold one of these lemmas.
 SYNTAX_TRIGGER_LEMMAS = frozenset(
-    set(ACT_VERBS) | set(ACT_NOUNS) | set(DOER_NOUNS) | SUBSTITUTE_VERBS | SUBSTITUTE_NOUNS | SUBSTITUTE_PREPOSITIONS
+    set(ACT_VERBS)
+    | set(ACT_NOUNS)
+    | set(DOER_NOUNS)
+    | SUBSTITUTE_VERBS
+    | SUBSTITUTE_NOUNS
+    | SUBSTITUTE_PREPOSITIONS
+    | MEMBER_VERBS
+    | MEMBER_NOUNS
+    | MEMBER_ACT_NOUNS
+    | RESIDENT_NOUNS
+    | (RESIDENCE_VERBS - {"открыть", "запустить", "построить"})  # common verbs: their objects trigger instead
+    | PRODUCTION_PLACES
+)
+# A number in a sentence with one of these is worth a parse too: it may count members, staff or output.
+QUANTITY_TRIGGER_LEMMAS = frozenset(
+    UNIT_COMPANY_NOUNS | STAFF_NOUNS | CAPACITY_WORDS | CAPACITY_PERIODS | set(ACT_VERBS)
 )

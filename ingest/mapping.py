@@ -25,6 +25,7 @@ CLASSES: dict[str, tuple[URIRef, ...]] = {
     "FIRM": (SCHEMA.Corporation, SCHEMA.Organization, ORG.FormalOrganization),
     "ZONE": (ZO.SpecialEconomicZone, SCHEMA.Place, ORG.Organization),
     "CENTRE": (ZO.CompetenceCentre, ORG.Organization),
+    "CLUSTER": (ZO.Cluster, ORG.Organization),
     "GOV": (SCHEMA.GovernmentOrganization, ORG.FormalOrganization),
     "PER": (SCHEMA.Person,),
     "POST": (ORG.Post,),
@@ -49,6 +50,7 @@ PREDICATES: dict[str, URIRef] = {
     "substitutes": ZO.substitutes,  # product → imported product or brand
     "supplier": ZO.supplier,  # product → firm that supplies it
     "productionCapacity": ZO.productionCapacity,  # firm → dated quantity ("1000 автомобилей в год")
+    "numberOfEmployees": SCHEMA.numberOfEmployees,  # firm → dated quantity ("около 350 сотрудников")
     "type": RDF.type,
 }
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}

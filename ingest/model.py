@@ -20,7 +20,7 @@ class Mention:
 class Entity:
     """One real thing named in the document: a firm, zone, centre, government body, person or post."""
 
-    type: str  # FIRM | ZONE | CENTRE | GOV | PER | POST
+    type: str  # FIRM | ZONE | CENTRE | CLUSTER | GOV | PER | POST
     key: str
     name: str
     aliases: set[str] = field(default_factory=set)

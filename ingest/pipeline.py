@@ -26,6 +26,7 @@ from spacy.util import filter_spans
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
 from ingest import syntax as _syntax  # noqa: F401 - registers the zamena_syntax component
+from ingest.language_data import CLUSTER_NOUNS
 from ingest.morph import CachedAnalyzer, lookup_lemma, parse
 from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name, strip_quotes, word_forms
 
@@ -336,7 +337,14 @@ def quoted_names(doc: Doc) -> Doc:
         if nearest_is_firm:
             trigger_token = None
         zone_trigger = trigger_token.lemma_.lower() if trigger_token is not None else None
-        if zone_trigger:
+        own_word = word_lemma(first_word)
+        if not zone_trigger and own_word in ZONE_DESCRIPTORS and len(inner.split()) > 1:
+            # «Технополиса «Москва»»: the kind's word is written inside the quotes, in any case
+            rest = strip_quotes(inner.split(None, 1)[1])
+            name, key = f"{own_word.capitalize()} „{rest}“", f"{own_word} {name_key(rest)}"
+            add_entity(doc, span, "ZONE", name, key, False)
+            previous_firm_end = None
+        elif zone_trigger:
             key = name_key(name)
             written = not (zone_trigger in ZONE_DESCRIPTORS and not key.startswith(zone_trigger))
             if not written:
@@ -351,6 +359,9 @@ def quoted_names(doc: Doc) -> Doc:
         elif listed_after_other or names_no_organisation(text, start - 1, name):
             add_entity(doc, span, "MISC", name, name_key(name))
             previous_firm_end, previous_other_end = None, end
+        elif _cluster_before(left):
+            add_entity(doc, span, "CLUSTER", name, name_key(name))
+            previous_firm_end = None
         elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
             add_entity(doc, span, "PRODUCT", name, name_key(name))
             previous_firm_end = None
@@ -409,23 +420,19 @@ def organisations(doc: Doc) -> Doc:
                 start = i
                 while start > 0 and "ADJF" in str(parse(tokens[start - 1].text)[0].tag) and tokens[start - 1].is_lower:
                     start -= 1
-                end = i + 1
-                while (
-                    end < len(tokens)
-                    and (tokens[end].is_lower and tokens[end].is_alpha)
-                    and _is_genitive_phrase_word(tokens[end].text)
-                ):
-                    end += 1
-                # the phrase ends on a noun: not on "и", "по" or an adjective whose noun is outside it
-                while end > i + 1 and (
-                    tokens[end - 1].text in ("и", "по", "с") or parse(tokens[end - 1].text)[0].tag.POS != "NOUN"
-                ):
-                    end -= 1
+                end = _genitive_tail_end(tokens, i)
                 if end - i < 2:
                     continue
                 phrase = tokens[start:end]
                 name = _inflect_head_phrase(phrase)
                 add_entity(doc, doc[phrase[0].i : phrase[-1].i + 1], "GOV", name, name_key(name))
+            elif lem in CLUSTER_NOUNS and token.is_lower and not _quoted_name_follows(tokens, i):
+                # «кластер электромобилестроения»: a body of firms named by its field
+                end = _genitive_tail_end(tokens, i, joiners=("и",))
+                if end - i >= 2:
+                    words = [token.lemma_, *(t.text for t in tokens[i + 1 : end])]
+                    name = " ".join(words)
+                    add_entity(doc, doc[token.i : tokens[end - 1].i + 1], "CLUSTER", name, name_key(name))
             elif lem in ("оэз", "технополис", "технопарк") and (
                 i + 1 >= len(tokens) or tokens[i + 1].text not in '«„"'
             ):
@@ -434,6 +441,42 @@ def organisations(doc: Doc) -> Doc:
             elif lem == "центр" and token.is_title and token.i > sent.start and not _name_goes_on(tokens, i + 1):
                 add_entity(doc, doc[token.i : token.i + 1], "CENTRE", None, None)
     return doc
+
+
+def _genitive_tail_end(tokens: list, i: int, joiners: tuple[str, ...] = ("и", "по", "с")) -> int:
+    """The end of the lower-case genitive phrase after a head word: «департамента инвестиционной политики»,
+    «кластера станкостроения и робототехники»; it ends on a noun, not on a joiner or an adjective."""
+    end = i + 1
+    while end < len(tokens) and tokens[end].is_lower and tokens[end].is_alpha:
+        word = tokens[end].text
+        if not (word in joiners or (word not in ("по", "с") and _is_genitive_phrase_word(word))):
+            break
+        end += 1
+    while end > i + 1 and (tokens[end - 1].text in joiners or parse(tokens[end - 1].text)[0].tag.POS != "NOUN"):
+        end -= 1
+    return end
+
+
+def _quoted_name_follows(tokens: list, i: int) -> bool:
+    """«кластер фотоники «Световод»»: the quoted name after the phrase is the body's name."""
+    end = _genitive_tail_end(tokens, i, joiners=("и",))
+    return end < len(tokens) and tokens[end].text in _QUOTE_CHARS
+
+
+def _cluster_before(left: list) -> bool:
+    """A quoted name that a cluster's word governs: «кластеру разработчиков искусственного интеллекта «…»».
+    Walking left over the lower-case words of its description, a cluster word comes before a firm's word."""
+    for token in reversed(left[-6:]):
+        lem = token.lemma_.lower()
+        if lem in CLUSTER_NOUNS:
+            return True
+        if (
+            lem in ORGANISATIONAL_FORMS
+            or lem in ("компания", "фирма", "предприятие", "завод", "холдинг")
+            or not token.is_lower
+        ):
+            return False
+    return False
 
 
 def _name_goes_on(tokens: list, i: int) -> bool:
@@ -465,6 +508,31 @@ def _normal(word: str, grammeme: str) -> str:
     return word
 
 
+def nominative_name(parts: list[tuple[str, str]]) -> list[str]:
+    """A person's name in the nominative, its gender kept: the words' (text, "Name" | "Patr" | "Surn").
+
+    The gender and case are the ones all the words' parses share («Людмиле Зайцевой»: feminine, dative →
+    «Людмила Зайцева»; «Сергея Кузнецова» → «Сергей Кузнецов»), the nominative first; pymorphy3's
+    normal form alone would make every surname masculine. A word with no such parse («Черных») stays."""
+    options: list[set[tuple[str, str]]] = []
+    for word, grammeme in parts:
+        found = {(p.tag.gender, p.tag.case) for p in _parses(word) if grammeme in p.tag and p.tag.gender}
+        if found:
+            options.append(found)
+    shared = set.intersection(*options) if options else set()
+    if not shared:
+        return [_normal(word, grammeme) for word, grammeme in parts]
+    gender, case = next((pair for pair in shared if pair[1] == "nomn"), None) or sorted(shared)[0]
+    names = []
+    for word, grammeme in parts:
+        analysis = next(
+            (p for p in _parses(word) if grammeme in p.tag and p.tag.gender == gender and p.tag.case == case), None
+        )
+        inflected = analysis.inflect({"nomn", "sing"}) if analysis is not None else None
+        names.append(inflected.word.capitalize() if inflected is not None else word)
+    return names
+
+
 @Language.component("zamena_people")
 def people(doc: Doc) -> Doc:
     """Personal names by pymorphy3's name tags: Имя Фамилия, Фамилия Имя Отчество, Имя Отчество Фамилия."""
@@ -488,10 +556,11 @@ def people(doc: Doc) -> Doc:
         else:
             i += 1
             continue
-        first, last = _normal(given.text, "Name"), _normal(surname.text, "Surn")
+        first, last = nominative_name([(given.text, "Name"), (surname.text, "Surn")])
         span = add_entity(doc, doc[i:end], "PER", f"{first} {last}", f"{first} {last}".lower().replace("ё", "е"))
         if span is not None and patronymic is not None:
-            doc.user_data.setdefault("patronymics", {})[span._.zamena_key] = _normal(patronymic.text, "Patr")
+            words = [(given.text, "Name"), (patronymic.text, "Patr"), (surname.text, "Surn")]
+            doc.user_data.setdefault("patronymics", {})[span._.zamena_key] = nominative_name(words)[1]
         i = end
     return doc
 
@@ -627,10 +696,7 @@ def _person_name(tokens: list) -> tuple[str, str]:
         wanted = ["Surn"]
     else:
         wanted = ["Name", *["Patr"] * (len(words) - 2), "Surn"]
-    normal = []
-    for word, grammeme in zip(words, wanted, strict=True):
-        analysis = next((p for p in parse(word) if grammeme in p.tag), None)
-        normal.append((analysis.normal_form.capitalize() if analysis is not None else word, grammeme))
+    normal = zip(nominative_name(list(zip(words, wanted, strict=True))), wanted, strict=True)
     name = " ".join(word for word, grammeme in normal if grammeme != "Patr")
     return name, name.lower().replace("ё", "е")
 

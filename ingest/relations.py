@@ -28,6 +28,7 @@ from ingest.morph import morph, parse
 from ingest.names import name_key
 from ingest.pipeline import nominative
 from ingest.syntax import sentence_is_parsed
+from ingest.tree_organisations import OrganisationReader
 from ingest.tree_relations import PREDICATE_OF, TreeReader, tree_nominative
 
 CONFIDENCE_OF = {"produces": 0.8, "develops": 0.75, "supplies": 0.7}
@@ -132,11 +133,18 @@ class _Context:
 
     def last_firm(self, index: int, token_i: int) -> Entity | None:
         """The firm named last before token `token_i`: in its sentence, or in the three before it."""
+        return self.last_of(index, token_i, ("FIRM", "ORG"), prefer_first=True)
+
+    def last_of(self, index: int, token_i: int, types: tuple[str, ...], prefer_first: bool = False) -> Entity | None:
+        """The entity of `types` named last before token `token_i`, here or in the three sentences before;
+        `prefer_first`: in a sentence, one of the first type wins over the others (a firm before an
+        organisation of unknown kind)."""
         for back in (index, *self.before(index)):
-            named = [(s, e) for s, e in self.by_sentence[back] if e.type in ("FIRM", "ORG") and s.end <= token_i]
-            firms = [(s, e) for s, e in named if e.type == "FIRM"] or named
-            if firms:
-                return max(firms, key=lambda pair: pair[0].start)[1]
+            named = [(s, e) for s, e in self.by_sentence[back] if e.type in types and s.end <= token_i]
+            if prefer_first:
+                named = [(s, e) for s, e in named if e.type == types[0]] or named
+            if named:
+                return max(named, key=lambda pair: pair[0].start)[1]
         return None
 
 
@@ -181,7 +189,8 @@ def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Ent
             elif lemma in SUBSTITUTE_WORDS and not parsed:
                 before = [e for i, e in sorted(products, key=lambda p: p[0]) if i < token.i]
                 facts += _substitutes(sent, token, before or [e for _, e in earlier_products], resolver)
-        facts += _capacities(sent, context, index)
+        if not parsed:
+            facts += _capacities(sent, context, index)
     return facts
 
 
@@ -203,7 +212,8 @@ def _tree_facts(sent: Span, index: int, context: _Context, entity_at: dict[int, 
     reader = TreeReader(
         sent, entity_at, lambda i: context.last_firm(index, i), last_product, make_product, _where(sent)
     )
-    return reader.facts()
+    organisations = OrganisationReader(reader, lambda i, types: context.last_of(index, i, types))
+    return reader.facts() + organisations.facts()
 
 
 def _field_follows(sent: Span, token: Token) -> bool:

@@ -7,7 +7,7 @@ from ingest.model import Extraction
 from ontology.uris import UriMinter
 
 # Every kind of organisation is reported as ORG, with its kind beside it.
-REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "GOV": "ORG", "ORG": "ORG"}
+REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "CLUSTER": "ORG", "GOV": "ORG", "ORG": "ORG"}
 
 
 def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object]:

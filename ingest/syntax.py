@@ -18,7 +18,7 @@ from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ingest.language_data import SYNTAX_TRIGGER_LEMMAS
+from ingest.language_data import QUANTITY_TRIGGER_LEMMAS, SYNTAX_TRIGGER_LEMMAS
 from ingest.morph import parse
 from ingest.ner import EMBEDDING_FILE, ModelMissing, natasha_folder, one_blas_thread
 
@@ -48,17 +48,20 @@ def _models():  # noqa: ANN202 - slovnet has no type hints
     return morph, syntax
 
 
-def _may_trigger(word: str) -> bool:
-    """Whether a word may be a form of a trigger lemma (any of its first parses)."""
-    return any(p.normal_form in SYNTAX_TRIGGER_LEMMAS for p in parse(word.lower())[:3])
+def _may_be(word: Token, lemmas: frozenset[str]) -> bool:
+    """Whether a word may be a form of one of `lemmas` (its lemma, or any of its first parses)."""
+    return word.lemma_.lower() in lemmas or any(p.normal_form in lemmas for p in parse(word.lower_)[:3])
 
 
 def is_candidate(sent: Span) -> bool:
-    """A sentence worth parsing: it has a trigger word and is not too long to be a sentence."""
+    """A sentence worth parsing: it is not too long to be a sentence, and has a trigger word, or a number
+    with a word of what numbers count here (companies, staff, output)."""
     words = [t for t in sent if not t.is_space]
     if not words or len(words) > MAX_WORDS:
         return False
-    return any(t.lemma_.lower() in SYNTAX_TRIGGER_LEMMAS or _may_trigger(t.text) for t in words if t.is_alpha)
+    if any(_may_be(t, SYNTAX_TRIGGER_LEMMAS) for t in words if t.is_alpha):
+        return True
+    return any(t.like_num for t in words) and any(_may_be(t, QUANTITY_TRIGGER_LEMMAS) for t in words if t.is_alpha)
 
 
 def sentence_is_parsed(sent: Span) -> bool:

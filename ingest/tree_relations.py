@@ -43,7 +43,7 @@ CONFIDENCE = {"named": 0.85, "holder": 0.8, "stand-in": 0.7}
 PLAN_CONFIDENCE = 0.5
 PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
 DOER_TYPES = ("FIRM", "ORG")
-NOT_PRODUCT_TYPES = {"FIRM", "ORG", "ZONE", "CENTRE", "GOV", "PER", "LOC", "POST"}
+NOT_PRODUCT_TYPES = {"FIRM", "ORG", "ZONE", "CENTRE", "CLUSTER", "GOV", "PER", "LOC", "POST"}
 # In a product's slot a name the NER took for an organisation (not known as a firm) is the product's
 # («выпускает IGBT-модули»), as a brand is on the replaced side of a substitution.
 NOT_IN_PRODUCT_SLOT = NOT_PRODUCT_TYPES - {"ORG"}
@@ -61,7 +61,7 @@ def lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
-def _lemmas(token: Token) -> set[str]:
+def lemmas_of(token: Token) -> set[str]:
     """The token's lemma and its likely dictionary forms (the lemmatizer leaves ambiguous words as written)."""
     return {lemma(token), *(p.normal_form for p in parse(token.lower_)[:3])}
 
@@ -79,17 +79,17 @@ def children(token: Token, *deps: str) -> list[Token]:
     return [child for child in token.children if child.dep_ in deps or child.dep_.split(":")[0] in deps]
 
 
-def _denied(token: Token) -> bool:
+def denied(token: Token) -> bool:
     """«не выпускает», «отказалась от …»: the word is denied, or governed by a verb of denial."""
     return any(lemma(c) in DENIAL_WORDS and c.dep_ in ("advmod", "dep", "discourse") for c in token.children)
 
 
-def _denied_above(token: Token, levels: int = 3) -> bool:
+def denied_above(token: Token, levels: int = 3) -> bool:
     """A denial on the word or on what governs it («проект по выпуску … свернули»)."""
     for _ in range(levels + 1):
-        if _denied(token) or (_lemmas(token) & DENIAL_WORDS and token.pos_ == "VERB"):
+        if denied(token) or (lemmas_of(token) & DENIAL_WORDS and token.pos_ == "VERB"):
             return True
-        if token.head is token:
+        if token.head.i == token.i:
             return False
         token = token.head
     return False
@@ -137,7 +137,7 @@ class TreeReader:
 
     def doer_of_noun(self, token: Token) -> tuple[Entity, str] | None:
         """The firm a subject or agent noun stands for, and how it was found."""
-        if _lemmas(token) & HOLDER_NOUNS:  # «конструкторское бюро АО «X»»: the firm under the holder
+        if lemmas_of(token) & HOLDER_NOUNS:  # «конструкторское бюро АО «X»»: the firm under the holder
             firm = next((self.firm_under(c) for c in token.children if self.firm_under(c)), None)
             if firm is not None and firm.type in DOER_TYPES:
                 return firm, "holder"
@@ -148,7 +148,7 @@ class TreeReader:
         firm = self.firm_under(token)
         if firm is not None:
             return firm, "named" if lemma(token) not in HOLDER_NOUNS else "holder"
-        if _lemmas(token) & STAND_IN_SUBJECTS:
+        if lemmas_of(token) & STAND_IN_SUBJECTS:
             firm = self.last_firm(token.i)
             if firm is not None:
                 return firm, "stand-in"
@@ -161,7 +161,7 @@ class TreeReader:
         plan = False
         current = verb
         for _ in range(5):
-            if _denied(current):
+            if denied(current):
                 return None
             plan = plan or current.morph.get("Tense") == ["Fut"]
             for agent in children(current, "obl:agent"):
@@ -185,27 +185,27 @@ class TreeReader:
                     case = agent.morph.get("Case")
                     place = {lemma(c) for c in children(agent, "case")} & {"на", "в"}
                     if case in (["Ins"], ["Dat"]) or (
-                        place and (_lemmas(agent) & HOLDER_NOUNS or self.firm_under(agent, 0))
+                        place and (lemmas_of(agent) & HOLDER_NOUNS or self.firm_under(agent, 0))
                     ):
                         found = self.doer_of_noun(agent)
                         if found:
                             return (*found, plan)
             head = current.head
-            if head is current:
+            if head.i == current.i:
                 return None
             if current.dep_ == "acl:relcl" and not children(current, "nsubj"):  # «завод «X», где выпускают …»
                 found = self.doer_of_noun(head)
                 return (*found, plan) if found else None
             if current.dep_ in ("xcomp", "conj", "ccomp", "csubj") or (
-                current.dep_ in ("obj", "obl", "nsubj") and _lemmas(head) & (LIGHT_VERBS | CARRIER_NOUNS)
+                current.dep_ in ("obj", "obl", "nsubj") and lemmas_of(head) & (LIGHT_VERBS | CARRIER_NOUNS)
             ):
-                if _lemmas(head) & PLAN_WORDS:
+                if lemmas_of(head) & PLAN_WORDS:
                     plan = True
-                elif current.dep_ != "conj" and not (_lemmas(head) & (LIGHT_VERBS | CARRIER_NOUNS | COPULA_VERBS)):
+                elif current.dep_ != "conj" and not (lemmas_of(head) & (LIGHT_VERBS | CARRIER_NOUNS | COPULA_VERBS)):
                     return None
                 current = head
                 continue
-            if current.dep_ == "nmod" and _lemmas(head) & CARRIER_NOUNS:
+            if current.dep_ == "nmod" and lemmas_of(head) & CARRIER_NOUNS:
                 current = head
                 continue
             return None
@@ -276,9 +276,9 @@ class TreeReader:
                 entity = self.entity_at.get(child.i)
                 if entity is not None and entity.type in allowed and entity is not self.entity_at.get(head.i):
                     continue
-                if _lemmas(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
+                if lemmas_of(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
                     continue  # «станки производства компании …»: whose product, not part of its name
-                if child.dep_ == "case" and token is head:
+                if child.dep_ == "case" and token.i == head.i:
                     continue
                 if child.dep_.startswith("nmod") and not self._complement(child):
                     continue
@@ -347,7 +347,7 @@ class TreeReader:
     def _shared_objects(self, verb: Token) -> list[Token]:
         """«выпускает и поставляет турбины»: conjoined verbs share the object the parser gave one of them."""
         for other in [*children(verb, "conj"), verb.head if verb.dep_ == "conj" else verb]:
-            if other is not verb and other.pos_ == "VERB":
+            if other.i != verb.i and other.pos_ == "VERB":
                 found = children(other, "obj")
                 if found:
                     return found
@@ -357,7 +357,7 @@ class TreeReader:
         """«Светильники для теплиц выпускает завод «X»»: the parser took the product for the subject and
         the firm for the object; an inanimate subject and a firm in the object slot swap them back."""
         subjects = children(verb, "nsubj")
-        if len(subjects) != 1 or subjects[0].morph.get("Animacy") == ["Anim"] or _denied(verb):
+        if len(subjects) != 1 or subjects[0].morph.get("Animacy") == ["Anim"] or denied(verb):
             return None, objects, "verb"
         for obj in objects:
             found = self.doer_of_noun(obj)
@@ -368,18 +368,18 @@ class TreeReader:
     def _act_noun_facts(self, noun: Token, act: str) -> list[Fact]:
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
         holder = next((self.firm_under(c) for c in children(noun, "nmod") if self.firm_under(c)), None)
-        objects = [o for o in objects if self.firm_under(o) is None and not (_lemmas(o) & STAND_IN_SUBJECTS)]
-        if not objects and holder is not None and noun.dep_ == "nmod" and not _denied_above(noun):
+        objects = [o for o in objects if self.firm_under(o) is None and not (lemmas_of(o) & STAND_IN_SUBJECTS)]
+        if not objects and holder is not None and noun.dep_ == "nmod" and not denied_above(noun):
             # «станки с ЧПУ производства компании «X»»: the noun it qualifies is X's product
             return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(noun.head)]
         if not objects:
             return []
-        if _denied_above(noun):
+        if denied_above(noun):
             return []
         if holder is not None:  # «производство компании «X» …»
             doer: tuple[Entity, str, bool] | None = (holder, "named", False)
         elif noun.dep_.startswith("nsubj") and noun.head.pos_ == "VERB":  # «стартовал выпуск … на площадке «X»»
-            doer = self.doer_of_verb(noun.head) if _lemmas(noun.head) & LIGHT_VERBS else None
+            doer = self.doer_of_verb(noun.head) if lemmas_of(noun.head) & LIGHT_VERBS else None
         else:
             doer = self.doer_of_verb(noun)
         if doer is None:
@@ -395,9 +395,9 @@ class TreeReader:
         doer: tuple[Entity, str] | None = None
         for subject in children(noun, "nsubj"):  # «X — производитель …»
             doer = self.doer_of_noun(subject)
-        if doer is None and noun.dep_ in ("xcomp", "obl", "nsubj", "obj") and _lemmas(noun.head) & COPULA_VERBS:
+        if doer is None and noun.dep_ in ("xcomp", "obl", "nsubj", "obj") and lemmas_of(noun.head) & COPULA_VERBS:
             for subject in children(noun.head, "nsubj"):  # «X является производителем …», «разработчиком выступила X»
-                if subject is not noun:
+                if subject.i != noun.i:
                     doer = self.doer_of_noun(subject)
         if doer is None and noun.dep_ == "appos":  # «X, крупнейший поставщик …»
             doer = self.doer_of_noun(noun.head)
@@ -406,7 +406,7 @@ class TreeReader:
         }:  # «известна как разработчик …»
             for subject in children(noun.head, "nsubj"):
                 doer = self.doer_of_noun(subject)
-        if doer is None or _denied(noun.head) or _denied(noun):
+        if doer is None or denied(noun.head) or denied(noun):
             return []
         firm, how = doer
         return [self._fact(p, act, firm, how, False, "doer-noun") for o in objects for p in self.products(o)]
@@ -415,7 +415,7 @@ class TreeReader:
         """«X стал аналогом приборов Leica», «X заменит …», «X вместо …»: the product X replaces the other."""
         found: list[Fact] = []
         for token in self.sent:
-            lemmas = _lemmas(token)
+            lemmas = lemmas_of(token)
             replaced: list[Token] = []
             product_token: Token | None = None
             if lemmas & SUBSTITUTE_NOUNS and token.pos_ == "NOUN":
@@ -426,7 +426,7 @@ class TreeReader:
                 ]
                 if children(token, "nsubj"):
                     product_token = children(token, "nsubj")[0]
-                elif _lemmas(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
+                elif lemmas_of(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
                     product_token = children(token.head, "nsubj")[0]
                 elif token.dep_ == "appos":
                     product_token = token.head
@@ -455,7 +455,7 @@ class TreeReader:
         return found
 
 
-def _inflect_to_nominative(word: str, case: str, plural: bool) -> str:
+def inflect_to_nominative(word: str, case: str, plural: bool) -> str:
     """`word` (a noun, adjective or participle in `case`) in the nominative, keeping its number."""
     parses = parse(word.lower())
     if case == "accs" and any(p.tag.case == "nomn" for p in parses):
@@ -486,7 +486,7 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
         inflects = token.i <= head_end and token.is_alpha and case not in (None, "nomn")
         glued_before = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-" and not token.whitespace_
         if inflects and not glued_before and not text[:1].isascii():
-            text = _inflect_to_nominative(text, case, plural)
+            text = inflect_to_nominative(text, case, plural)
         words.append(text + token.whitespace_)
     name = "".join(words).strip()
     name = name.replace("«", "").replace("»", "").replace("„", "").replace("“", "").strip()

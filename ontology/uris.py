@@ -11,6 +11,7 @@ KIND_SEGMENTS = {
     "FIRM": "firm",
     "ZONE": "zone",
     "CENTRE": "centre",
+    "CLUSTER": "cluster",
     "GOV": "organisation",
     "PER": "person",
     "POST": "post",

@@ -28,6 +28,7 @@ KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
     (SKOS.ConceptScheme, "scheme"),
     (SKOS.Concept, "concept"),
     (ZO.CompetenceCentre, "centre"),
+    (ZO.Cluster, "centre"),
     (ZO.SpecialEconomicZone, "zone"),
     (SCHEMA.NewsArticle, "document"),
     (ZO.CompanyProfile, "document"),
