@@ -201,6 +201,8 @@ CONTAINER_NOUNS = {
 SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", "заместить", "вытеснить", "вытеснять"}
 SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
 SUBSTITUTE_PREPOSITIONS = {"вместо"}
+# Adjectives that mark the replaced, imported side: "импортные анализаторы замещает …".
+IMPORTED_WORDS = {"импортный", "зарубежный", "иностранный", "западный", "европейский", "американский", "немецкий"}
 
 # The surface rules' words (sentences the parser did not read).
 # Verbs and nouns of making: what kind of relation each states.

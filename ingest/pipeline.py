@@ -742,7 +742,9 @@ def model_entities(doc: Doc) -> Doc:
                 span = doc.char_span(start, end, alignment_mode="contract")
                 if span is None or len(span) == 0 or _only_forms(span):
                     continue
-                name = _closed_quotes(nominative(list(span)) if label == "ORG" else span.text)
+                # a name in quotes is written in its own form («Геотерм-Инжиниринг»), whatever the case around
+                quoted = start > 0 and text[start - 1] in _QUOTE_CHARS
+                name = _closed_quotes(nominative(list(span)) if label == "ORG" and not quoted else span.text)
                 # 'Комитет защиты журналистов (КЗЖ)': the name in brackets is the same organisation's
                 added = add_entity(doc, span, label, name, main_key or name_key(name), main_key is None)
                 if added is not None and main_key is None:

@@ -28,6 +28,7 @@ from ingest.language_data import (
     DENIAL_WORDS,
     DOER_NOUNS,
     HOLDER_NOUNS,
+    IMPORTED_WORDS,
     LIGHT_VERBS,
     PLAN_WORDS,
     STAND_IN_SUBJECTS,
@@ -138,7 +139,9 @@ class TreeReader:
     def doer_of_noun(self, token: Token) -> tuple[Entity, str] | None:
         """The firm a subject or agent noun stands for, and how it was found."""
         if lemmas_of(token) & HOLDER_NOUNS:  # «конструкторское бюро АО «X»»: the firm under the holder
-            firm = next((self.firm_under(c) for c in token.children if self.firm_under(c)), None)
+            itself = self.entity_at.get(token.i)  # «Конструкторское бюро» the NER took for a name
+            under = (self.firm_under(c) for c in token.children if c.dep_ not in ("amod", "det"))
+            firm = next((f for f in under if f is not None and f is not itself), None)
             if firm is not None and firm.type in DOER_TYPES:
                 return firm, "holder"
             if any(lemma(c) in ("его", "её", "ее", "их", "свой") for c in token.children):  # «его конструкторы»
@@ -181,7 +184,9 @@ class TreeReader:
             for agent in children(current, "obl", "iobj"):
                 # «разработан инженерами «X»», «выпускается на заводе «X»», «на предприятии выпускают …»,
                 # «позволило компании «X» локализовать …»
-                if impersonal or lemma(current).endswith("ся") or agent.dep_ == "iobj":
+                # a dative under the act itself is its recipient («компании «X» поставляет завод …»)
+                recipient = agent.morph.get("Case") == ["Dat"] and current.i == verb.i
+                if (impersonal or lemma(current).endswith("ся") or agent.dep_ == "iobj") and not recipient:
                     case = agent.morph.get("Case")
                     place = {lemma(c) for c in children(agent, "case")} & {"на", "в"}
                     if case in (["Ins"], ["Dat"]) or (
@@ -267,7 +272,7 @@ class TreeReader:
         """The noun phrase of `head`: its modifiers and complements, not its conjuncts or clauses."""
         kept = {head.i}
         stack = [head]
-        allowed = NOT_PRODUCT_TYPES - ({"ORG"} if brands else set())
+        allowed = NOT_PRODUCT_TYPES - ({"ORG", "FIRM"} if brands else set())  # «центров DMG Mori»
         while stack:
             token = stack.pop()
             for child in token.children:
@@ -292,7 +297,13 @@ class TreeReader:
             tokens.pop(0)
         while tokens and (tokens[-1].i not in kept or tokens[-1].is_punct):
             tokens.pop()
-        return [t for t in tokens if t.i in kept or t.text in "-"] or [head]
+        kept_tokens = [t for t in tokens if t.i in kept or t.text in "-" or _in_unbroken_gap(t, kept)] or [head]
+        if brands:  # «центров DMG Mori»: a Latin name right after the noun is its brand, however attached
+            end = kept_tokens[-1].i + 1
+            while end < len(doc) and doc[end].is_alpha and doc[end].text[:1].isascii() and doc[end].text[:1].isupper():
+                kept_tokens.append(doc[end])
+                end += 1
+        return kept_tokens
 
     def _complement(self, nmod: Token) -> bool:
         """A complement that belongs to a product's name: «для ветрогенераторов», a genitive, a Latin name."""
@@ -421,7 +432,7 @@ class TreeReader:
             if lemmas & SUBSTITUTE_NOUNS and token.pos_ == "NOUN":
                 replaced = [
                     c
-                    for c in children(token, "nmod")
+                    for c in children(token, "nmod", "iobj")
                     if c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()
                 ]
                 if children(token, "nsubj"):
@@ -430,12 +441,21 @@ class TreeReader:
                     product_token = children(token.head, "nsubj")[0]
                 elif token.dep_ == "appos":
                     product_token = token.head
+                elif token.dep_ == "obj":  # «вывело на рынок систему … — альтернативу камерам Cognex»
+                    others = [o for o in children(token.head, "obj") if o.i < token.i]
+                    product_token = others[-1] if others else None
             elif lemmas & SUBSTITUTE_VERBS and token.pos_ == "VERB":
                 replaced = children(token, "obj")
                 subjects = sorted(children(token, "nsubj"), key=lambda t: t.pos_ != "NOUN")  # a noun first
                 product_token = subjects[0] if subjects else None
-                if product_token is None and token.dep_ in ("xcomp",) and children(token.head, "nsubj"):
-                    product_token = children(token.head, "nsubj")[0]  # «должен заменить», «призван заменить»
+                if product_token is None and token.dep_ == "xcomp":  # «должен заменить», «призваны заменить»
+                    governed = children(token.head, "nsubj") or [
+                        o for o in children(token.head, "obj") if o.i != token.i
+                    ]
+                    product_token = governed[0] if governed else None
+                if product_token is not None and replaced and _imported(product_token) and not _imported(replaced[0]):
+                    # «импортные анализаторы Abbott замещает оборудование …»: the object is the subject
+                    product_token, replaced = replaced[0], [product_token]
             elif lemmas & SUBSTITUTE_PREPOSITIONS and token.dep_ == "case":
                 replaced = [token.head]
                 verb = token.head.head
@@ -453,6 +473,25 @@ class TreeReader:
                         theirs.attributes["imported"] = "yes"
                         found.append(Fact(ours[0].ref, "substitutes", theirs.ref, *self.where, 0.75, "tree-substitute"))
         return found
+
+
+def _in_unbroken_gap(token: Token, kept: set[int]) -> bool:
+    """A word between two words of a phrase with no punctuation around it belongs to the phrase, however
+    the parser attached it («систему машинного [зрения] для контроля … на конвейере»)."""
+    doc = token.doc
+    start, end = token.i, token.i
+    while start - 1 >= 0 and start - 1 not in kept:
+        start -= 1
+    while end + 1 < len(doc) and end + 1 not in kept:
+        end += 1
+    gap = doc[start : end + 1]
+    return start > 0 and end + 1 < len(doc) and not any(t.is_punct and t.text != "-" for t in gap)
+
+
+def _imported(noun: Token) -> bool:
+    """A noun phrase that names an imported thing: «импортные …», «немецкие …», a Latin brand in it."""
+    phrase = [noun, *(c for c in noun.children if c.dep_ in ("amod", "nmod", "appos", "flat", "flat:foreign"))]
+    return any(lemma(t) in IMPORTED_WORDS or (t.is_alpha and t.text[:1].isascii() and t.i != noun.i) for t in phrase)
 
 
 def inflect_to_nominative(word: str, case: str, plural: bool) -> str:
