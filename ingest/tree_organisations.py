@@ -42,6 +42,7 @@ from ingest.language_data import (
     UNIT_COMPANY_NOUNS,
 )
 from ingest.model import Entity, Fact
+from ingest.morph import parse
 from ingest.tree_relations import (
     TreeReader,
     children,
@@ -157,7 +158,7 @@ class OrganisationReader:
         found: list[Fact] = []
         for token in self.sent:
             lemmas = lemmas_of(token)
-            if (token.pos_ in ("VERB", "AUX") and lemmas & MEMBER_VERBS) or (
+            if (_verb_like(token) and lemmas & MEMBER_VERBS) or (
                 token.pos_ == "NOUN" and lemmas & MEMBER_ACT_NOUNS  # «принять участие в работе центра»
             ):
                 found += self._joined(token, GROUP_TYPES, "memberOf", "member-verb")
@@ -350,6 +351,15 @@ class OrganisationReader:
 
 # The verbs under which a status noun's subject is its holder: «статус резидента получила компания …».
 STATUS_VERBS_OF = {"получить", "получать", "присвоить", "присваивать", "иметь", "обладать", "подтвердить"}
+
+
+def _verb_like(token: Token) -> bool:
+    """A verb or participle, also where the tagger took a capitalised first word for a name («Входящее …»)."""
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    return token.pos_ in ("PROPN", "ADJ") and any(
+        p.tag.POS in ("PRTF", "VERB", "INFN") for p in parse(token.lower_)[:3]
+    )
 
 
 def _descendants(token: Token) -> list[Token]:

@@ -1,0 +1,128 @@
+"""Membership, residency, quantities and people's names read from the parsed sentence, one construction
+per case (sentences written for these tests, firms invented, none of them in the development set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.document import Document
+from ingest.extract import extract
+from ingest.model import Extraction
+from ingest.pipeline import nominative_name
+
+
+def read(text: str) -> Extraction:
+    return extract(Document(text=text, source="test.txt"))
+
+
+def facts(text: str, predicate: str) -> set[tuple[str, object]]:
+    extraction = read(text)
+    names = {ref: e.name for ref, e in extraction.entities.items()}
+    return {
+        (names[f.subject], names[f.object] if isinstance(f.object, tuple) else f.object["value"])
+        for f in extraction.facts
+        if f.predicate == predicate
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "АО «Вольтаника» вошло в состав кластера силовой электроники.",
+            {("Вольтаника", "кластер силовой электроники")},
+        ),
+        ("К ассоциации «Роботех-Союз» присоединилось ООО «Манипулон».", {("Манипулон", "Роботех-Союз")}),
+        (
+            "Компания «Светокон» стала участником кластера фотоники «Люменград».",
+            {("Светокон", "Люменград")},
+        ),
+        (
+            "Входящее в кластер приборостроения «Точмаш» ООО «Калибрум» открыло новый цех.",
+            {("Калибрум", "Точмаш")},
+        ),
+        (
+            "В кластере фотоники «Люменград» заработал новый центр. В числе его участников — АО «Оптиум» и «Лазерика».",
+            {("Оптиум", "Люменград"), ("Лазерика", "Люменград")},
+        ),
+    ],
+)
+def test_membership_constructions(text: str, expected: set) -> None:
+    assert facts(text, "memberOf") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Компания «Вектрон» не вошла в состав кластера силовой электроники.",
+        "Партнёр кластера фотоники «Люменград» ООО «Оптиум» закупило линзы у компании «Стеклонит».",
+    ],
+)
+def test_no_membership_without_one_stated(text: str) -> None:
+    assert facts(text, "memberOf") == set()
+
+
+def test_a_plan_to_join_is_kept_only_marked_as_a_plan() -> None:
+    extraction = read("ООО «Термоника» планирует вступить в ассоциацию «Теплопром».")
+    (fact,) = [f for f in extraction.facts if f.predicate == "memberOf"]
+    assert fact.rule.endswith(":plan") and fact.confidence < 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "firms"),
+    [
+        ("Компания «Нанолит», резидент ОЭЗ «Технополис „Москва“», запустила линию по выпуску линз.", {"Нанолит"}),
+        ("Статус резидента технополиса «Москва» получила компания «Гидравлика-М».", {"Гидравлика-М"}),
+        ("ООО «Плазмакон» разместило производство на площадке технополиса «Москва».", {"Плазмакон"}),
+        ("Резидентами технополиса «Москва» стали АО «Кварцит» и компания «Оптрон».", {"Кварцит", "Оптрон"}),
+    ],
+)
+def test_residency_constructions(text: str, firms: set[str]) -> None:
+    assert {firm for firm, _ in facts(text, "residentOf")} == firms
+
+
+def test_a_visit_is_no_residency() -> None:
+    assert facts("Делегация ООО «Плазмакон» посетила технополис «Москва».", "residentOf") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "predicate", "value", "comparator"),
+    [
+        ("На площадке технополиса «Москва» работают свыше 210 компаний.", "residentCount", 210, "gt"),
+        ("Кластер фотоники «Люменград» объединяет около сорока предприятий.", "memberCount", 40, "approx"),
+        ("Завод АО «Вольтаника» рассчитан на выпуск до 2,5 тыс. инверторов в год.", "productionCapacity", 2500, "max"),
+        ("В прошлом году ООО «Светокон» выпустило 1,5 млн светодиодных ламп.", "productionCapacity", 1500000, "eq"),
+        ("На предприятии компании «Калибрум» трудятся почти 600 сотрудников.", "numberOfEmployees", 600, "approx"),
+    ],
+)
+def test_quantities_with_their_comparator_and_owner(text: str, predicate: str, value: int, comparator: str) -> None:
+    extraction = read(text)
+    (fact,) = [f for f in extraction.facts if f.predicate == predicate]
+    assert (fact.object["value"], fact.object["comparator"]) == (value, comparator)
+
+
+def test_a_year_is_no_quantity() -> None:
+    extraction = read("Компания «Гелиосистемы» к 2027 году начнёт выпуск солнечных панелей.")
+    assert not [f for f in extraction.facts if isinstance(f.object, dict) and f.predicate != "type"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ([("Людмиле", "Name"), ("Зайцевой", "Surn")], ["Людмила", "Зайцева"]),
+        ([("Сергея", "Name"), ("Кузнецова", "Surn")], ["Сергей", "Кузнецов"]),
+        ([("Ирина", "Name"), ("Соколова", "Surn")], ["Ирина", "Соколова"]),
+        ([("Марины", "Name"), ("Орловой", "Surn")], ["Марина", "Орлова"]),
+        ([("Елена", "Name"), ("Черных", "Surn")], ["Елена", "Черных"]),
+    ],
+)
+def test_a_persons_name_keeps_its_gender_in_the_nominative(words: list, expected: list[str]) -> None:
+    assert nominative_name(words) == expected
+
+
+def test_a_post_of_a_woman_named_in_the_dative() -> None:
+    extraction = read("Награду вручили Светлане Морозовой, коммерческому директору ООО «Калибрум».")
+    people = {e.name for e in extraction.entities.values() if e.type == "PER"}
+    posts = {e.name for e in extraction.entities.values() if e.type == "POST"}
+    assert people == {"Светлана Морозова"}
+    assert any(post.startswith("коммерческий директор") for post in posts), posts
