@@ -317,7 +317,27 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
     facts += [_followed(fact, resolver) for fact in document.facts]
+    facts = _promote_acting_organisations(facts, resolver)
     return Extraction(document, resolver.entities, _unique(facts))
+
+
+# Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a
+# product (the fact's object), or joins a cluster or settles in a zone (its subject).
+_FIRM_AS_OBJECT = {"manufacturer", "supplier"}
+_FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees"}
+
+
+def _promote_acting_organisations(facts: list[Fact], resolver: _Resolver) -> list[Fact]:
+    """An ORG the model found that makes, supplies, joins a cluster or is a zone's resident is a firm."""
+    acting = {f.object for f in facts if f.predicate in _FIRM_AS_OBJECT and isinstance(f.object, tuple)}
+    acting |= {f.subject for f in facts if f.predicate in _FIRM_AS_SUBJECT}
+    moved = False
+    for ref in acting:
+        entity = resolver.entities.get(ref)
+        if entity is not None and entity.type == "ORG":
+            resolver.move(entity, "FIRM", entity.key)
+            moved = True
+    return [_followed(fact, resolver) for fact in facts] if moved else facts
 
 
 def nlp_text(document: Document) -> str:

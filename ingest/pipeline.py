@@ -618,7 +618,9 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     words = list(written)
     first = parse(words[0])[0] if words and words[0].isalpha() else None
     case = first.tag.case if first is not None else None
-    if case and case != "nomn":
+    # a first word that may be a singular nominative is written so («Ангстрем», not «Ангстремы»)
+    as_written = bool(words) and any(p.tag.case == "nomn" and p.tag.number == "sing" for p in parse(words[0]))
+    if case and case != "nomn" and not as_written:
         head = _head_noun(words, case)
         for i, word in enumerate(words):
             in_case = [p for p in parse(word) if p.tag.case == case]

@@ -171,7 +171,10 @@ class TreeReader:
                 found = self.doer_of_noun(agent)
                 if found:
                     return (*found, plan)
-            for subject in children(current, "nsubj"):
+            subjects = children(current, "nsubj")
+            # of two subjects the parser gave, the one in the nominative («Компании «X» … поставляет завод …»)
+            subjects = [s for s in subjects if s.morph.get("Case") in (["Nom"], [])] or subjects
+            for subject in subjects:
                 if subject.dep_ == "nsubj:pass":
                     continue
                 if lemma(subject) == "который" and current.dep_ == "acl:relcl":  # «компания «X», которая …»
