@@ -43,3 +43,14 @@ def test_top_up_leaves_enough_items_alone() -> None:
 def test_steady_is_the_median_of_the_second_half() -> None:
     assert steady([100, 900, 10, 20, 30, 40]) == 30
     assert steady([]) == 0
+
+
+def test_the_residents_table_gives_rows_with_named_firms() -> None:
+    from bench.corpus_recall import TABLE, rows
+
+    found = rows(TABLE)
+    assert len(found) > 150
+    assert all(row.url.startswith("http") and row.firms for row in found)
+    elta = [row for row in found if "Элта" in row.firms]
+    assert elta, "«Элта (завод «Элта»)» is read as the firm Элта"
+    assert not any(name.startswith("(") for row in found for name in row.firms)

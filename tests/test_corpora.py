@@ -16,7 +16,8 @@ from ontology.uris import UriMinter
 
 from .conftest import PROJECT, SEED
 
-NEWS = sorted((PROJECT / "corpora" / "news").glob("*.md"))
+NEWS = sorted((PROJECT / "corpora" / "news").rglob("*.md"))
+PROFILES = sorted((PROJECT / "corpora" / "profiles").rglob("*.md"))
 CLASSIFIERS = PROJECT / "corpora" / "classifiers"
 
 
@@ -29,12 +30,23 @@ def test_the_seed_is_still_the_users_statement() -> None:
 def test_each_news_item_names_its_source_and_date(path: Path) -> None:
     [news] = read_documents(path)
     assert news.kind == "news" and news.headline
-    assert news.url and news.url.startswith("https://")
+    assert news.url and news.url.startswith(("https://", "http://"))
     sources = news.metadata["sources"]
     assert news.url in {s.get("url") for s in sources.values()}  # type: ignore[union-attr]
+    assert all(s.get("supports") for s in sources.values()), "each source says which facts it supports"  # type: ignore[union-attr]
     if news.date:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", news.date)
         assert path.name.startswith(news.date) or news.date in str(sources)
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_each_profile_names_a_source_for_what_it_states(path: Path) -> None:
+    [profile] = read_documents(path)
+    sources = profile.metadata["sources"]
+    assert sources, f"{path.name}: a profile without sources"
+    for name, source in sources.items():  # type: ignore[union-attr]
+        assert source.get("url") or source.get("document"), f"{path.name}: source {name} has no URL or document"
+        assert source.get("supports"), f"{path.name}: source {name} does not say what it supports"
 
 
 def test_classifier_sources_are_noted_beside_the_files() -> None:
