@@ -5,7 +5,8 @@
 Each row of the table names a firm and the page its fact comes from. A row is found when the graph
 built from the corpus holds a fact about that firm (it makes, develops or supplies a product, joins a
 cluster or centre, is a zone's resident, has a capacity or staff) whose evidence is a sentence of a
-document citing that page. Rows whose page names no firm are left out. News and profiles are ingested
+document citing that page (for profiles, which cite their pages per fact: any profile's fact about the
+firm). Rows whose page names no firm are left out. News and profiles are ingested
 into separate fresh stores, so each share says what that part of the corpus gives on its own.
 """
 
@@ -25,11 +26,13 @@ from zamena.settings import Settings
 PROJECT = Path(__file__).resolve().parent.parent
 TABLE = PROJECT / "tests" / "data" / "residents" / "residents-facts.md"
 
-# Firms named in a graph fact, with the page of the document its evidence comes from.
+# Firms named in a graph fact, with the page of the document its evidence comes from (a profile cites
+# its pages per fact in its front matter and has none of its own: "" then).
 FACTS_BY_PAGE = """
 SELECT DISTINCT ?url ?label WHERE {
   ?e a zo:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
-  ?doc schema:url ?url .
+  OPTIONAL { ?doc schema:url ?page }
+  BIND (COALESCE(STR(?page), "") AS ?url)
   VALUES ?p { org:memberOf zo:residentOf zo:productionCapacity schema:numberOfEmployees
               schema:manufacturer zo:supplier }
   BIND (IF(?p IN (schema:manufacturer, zo:supplier), ?o, ?s) AS ?firm)
@@ -68,7 +71,10 @@ def firms_by_page(corpus: Path) -> dict[str, set[str]]:
 
 
 def recall(table_rows: list[Row], found: dict[str, set[str]]) -> tuple[float, list[Row]]:
-    missed = [r for r in table_rows if not {name_key(f) for f in r.firms} & found.get(r.url.rstrip("/"), set())]
+    def known(row: Row) -> set[str]:
+        return found.get(row.url.rstrip("/"), set()) | found.get("", set())
+
+    missed = [r for r in table_rows if not {name_key(f) for f in r.firms} & known(r)]
     return 1 - len(missed) / len(table_rows) if table_rows else 0.0, missed
 
 

@@ -53,6 +53,8 @@ from ingest.tree_relations import (
 )
 
 GROUP_TYPES = ("CLUSTER", "CENTRE")
+POSSESSIVES = {"его", "её", "ее", "их"}
+PRONOUNS = {"он", "него", "нему", "нём", "нем", "ним", "она", "неё", "нее", "ней"}
 FIRM_TYPES = ("FIRM", "ORG")
 CONFIDENCE = {"member": 0.8, "resident": 0.8, "quantity": 0.75}
 PLAN_CONFIDENCE = 0.5
@@ -102,8 +104,11 @@ class OrganisationReader:
                 found = self.entity_under(child, types, depth - 1)
                 if found is not None:
                     return found
-        if lemma(token) in ("его", "её", "ее", "их"):
+        if lemma(token) in POSSESSIVES | PRONOUNS:  # «его участники», «в него вошли»
             return self.last_of(token.i, types)
+        if lemma(token) in CLUSTER_NOUNS and not children(token, "appos", "flat", "nmod"):
+            # «участников кластера»: the bare word stands for the cluster named before
+            return self._named_after(token, types) or self.last_of(token.i, types)
         return self._named_after(token, types)
 
     def _named_after(self, token: Token, types: tuple[str, ...]) -> Entity | None:
@@ -126,7 +131,7 @@ class OrganisationReader:
                 if found is not None:
                     return found
         for child in children(token, "det", "nmod"):
-            if lemma(child) in ("его", "её", "ее", "их"):
+            if lemma(child) in POSSESSIVES:
                 return self.last_of(token.i, types)
         return None
 
@@ -318,8 +323,10 @@ class OrganisationReader:
         lemmas = lemmas_of(unit)
         if lemmas & UNIT_COMPANY_NOUNS:
             kinds = ("ZONE", *GROUP_TYPES)
-            named = self.group_of(number.head, kinds) or self.group_of(unit.head, kinds)  # «в его состав вошли …»
-            if named is not None:
+            # «в него вошли 20 компаний ОЭЗ»: what they joined first, then whose companies they are
+            named = self.group_of(unit.head, kinds) or self.group_of(number.head, kinds)
+            joined = lemmas_of(unit.head) & MEMBER_VERBS
+            if named is not None and not (joined and named.type == "ZONE"):
                 return named, "residentCount" if named.type == "ZONE" else "memberCount"
             groups = [e for e in self.entity_at.values() if e.type in kinds]
             owner = self._nearest(number, ("ZONE", *GROUP_TYPES)) or (groups[0] if groups else None)

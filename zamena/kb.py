@@ -236,6 +236,8 @@ class KnowledgeBase:
         queries = {
             "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d zo:contentHash ?h }",
             "firms": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }",
+            "firms with products": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { "
+            "?p schema:manufacturer|zo:supplier ?f . ?f a schema:Corporation }",
             "people": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person }",
             "products": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Product }",
             "evidence": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a zo:Evidence }",
