@@ -426,7 +426,7 @@ def organisations(doc: Doc) -> Doc:
                 phrase = tokens[start:end]
                 name = _inflect_head_phrase(phrase)
                 add_entity(doc, doc[phrase[0].i : phrase[-1].i + 1], "GOV", name, name_key(name))
-            elif lem in CLUSTER_NOUNS and token.is_lower and not _quoted_name_follows(tokens, i):
+            elif lem in CLUSTER_NOUNS and (token.is_lower or i == 0) and not _quoted_name_follows(tokens, i):
                 # «кластер электромобилестроения»: a body of firms named by its field
                 end = _genitive_tail_end(tokens, i, joiners=("и",))
                 if end - i >= 2:

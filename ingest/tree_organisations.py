@@ -54,6 +54,7 @@ from ingest.tree_relations import (
 
 GROUP_TYPES = ("CLUSTER", "CENTRE")
 POSSESSIVES = {"его", "её", "ее", "их"}
+BARE_ZONE_WORDS = {"зона", "оэз", "технополис"}
 PRONOUNS = {"он", "него", "нему", "нём", "нем", "ним", "она", "неё", "нее", "ней"}
 FIRM_TYPES = ("FIRM", "ORG")
 CONFIDENCE = {"member": 0.8, "resident": 0.8, "quantity": 0.75}
@@ -106,8 +107,10 @@ class OrganisationReader:
                     return found
         if lemma(token) in POSSESSIVES | PRONOUNS:  # «его участники», «в него вошли»
             return self.last_of(token.i, types)
-        if lemma(token) in CLUSTER_NOUNS and not children(token, "appos", "flat", "nmod"):
-            # «участников кластера»: the bare word stands for the cluster named before
+        bare = lemma(token) in CLUSTER_NOUNS or (lemma(token) in BARE_ZONE_WORDS and "ZONE" in types)
+        if bare and not children(token, "appos", "flat"):
+            # «участников кластера», «также резидент особой экономической зоны»: the bare word stands for
+            # the cluster or zone named before
             return self._named_after(token, types) or self.last_of(token.i, types)
         return self._named_after(token, types)
 
