@@ -586,7 +586,9 @@ class KnownFirms:
             if not _starts_a_model_name(doc, span):
                 # the name as this text writes it (an alias, say), so that the document's graph records
                 # it whether or not the firm was known already: the result must not depend on ingest order
-                written = next((n for n in firm.names if same_name(span.text, n)), firm.name)
+                as_written = strip_quotes(span.text)
+                exact = next((n for n in firm.names if n == as_written), None)  # «(Imbian Lab)» is not «Имбиан Лаб»
+                written = exact or next((n for n in firm.names if same_name(span.text, n)), firm.name)
                 add_entity(doc, span, "FIRM", written, firm.key)
         return doc
 
@@ -620,6 +622,8 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     case = first.tag.case if first is not None else None
     # a first word that may be a singular nominative is written so («Ангстрем», not «Ангстремы»)
     as_written = bool(words) and any(p.tag.case == "nomn" and p.tag.number == "sing" for p in parse(words[0]))
+    # a word the dictionary does not know, guessed as a plural, is a name as written («Геотерм-…»)
+    as_written = as_written or (first is not None and not first.is_known and first.tag.number == "plur")
     if case and case != "nomn" and not as_written:
         head = _head_noun(words, case)
         for i, word in enumerate(words):
@@ -744,9 +748,7 @@ def model_entities(doc: Doc) -> Doc:
                 span = doc.char_span(start, end, alignment_mode="contract")
                 if span is None or len(span) == 0 or _only_forms(span):
                     continue
-                # a name in quotes is written in its own form («Геотерм-Инжиниринг»), whatever the case around
-                quoted = start > 0 and text[start - 1] in _QUOTE_CHARS
-                name = _closed_quotes(nominative(list(span)) if label == "ORG" and not quoted else span.text)
+                name = _closed_quotes(nominative(list(span)) if label == "ORG" else span.text)
                 # 'Комитет защиты журналистов (КЗЖ)': the name in brackets is the same organisation's
                 added = add_entity(doc, span, label, name, main_key or name_key(name), main_key is None)
                 if added is not None and main_key is None:

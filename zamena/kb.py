@@ -119,6 +119,9 @@ class KnowledgeBase:
         self.minter = UriMinter(self.settings.base_uri)
         self.mapper = GraphMapper(self.minter)
         self._gazetteer: Gazetteer | None = None  # firms of the graph, read at the first ingest
+        # source → {firm key: mentions read}: a firm a document introduced, known when it is read
+        # again, may be found at more places in it (an inflected form the model missed)
+        self._firm_mentions: dict[str, dict[str, int]] = {}
         # The search index and model; the model loads on first use. Tests inject a fake embedder.
         self.search_service = SearchService(self.graph, self.settings, embedder)
         if not read_only:
@@ -154,10 +157,12 @@ class KnowledgeBase:
             graph, triples = self.mapper.to_triples(extraction)
         with report.timed("store"):
             changed = self.graph.replace_document_graph(graph, triples)
+        mentions = self._firm_mentions[document.source] = {}
         for entity in extraction.entities.values():  # later documents of the batch link to these firms too
             if entity.type == "FIRM":
                 key = str(self.mapper.entity_uri(entity.ref)).rsplit("/", 1)[-1]
                 gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases)))
+                mentions[key] = len(entity.mentions)
         return changed, len(extraction.entities), len(triples)
 
     def ingest_classifier(self, path: Path) -> tuple[bool, int]:
@@ -214,16 +219,31 @@ class KnowledgeBase:
         """A document read before a firm it names was known (or had the name it uses) is read again, so that
         the result does not depend on the order of the batch: ingesting the same input twice changes nothing.
 
-        Which firms a document names is looked up in the gazetteer's name index, as the pipeline does."""
+        Which firms a document names is looked up in the gazetteer's name index, as the pipeline does. A
+        document read again may teach the gazetteer a name others use, so the rounds go on until none does
+        (three at most: each round only reads documents whose firms changed)."""
         gazetteer = self.gazetteer()
-        last_change = {key: position for position, key in enumerate(gazetteer.changes)}
         index = NameIndex(words)
-        index.follow(gazetteer)
-        for document, seen in read_before:
-            named = {key for _, _, key in index.find(words(nlp_text(document)))}
-            if any(last_change[key] >= seen for key in named):
-                with _reported(report, document.source, strict):
-                    self.ingest_document(document, report)
+        tokens = [words(nlp_text(document)) for document, _ in read_before]
+        seen = [position for _, position in read_before]  # the gazetteer's length when each was last read
+        for round_ in range(3):
+            index.follow(gazetteer)
+            last_change = {key: position for position, key in enumerate(gazetteer.changes)}
+            read_again = False
+            for i, (document, _) in enumerate(read_before):
+                found = [key for _, _, key in index.find(tokens[i])]
+                named = set(found)
+                mentioned = self._firm_mentions.get(document.source, {})
+                more_of_its_own = round_ == 0 and any(
+                    found.count(key) > mentioned.get(key, found.count(key)) for key in named
+                )
+                if more_of_its_own or any(last_change.get(key, -1) >= seen[i] for key in named):
+                    with _reported(report, document.source, strict):
+                        self.ingest_document(document, report)
+                    seen[i] = len(gazetteer.changes)
+                    read_again = True
+            if not read_again:
+                return
 
     # ------------------------------------------------------------ reading
 
