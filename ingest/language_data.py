@@ -296,8 +296,15 @@ RESIDENCE_VERBS = {
 PRODUCTION_PLACES = {"производство", "цех", "линия", "завод", "площадка", "участок", "фабрика", "предприятие"}
 # Nouns of a place inside a zone: "на площадке технополиса", "на территории ОЭЗ".
 PLACE_NOUNS = {"площадка", "территория", "технополис", "технопарк", "оэз", "зона"}
-# A status a firm holds in a zone or cluster: "статус резидента", "статус члена".
+# A status a firm holds in a zone or cluster: "статус резидента", "статус члена"; the verbs under which
+# its holder is the subject: "статус резидента получила компания …".
 STATUS_NOUNS = {"статус"}
+STATUS_VERBS = {"получить", "получать", "присвоить", "присваивать", "иметь", "обладать", "подтвердить"}
+# Words that stand for an organisation named before: "его участники", "в него вошли", "также резидент
+# особой экономической зоны".
+POSSESSIVES = {"его", "её", "ее", "их"}
+PRONOUNS = {"он", "него", "нему", "нём", "нем", "ним", "она", "неё", "нее", "ней"}
+BARE_ZONE_WORDS = {"зона", "оэз", "технополис"}
 # The relations that open a clause of their own: a firm named there does not act in the main clause.
 CLAUSE_DEPS = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from spacy.tokens import Token
 
 from ingest.language_data import (
+    BARE_ZONE_WORDS,
     CAPACITY_PERIODS,
     CAPACITY_WORDS,
     CLAUSE_DEPS,
@@ -33,12 +34,15 @@ from ingest.language_data import (
     NUMBER_WORDS,
     PLACE_NOUNS,
     PLAN_WORDS,
+    POSSESSIVES,
     PRODUCTION_PLACES,
+    PRONOUNS,
     QUANTITY_COMPARATORS,
     RESIDENCE_VERBS,
     RESIDENT_NOUNS,
     STAFF_NOUNS,
     STATUS_NOUNS,
+    STATUS_VERBS,
     UNIT_COMPANY_NOUNS,
 )
 from ingest.model import Entity, Fact
@@ -53,9 +57,6 @@ from ingest.tree_relations import (
 )
 
 GROUP_TYPES = ("CLUSTER", "CENTRE")
-POSSESSIVES = {"его", "её", "ее", "их"}
-BARE_ZONE_WORDS = {"зона", "оэз", "технополис"}
-PRONOUNS = {"он", "него", "нему", "нём", "нем", "ним", "она", "неё", "нее", "ней"}
 FIRM_TYPES = ("FIRM", "ORG")
 CONFIDENCE = {"member": 0.8, "resident": 0.8, "quantity": 0.75}
 PLAN_CONFIDENCE = 0.5
@@ -149,12 +150,12 @@ class OrganisationReader:
             if firm is not None and firm.type in FIRM_TYPES:
                 yield firm
 
-    def firms_in_clause(self, head: Token, besides: set[int]) -> list[Entity]:
+    def firms_in_clause(self, head: Token) -> list[Entity]:
         """The firms named in the clause headed by `head`, not inside another clause."""
         found: list[Entity] = []
         for token in self.sent:
             entity = self.entity_at.get(token.i)
-            if entity is None or entity.type not in FIRM_TYPES or token.i in besides or entity in found:
+            if entity is None or entity.type not in FIRM_TYPES or entity in found:
                 continue
             if clause_of(token).i == head.i:
                 found.append(entity)
@@ -205,7 +206,7 @@ class OrganisationReader:
         if verb.dep_ == "acl":  # «входящая в кластер компания «X»»
             firms = list(self.firms_at(verb.head))
         else:
-            firms = self.firms_in_clause(clause_of(verb), set())
+            firms = self.firms_in_clause(clause_of(verb))
         return [self._fact(f, predicate, group, rule, "member", plan) for f in firms if f is not group]
 
     def _placed(self, verb: Token) -> list[Fact]:
@@ -232,7 +233,7 @@ class OrganisationReader:
         doer = self.reader.doer_of_verb(verb)
         firms = [doer[0]] if doer is not None and not doer[2] else []
         if not firms and verb.dep_ != "acl":
-            firms = self.firms_in_clause(clause_of(verb), set())
+            firms = self.firms_in_clause(clause_of(verb))
         return [self._fact(f, "residentOf", zone, "resident-place", "resident") for f in firms if f.type in FIRM_TYPES]
 
     def _status(self, noun: Token, types: tuple[str, ...], predicate: str, rule: str) -> list[Fact]:
@@ -254,18 +255,18 @@ class OrganisationReader:
             firms = list(self.firms_at(head))
         if not firms:  # «участник кластера … — компания «Y»», «один из резидентов X, компания Y»
             firms = [f for c in children(position, "appos", "nsubj") for f in self.firms_at(c)]
-        if not firms and (lemmas_of(head) & (COPULA_VERBS | STATUS_VERBS_OF) or lemma(position) in ("число", "один")):
+        if not firms and (lemmas_of(head) & (COPULA_VERBS | STATUS_VERBS) or lemma(position) in ("число", "один")):
             for subject in children(head, "nsubj"):  # «стала участником X», «статус члена X получила Y»
                 if subject.i != position.i:
                     firms += list(self.firms_at(subject))
             if not firms and lemma(position) in ("число", "один"):
-                firms = self.firms_in_clause(clause_of(position), set())
-            if not firms and lemmas_of(head) & STATUS_VERBS_OF:  # «статус … присвоен производителю — АО «Y»»
+                firms = self.firms_in_clause(clause_of(position))
+            if not firms and lemmas_of(head) & STATUS_VERBS:  # «статус … присвоен производителю — АО «Y»»
                 firms = [f for c in children(head, "obl", "iobj") for f in self.firms_at(c)]
         if not firms and (position.dep_ == "ROOT" or lemma(head) == "число"):
             # «участник кластера X — компания Y», «в числе его участников — компании A и B»: no verb
             firms = [f for c in children(position, "parataxis") for f in self.firms_at(c)]
-            firms = firms or self.firms_in_clause(clause_of(position), set())
+            firms = firms or self.firms_in_clause(clause_of(position))
         if not firms:  # «разработку резидента ОЭЗ «X» НПО «Y»»: the firm's name right after the group's
             firms = self._named_after_group(group)
         return [self._fact(f, predicate, group, rule, kind, plan) for f in firms if f is not group]
@@ -357,10 +358,6 @@ class OrganisationReader:
     def _nearest(self, token: Token, types: tuple[str, ...]) -> Entity | None:
         named = [(abs(i - token.i), e) for i, e in self.entity_at.items() if e.type in types]
         return min(named, key=lambda pair: pair[0])[1] if named else None
-
-
-# The verbs under which a status noun's subject is its holder: «статус резидента получила компания …».
-STATUS_VERBS_OF = {"получить", "получать", "присвоить", "присваивать", "иметь", "обладать", "подтвердить"}
 
 
 def _verb_like(token: Token) -> bool:

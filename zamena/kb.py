@@ -197,6 +197,7 @@ class KnowledgeBase:
         self.load_competences()
         files = list(iter_input_files(paths))
         read_before: list[tuple[Document, int]] = []  # each document, and how many gazetteer changes came before
+        self._firm_mentions.clear()  # of this batch only
         for path in progress(files) if progress else files:
             if classifier_kind(path):  # ОКВЭД 2 / ОКПД 2 by their content, before the generic readers
                 with _reported(report, str(path), strict), report.timed("classifiers"):
