@@ -489,9 +489,10 @@ def _title_nominative(phrase: Span) -> str:
 
 
 def _post_entity(
-    person: Entity, title: str, organisation: tuple[str, str, str] | None, resolver: _Resolver, phrase: Span
+    person: Entity, organisation: tuple[str, str, str] | None, resolver: _Resolver, phrase: Span
 ) -> Entity:
-    title = clean(_title_nominative(phrase) if phrase.text == title else title)
+    """The post a title phrase names, its title in the nominative."""
+    title = clean(_title_nominative(phrase))
     title = title[:1].lower() + title[1:]
     org_key = organisation[1] if organisation else name_key(title)
     entity = resolver.add("POST", f"{person.key} @ {org_key}", title, phrase)
@@ -518,7 +519,7 @@ def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: _R
         if phrase is None or len(phrase) == 0:
             continue
         organisation = _post_organisation(phrase, in_sentence)
-        post = _post_entity(person, phrase.text, organisation, resolver, phrase)
+        post = _post_entity(person, organisation, resolver, phrase)
         facts += _holds(person, post, organisation, _sentence_span(sent), "title-and-name")
     return facts
 
@@ -540,7 +541,7 @@ def _speaker_post(document: Document, doc: Doc, resolved: list[tuple[Span, Entit
         return []
     in_line = [(s, e) for s, e in resolved if start <= s.start_char < end]
     organisation = _post_organisation(phrase, in_line)
-    post = _post_entity(person, phrase.text, organisation, resolver, phrase)
+    post = _post_entity(person, organisation, resolver, phrase)
     return _holds(person, post, organisation, (start, end), "statement-byline")
 
 
