@@ -19,9 +19,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from web.isolation import leave_network
-from web.query_worker import worker_context
-from web.sparql_guard import QueryRejected, check_query, expand_codepoint_escapes
+from ontology.sparql.guard import QueryRejected, check_query, expand_codepoint_escapes
+from ontology.sparql.isolation import leave_network
+from ontology.sparql.workers import worker_context
 
 
 class CountingListener:

@@ -14,9 +14,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from ontology.graph import KnowledgeGraph
+from ontology.sparql.workers import GraphQueryService
 from search.embedder import HashEmbedder
 from tests.web_support import CATALOGUE_GRAPH, LiveServer, make_app
-from web.query_worker import GraphQueryService
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 

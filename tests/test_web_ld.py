@@ -10,8 +10,8 @@ from rdflib.namespace import RDF, SKOS
 
 from ontology.formats import RDF_FORMATS
 from ontology.namespaces import OA, ORG, PROV, ZO
+from ontology.sparql.results import GRAPH_FORMATS
 from tests.web_support import parse_rdf
-from web.results import GRAPH_FORMATS
 
 pytest_plugins = ["tests.web_fixtures"]  # the shared knowledge base, apps and live server
 

@@ -28,8 +28,8 @@ from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ontology.formats import RDF_FORMATS
+from ontology.sparql.results import GRAPH_FORMATS
 from tests.web_support import parse_rdf
-from web.results import GRAPH_FORMATS
 
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow

@@ -12,8 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from ontology.namespaces import SCHEMA
+from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from tests.web_support import CATALOGUE_GRAPH, XSS_NAME, make_app, parse_rdf
-from web.results import GRAPH_FORMATS, RESULT_FORMATS
 
 pytest_plugins = ["tests.web_fixtures"]  # the shared knowledge base, apps and live server
 

@@ -11,8 +11,8 @@ from rdflib.namespace import RDF, SKOS
 
 from ontology.graph import KnowledgeGraph
 from ontology.namespaces import SCHEMA
+from ontology.sparql.workers import FairSlots, QueryBusy, QueryJob, QueryService
 from tests.web_support import NEWS, make_app
-from web.query_worker import FairSlots, QueryBusy, QueryJob, QueryService
 from web.state import files_fingerprint
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings

@@ -14,9 +14,9 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ontology.sparql.workers import GraphQueryService, QueryService
 from web.http import LANGUAGE_COOKIE, external_url, language, plain_error
 from web.i18n import LANGUAGES, ui_text
-from web.query_worker import GraphQueryService, QueryService
 from web.state import KnowledgeBaseHolder
 from zamena.settings import Settings
 

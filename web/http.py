@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from flask import Response, current_app, g, request, url_for
 
 from ontology.formats import RDF_FORMATS, RdfFormat, rdf_format
+from ontology.sparql.results import GRAPH_FORMAT_ALIASES, GRAPH_FORMATS, GRAPH_MEDIA_ALIASES
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from web.results import GRAPH_FORMAT_ALIASES, GRAPH_FORMATS, GRAPH_MEDIA_ALIASES
 from web.state import KnowledgeBaseHolder
 
 LANGUAGE_COOKIE = "zamena_lang"

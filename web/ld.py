@@ -20,9 +20,9 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from ontology.formats import RDF_FORMATS, RdfFormat
 from ontology.graph import VOCABULARY_FILE
 from ontology.namespaces import PREFIXES, VOID, ZO
+from ontology.sparql.results import GRAPH_FORMATS, jsonld_context, serialize_graph
 from web.describe import RDF_TRIPLES, Describer, graph_counts, sparql_iri
 from web.http import NotAcceptable, external_url, holder, language, negotiate_rdf, plain_error, with_cors
-from web.results import GRAPH_FORMATS, jsonld_context, serialize_graph
 from web.ui import base_uri, render_entity
 
 bp = Blueprint("ld", __name__)

@@ -18,6 +18,9 @@ from werkzeug.datastructures import MultiDict
 
 from ontology.formats import RdfFormat
 from ontology.namespaces import VOID
+from ontology.sparql.guard import QueryRejected
+from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
+from ontology.sparql.workers import QueryError, QueryJob, QueryOutcome, QueryTooMany
 from web.describe import graph_counts, sparql_iri
 from web.http import (
     CORS_HEADERS,
@@ -29,9 +32,6 @@ from web.http import (
     rdf_format_from_name,
     with_cors,
 )
-from web.query_worker import QueryError, QueryJob, QueryOutcome, QueryTooMany
-from web.results import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
-from web.sparql_guard import QueryRejected
 
 bp = Blueprint("sparql", __name__)
 
@@ -290,7 +290,7 @@ def endpoint() -> Response:
             fmt = _graph_format(request.args.get("format"))
         except NotAcceptable as error:
             return plain_error(str(error), 406)
-        from web.results import serialize_graph
+        from ontology.sparql.results import serialize_graph
 
         body = serialize_graph(service_description(external_url("sparql.endpoint")), fmt)
         response = Response(body, content_type=fmt.media_type + "; charset=utf-8")

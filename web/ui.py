@@ -9,15 +9,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from ontology.formats import RDF_FORMATS
+from ontology.sparql.guard import QueryRejected
+from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
+from ontology.sparql.workers import QueryError
 from web import search_page
 from web.describe import Describer, graph_counts, sparql_iri
 from web.examples import BY_KEY, EXAMPLES
 from web.http import external_url, holder, language
 from web.picture import layout
-from web.query_worker import QueryError
-from web.results import GRAPH_FORMATS, RESULT_FORMATS
 from web.sparql import run_query
-from web.sparql_guard import QueryRejected
 
 bp = Blueprint("ui", __name__)
 

@@ -81,7 +81,7 @@ def sparql(query: str | None, query_file, fmt: str) -> None:  # noqa: ANN001
         elif fmt == "table":
             click.echo(format_table(result))
         else:  # the SPARQL endpoint's own writers, so both speak the same formats
-            from web.results import serialize_table
+            from ontology.sparql.results import serialize_table
 
             rows = [] if result.type == "ASK" else [list(row) for row in result]
             answer = bool(result.askAnswer) if result.type == "ASK" else False

@@ -7,7 +7,7 @@ process waits for the answer up to the time limit and kills the worker when it r
 past the memory limit); the other workers keep answering meanwhile, and a fresh worker is started in
 its place at once. When every worker is busy, a query waits its turn (first come, first served) for
 at most as long as its time limit; the wait is reported apart from the run. A worker leaves the
-network before it reads a query (web.isolation), so a SERVICE that got past the guard reaches nobody.
+network before it reads a query (ontology.sparql.isolation), so a SERVICE that got past the guard reaches nobody.
 
 On the memory and remote SPARQL backends there is no store a process could open, so `GraphQueryService`
 evaluates through the KnowledgeGraph facade in a thread, with the same checks, limits and answers.
@@ -126,7 +126,7 @@ class QueryOutcome:
 
 def prepare(job: QueryJob) -> tuple[object, str]:
     """Check the query (QueryRefused) and pick its answer's format (FormatRefused): (CheckedQuery, format)."""
-    from web.sparql_guard import QueryRejected, check_query
+    from ontology.sparql.guard import QueryRejected, check_query
 
     try:
         checked = check_query(job.text, job.local_graphs)
@@ -167,7 +167,7 @@ def _within_limits(rows, job: QueryJob) -> tuple[list, bool]:  # noqa: ANN001
 
 def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_name: str, started: float):  # noqa: ANN001, ANN202
     """Rows up to the row and byte limits, written in `fmt_name`; `solutions` yields rows of rdflib terms."""
-    from web.results import RESULTS_BY_NAME, serialize_table
+    from ontology.sparql.results import RESULTS_BY_NAME, serialize_table
 
     fmt = RESULTS_BY_NAME[fmt_name]
     rows, truncated = _within_limits(solutions, job)
@@ -176,7 +176,7 @@ def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_nam
 
 
 def _ask_outcome(answer: bool, fmt_name: str, started: float) -> QueryOutcome:
-    from web.results import RESULTS_BY_NAME, serialize_table
+    from ontology.sparql.results import RESULTS_BY_NAME, serialize_table
 
     fmt = RESULTS_BY_NAME[fmt_name]
     body = serialize_table("ASK", [], [], answer, fmt.name)
@@ -188,7 +188,7 @@ def _graph_outcome(form: str, triples, job: QueryJob, fmt_name: str, started: fl
     from rdflib import Graph, Variable
 
     from ontology.formats import rdf_format
-    from web.results import RESULTS_BY_NAME, serialize_graph, serialize_table
+    from ontology.sparql.results import RESULTS_BY_NAME, serialize_graph, serialize_table
 
     kept, truncated = _within_limits(triples, job)
     if job.graph_as_table:
@@ -286,13 +286,13 @@ def _raise_for(status: str, payload: object) -> QueryOutcome:
 def worker_main(conn: Connection, store_path: str) -> None:
     """The worker's loop: one job at a time, the store reopened whenever the graph's token changes.
 
-    Before anything else the worker leaves the network (web.isolation); "ready" carries None, or the
+    Before anything else the worker leaves the network (ontology.sparql.isolation); "ready" carries None, or the
     reason it could not."""
-    from web.isolation import leave_network
+    from ontology.sparql.isolation import leave_network
 
     isolation_problem = leave_network()
-    import web.results  # noqa: F401 - import the parser and serializers before saying ready
-    import web.sparql_guard  # noqa: F401
+    import ontology.sparql.guard  # noqa: F401
+    import ontology.sparql.results  # noqa: F401 - import the parser and serializers before saying ready
 
     store = None
     union = True
@@ -344,7 +344,9 @@ def worker_context() -> multiprocessing.context.BaseContext:
     at the time limit is replaced in milliseconds, not the seconds a fresh interpreter takes (plain fork
     is unsafe beside the web server's threads; the fork server has none)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["web.query_worker", "web.results", "web.sparql_guard", "web.isolation"])
+    context.set_forkserver_preload(
+        ["ontology.sparql.workers", "ontology.sparql.results", "ontology.sparql.guard", "ontology.sparql.isolation"]
+    )
     return context
 
 
@@ -687,7 +689,7 @@ def evaluate_with_graph(graph, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 -
 
 def result_formats_for(form: str) -> Sequence[str]:
     """The format names a result of this query form can be written in."""
-    from web.results import GRAPH_FORMATS, RESULT_FORMATS
+    from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 
     if form in ("CONSTRUCT", "DESCRIBE"):
         return [f.name for f in GRAPH_FORMATS]
