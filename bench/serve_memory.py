@@ -131,7 +131,6 @@ def summary(samples: Samples) -> dict[str, object]:
 
 def build_home(home: Path, triples: int, vectors: int, base: np.ndarray) -> dict[str, object]:
     """Fill `home` with the synthetic graph and a search index of `vectors` items; what was built."""
-    from search.build import graph_digests
     from search.index import GraphChange, SearchIndex
     from search.items import graph_items
     from zamena.kb import KnowledgeBase
@@ -146,7 +145,7 @@ def build_home(home: Path, triples: int, vectors: int, base: np.ndarray) -> dict
         load_s = time.perf_counter() - started
         quads = len(kb.graph)
         started = time.perf_counter()
-        digests = graph_digests(kb.graph)
+        digests = kb.graph.graph_digests()
         changes = [GraphChange(g, d, graph_items(kb.graph, g)) for g, d in sorted(digests.items())]
         own_items = sum(len(change.items) for change in changes)
         top_up(changes, vectors)

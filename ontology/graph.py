@@ -15,7 +15,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import os
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,8 +28,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from oxrdflib._converter import to_ox  # the store's own term conversion
-from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import Result
@@ -35,7 +36,7 @@ from rdflib.term import Node
 
 from ontology.formats import rdf_format
 from ontology.namespaces import PREFIXES, ZO
-from ontology.terms import read_result
+from ontology.terms import QueryAnswer, TermConverter, read_result, to_oxigraph
 
 Triple = tuple[Node, Node, Node]
 
@@ -87,6 +88,20 @@ def graph_digest(triples: Iterable[Triple]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def files_token(folder: Path) -> str:
+    """Changes whenever a file under `folder` does (name, size, modification time): a cheap look, no reading."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                stat = os.stat(os.path.join(root, name))
+            except FileNotFoundError:  # compacted away between listing and stat
+                continue
+            digest.update(f"{root}/{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 class KnowledgeGraph:
     """Zamena's graph: named graphs per source document, queried as their union."""
 
@@ -100,6 +115,8 @@ class KnowledgeGraph:
         self.location = location
         self._write_lock = threading.Lock()
         self._state_token: str | None = None  # kept by a read-only snapshot, whose content cannot change
+        # the store's change token when this facade opened it: a snapshot shows that state
+        self.opened_token = ""
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace, override=True)
         # the prefixes a query may use undeclared: Zamena's and rdflib's usual ones, as through rdflib
@@ -119,10 +136,19 @@ class KnowledgeGraph:
         """Open the graph: `oxigraph` on disk at `path` (created if missing), `memory`, or a SPARQL 1.1
         server named `sparql+http://host:port/sparql` (its other endpoints and credentials in `remote`)."""
         if backend == "memory":
-            return cls(Dataset(default_union=True), "memory", ":memory:")
+            graph = cls(Dataset(default_union=True), "memory", ":memory:")
+            graph.opened_token = graph.change_token()
+            return graph
         if backend.startswith("sparql+"):
             endpoints = remote or RemoteEndpoints()
-            return RemoteKnowledgeGraph(endpoints.connect(backend.removeprefix("sparql+"), read_only), endpoints)
+            remote_graph = RemoteKnowledgeGraph(
+                endpoints.connect(backend.removeprefix("sparql+"), read_only), endpoints
+            )
+            try:
+                remote_graph.opened_token = remote_graph.change_token()
+            except (OSError, ValueError):  # the server is down: the first look that reaches it tells
+                pass
+            return remote_graph
         if backend != "oxigraph":
             raise ValueError(
                 f"unknown store backend {backend!r}: use 'oxigraph', 'memory' or 'sparql+http://host:port/sparql'"
@@ -130,6 +156,7 @@ class KnowledgeGraph:
         if path is None:
             raise ValueError("the oxigraph backend needs a folder: set ZAMENA_HOME")
         path = Path(path)
+        opened_token = files_token(path)  # before opening: a change after it makes the token move on
         try:
             if read_only:
                 if not path.exists():
@@ -147,7 +174,40 @@ class KnowledgeGraph:
             raise
         # queries read the default graph, which _write_native keeps as the merge of the named graphs
         dataset = Dataset(store=OxigraphStore(store=store), default_union=False)
-        return cls(dataset, "oxigraph", str(path), native=store, writable=not read_only)
+        graph = cls(dataset, "oxigraph", str(path), native=store, writable=not read_only)
+        graph.opened_token = opened_token
+        return graph
+
+    @classmethod
+    def snapshot(cls, path: Path, attempts: int = 20) -> KnowledgeGraph:
+        """A read-only snapshot of the on-disk store at `path`. A writer's compaction can remove a file
+        while the snapshot opens (RocksDB says "Corruption … No such file"): then try again shortly."""
+        for attempt in range(attempts):
+            try:
+                return cls.open("oxigraph", path, read_only=True)
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def snapshot_location(backend: str, path: Path | None) -> Path | None:
+        """Where another process can open read-only snapshots of this store (`snapshot`), or None when it
+        cannot: a graph in memory lives in one process, a SPARQL server's only behind its endpoint."""
+        return Path(path) if backend == "oxigraph" and path is not None else None
+
+    def change_token(self) -> str:
+        """Names the store's state as seen from outside this facade, cheaply enough to ask every few seconds.
+
+        It moves on when anybody (an ingest in another process) changes the graph: on disk, the store's
+        files; on a SPARQL server, its graphs' digests. A snapshot still shows `opened_token`'s state.
+        A graph in memory lives in this process only, and nothing else can change it."""
+        if self._native is not None:
+            return files_token(Path(self.location))
+        if self.backend == "memory":
+            return "memory"
+        return self.state_token()
 
     def close(self) -> None:
         """Release the store; the on-disk lock goes with the last reference to it.
@@ -210,7 +270,7 @@ class KnowledgeGraph:
                 changed.append((graph, content, (graph, ZO.graphDigest, Literal(digest, datatype=XSD.string))))
             fresh = []
             for graph, content, stamp in changed:
-                if next(iter(store.quads_for_pattern(None, None, None, to_ox(graph))), None) is None:
+                if next(iter(store.quads_for_pattern(None, None, None, to_oxigraph(graph))), None) is None:
                     fresh.append((graph, content, stamp))
                 else:  # cut short (no digest: a failed bulk load) or older: its merge may lack some triples
                     self._write_native(store, graph, content | {stamp}, refill=self.graph_digest(graph) is None)
@@ -260,10 +320,10 @@ class KnowledgeGraph:
     @staticmethod
     def _stated_elsewhere(store: ox.Store, triple: Triple, graph: URIRef) -> bool:
         """Does a named graph other than `graph` state `triple`? Then the merge keeps it."""
-        own = to_ox(graph)
+        own = to_oxigraph(graph)
         return any(
             not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != own
-            for quad in store.quads_for_pattern(*(to_ox(term) for term in triple))
+            for quad in store.quads_for_pattern(*(to_oxigraph(term) for term in triple))
         )
 
     def drop_document_graph(self, graph: URIRef) -> None:
@@ -299,6 +359,48 @@ class KnowledgeGraph:
             return self._query_native(sparql, bindings, dataset, base)
         return self._query_memory(sparql, bindings, dataset, base)
 
+    def answer(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        base: str | None = None,
+    ) -> QueryAnswer:
+        """Evaluate a query as `query` does, its rows (or triples) read one by one as the caller takes them,
+        so a caller with a limit stops the reading there (the SPARQL endpoint's workers)."""
+        if self._native is None:
+            return QueryAnswer.of(
+                self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs, base=base)
+            )
+        dataset = None
+        if default_graphs is not None or named_graphs is not None:
+            dataset = (tuple(default_graphs or ()), tuple(named_graphs or ()))
+        answer = self._native.query(sparql, **self._native_options(None, dataset, base))
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryAnswer("ASK", [], iter(()), bool(answer))
+        convert = TermConverter()  # answers repeat terms: convert each once
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [Variable(v.value) for v in answer.variables]
+            return QueryAnswer("SELECT", variables, (convert.row(solution) for solution in answer))
+        return QueryAnswer("GRAPH", [], (convert.triple(t) for t in answer))  # type: ignore[attr-defined]
+
+    def _native_options(
+        self,
+        bindings: dict[str, Node] | None,
+        dataset: tuple[tuple[str, ...], tuple[str, ...]] | None,
+        base: str | None,
+    ) -> dict[str, object]:
+        options: dict[str, object] = {"prefixes": self._prefixes}
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        if base is not None:
+            options["base_iri"] = base
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
+        return options
+
     def _query_native(
         self,
         sparql: str,
@@ -308,15 +410,7 @@ class KnowledgeGraph:
     ) -> Result:
         """Straight to Oxigraph, the answer converted here: rdflib's Dataset over the store would convert
         every value of every row anew, which costs more than the query itself on answers of many rows."""
-        options: dict[str, object] = {"prefixes": self._prefixes}
-        if bindings:
-            options["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-        if base is not None:
-            options["base_iri"] = base
-        if dataset is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
-            options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
-        return read_result(self._native.query(sparql, **options))
+        return read_result(self._native.query(sparql, **self._native_options(bindings, dataset, base)))
 
     def _query_memory(
         self,
@@ -354,10 +448,13 @@ class KnowledgeGraph:
         rows = list(self.query(f"SELECT ?d WHERE {{ GRAPH {g} {{ {g} zo:graphDigest ?d }} }}"))
         return str(rows[0][0]) if rows else None
 
+    def graph_digests(self) -> dict[str, str]:
+        """{named graph: its zo:graphDigest} for every graph Zamena wrote; a server's own graphs have none."""
+        return {str(g): str(d) for g, d in self.query("SELECT ?g ?d WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }")}
+
     def document_graphs(self) -> list[URIRef]:
         """The named graphs Zamena wrote (each carries its zo:graphDigest); a server's own graphs are not."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }")
-        return sorted(URIRef(str(g)) for (g,) in rows)
+        return sorted(URIRef(g) for g in self.graph_digests())
 
     def state_token(self) -> str:
         """Names the graph's content: it changes whenever any named graph does.
@@ -366,7 +463,7 @@ class KnowledgeGraph:
         digests of every graph take 0.1–0.2 s to read."""
         if self._state_token is not None:
             return self._state_token
-        rows = sorted(f"{g} {d}" for g, d in self.query("SELECT ?g ?d WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }"))
+        rows = sorted(f"{g} {d}" for g, d in self.graph_digests().items())
         token = hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
         if self._native is not None and not self._writable:
             self._state_token = token

@@ -7,7 +7,8 @@ Oxigraph takes to compute it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
@@ -16,24 +17,6 @@ from rdflib.term import Node
 
 XSD_STRING = str(XSD.string)
 _XSD_STRING = URIRef(XSD_STRING)
-
-
-def _text_literal(value: str, language: str | None) -> Literal:
-    """Literal(value, lang=language), or an xsd:string, built without rdflib's checks and casts.
-
-    Most values in an answer are text, which has nothing to check or cast, and rdflib's constructor
-    takes twenty times as long (10 µs) as setting its four fields; Oxigraph has checked the term already.
-    """
-    literal = str.__new__(Literal, value)
-    literal._language = language
-    literal._datatype = None if language else _XSD_STRING
-    literal._value = value
-    literal._ill_typed = None if language else False
-    return literal
-
-
-# rdflib's Literal is laid out as _text_literal assumes (otherwise use its constructor)
-_TEXT_FAST = Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
 
 
 def iri_problem(text: str) -> str | None:
@@ -52,11 +35,11 @@ def to_rdflib(term: object) -> Node | None:
         return URIRef(term.value)  # type: ignore[attr-defined]
     if kind is ox.Literal:
         language = term.language  # type: ignore[attr-defined]
-        datatype = term.datatype.value  # type: ignore[attr-defined]
-        if _TEXT_FAST and (language or datatype == XSD_STRING):
-            return _text_literal(term.value, language)  # type: ignore[attr-defined]
         if language:
-            return Literal(term.value, lang=language)  # type: ignore[attr-defined]
+            return Literal(term.value, lang=language, normalize=False)  # type: ignore[attr-defined]
+        datatype = term.datatype.value  # type: ignore[attr-defined]
+        if datatype == XSD_STRING:  # nothing to check or cast: the cheap way through rdflib's constructor
+            return Literal(term.value, datatype=_XSD_STRING, normalize=False)  # type: ignore[attr-defined]
         return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
     if kind is ox.BlankNode:
         return BNode(term.value)  # type: ignore[attr-defined]
@@ -65,17 +48,32 @@ def to_rdflib(term: object) -> Node | None:
     return Literal(str(term))
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Variable:
+    """One rdflib term as a pyoxigraph term (the reverse of `to_rdflib`), for patterns and substitutions."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+    if isinstance(term, Variable):
+        return ox.Variable(str(term))
+    raise TypeError(f"no Oxigraph term for {term!r} ({type(term).__name__})")
+
+
 class TermConverter:
-    """Converts the terms of one answer, each distinct IRI and typed literal once (call it like `to_rdflib`).
+    """Converts the terms of one answer, each distinct IRI and literal once (call it like `to_rdflib`).
 
-    Text literals are built anew each time: that is cheaper than looking them up. The cache is keyed by
-    the term's text, not by the pyoxigraph term, whose hash costs as much as the conversion saved."""
+    The cache is keyed by the term's text, not by the pyoxigraph term, whose hash costs as much as the
+    conversion saved."""
 
-    __slots__ = ("_iris", "_typed")
+    __slots__ = ("_iris", "_literals")
 
     def __init__(self) -> None:
         self._iris: dict[str, URIRef] = {}
-        self._typed: dict[tuple[str, str], Node] = {}
+        self._literals: dict[tuple[str, str], Node] = {}
 
     def __call__(self, term: object) -> Node | None:
         kind = type(term)
@@ -86,13 +84,10 @@ class TermConverter:
                 found = self._iris[value] = URIRef(value)
             return found
         if kind is ox.Literal:
-            datatype = term.datatype.value  # type: ignore[attr-defined]
-            if _TEXT_FAST and (term.language or datatype == XSD_STRING):  # type: ignore[attr-defined]
-                return _text_literal(term.value, term.language)  # type: ignore[attr-defined]
-            key = (term.value, datatype)  # type: ignore[attr-defined]
-            found = self._typed.get(key)
+            key = (term.value, term.language or term.datatype.value)  # type: ignore[attr-defined]
+            found = self._literals.get(key)
             if found is None:
-                found = self._typed[key] = to_rdflib(term)  # type: ignore[assignment]
+                found = self._literals[key] = to_rdflib(term)  # type: ignore[assignment]
             return found
         return to_rdflib(term)
 
@@ -159,3 +154,24 @@ def read_result(answer: object) -> Result:
     out.graph = Graph()
     out.graph.addN((*convert.triple(t), out.graph) for t in answer)  # type: ignore[attr-defined]
     return out
+
+
+@dataclass
+class QueryAnswer:
+    """An answer read as the caller takes it: rows of a SELECT, triples of a CONSTRUCT or DESCRIBE ("GRAPH"),
+    or the boolean of an ASK. A caller with a limit stops reading there."""
+
+    form: str  # SELECT | ASK | GRAPH
+    variables: list[Variable]
+    rows: Iterator[tuple[Node | None, ...]]  # solutions in variable order, or (subject, predicate, object)
+    boolean: bool = False
+
+    @classmethod
+    def of(cls, result: Result) -> QueryAnswer:
+        """The same answer from an rdflib Result (the memory and SPARQL server backends)."""
+        if result.type == "ASK":
+            return cls("ASK", [], iter(()), bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = list(result.vars or ())
+            return cls("SELECT", variables, (tuple(b.get(v) for v in variables) for b in result.bindings))
+        return cls("GRAPH", [], iter(result.graph))  # type: ignore[arg-type]

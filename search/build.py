@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ontology.graph import KnowledgeGraph
 from search.embedder import Embedder
 from search.index import GraphChange, IndexUpdate, SearchIndex
 from search.items import graph_items
 
-DIGESTS = "SELECT ?g ?d WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }"
 
-
-def graph_digests(graph) -> dict[str, str]:  # noqa: ANN001 - a KnowledgeGraph
-    return {str(g): str(d) for g, d in graph.query(DIGESTS)}
-
-
-def pending_changes(graph, index: SearchIndex) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def pending_changes(graph: KnowledgeGraph, index: SearchIndex) -> tuple[list[str], list[str]]:
     """(graphs to (re)index, graphs to drop) for the index to match the graph."""
-    current = graph_digests(graph)
+    current = graph.graph_digests()
     indexed = index.digests()
     changed = sorted(g for g, d in current.items() if indexed.get(g) != d)
     dropped = sorted(g for g in indexed if g not in current)
@@ -26,14 +21,14 @@ def pending_changes(graph, index: SearchIndex) -> tuple[list[str], list[str]]:  
 
 
 def update_index(
-    graph,  # noqa: ANN001 - a KnowledgeGraph
+    graph: KnowledgeGraph,
     index: SearchIndex,
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
 ) -> IndexUpdate:
     """Re-read changed graphs, embed what is new, and record the graph state the index now matches."""
     state = graph.state_token()
-    current = graph_digests(graph)
+    current = graph.graph_digests()
     changed, dropped = pending_changes(graph, index)
     changes = [GraphChange(g, current[g], graph_items(graph, g)) for g in changed]
     report = index.apply(changes, dropped, embedder, progress)

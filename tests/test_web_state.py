@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -13,7 +14,6 @@ from ontology.graph import KnowledgeGraph
 from ontology.namespaces import SCHEMA
 from ontology.sparql.workers import FairSlots, QueryBusy, QueryJob, QueryService
 from tests.web_support import NEWS, make_app
-from web.state import files_fingerprint
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -55,14 +55,19 @@ def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> 
         app.extensions["zamena"].close()
 
 
-def test_the_fingerprint_follows_the_files(tmp_path) -> None:  # noqa: ANN001
-    store = tmp_path / "graph"
-    store.mkdir()
-    (store / "000001.log").write_bytes(b"a")
-    first = files_fingerprint(tmp_path, store)
-    assert files_fingerprint(tmp_path, store) == first
-    (store / "000001.log").write_bytes(b"ab")
-    assert files_fingerprint(tmp_path, store) != first
+def test_a_snapshot_s_change_token_moves_on_when_a_writer_changes_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "graph"
+    with KnowledgeGraph.open("oxigraph", path) as writer:
+        writer.replace_document_graph(URIRef("urn:g:1"), [(URIRef("urn:a"), URIRef("urn:p"), Literal("1"))])
+    snapshot = KnowledgeGraph.snapshot(path)
+    try:
+        assert snapshot.change_token() == snapshot.opened_token  # nothing changed since it opened
+        with KnowledgeGraph.open("oxigraph", path) as writer:
+            writer.replace_document_graph(URIRef("urn:g:2"), [(URIRef("urn:b"), URIRef("urn:p"), Literal("2"))])
+        assert snapshot.change_token() != snapshot.opened_token
+        assert len(snapshot.document_graphs()) == 1  # a snapshot still shows the state it opened
+    finally:
+        snapshot.close()
 
 
 def test_a_query_waits_for_a_busy_worker_and_the_wait_is_reported(tmp_path) -> None:  # noqa: ANN001

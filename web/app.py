@@ -3,8 +3,8 @@ read-only once per app, and the pool of killable query workers beside it."""
 
 from __future__ import annotations
 
-import atexit
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -14,7 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ontology.sparql.workers import GraphQueryService, QueryService
+from ontology.sparql.workers import GraphQueryService, QueryService, query_service
 from web.http import LANGUAGE_COOKIE, external_url, language, plain_error
 from web.i18n import LANGUAGES, ui_text
 from web.state import KnowledgeBaseHolder
@@ -65,27 +65,22 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     holder = KnowledgeBaseHolder(
         settings, check_interval=app.config["STATE_CHECK_INTERVAL"], opener=app.config["KB_OPENER"]
     )
-    queries: QueryService | GraphQueryService
-    if settings.store == "oxigraph":
-        queries = QueryService(
-            settings.store_path,
-            time_limit=app.config["QUERY_TIME_LIMIT"],
-            max_workers=app.config["QUERY_WORKERS"],
-            memory_limit_mb=app.config["QUERY_MEMORY_MB"],
-            per_client=app.config["QUERY_WORKERS_PER_CLIENT"],
-        )
-    else:  # in memory or on a SPARQL server: no store a worker process could open
-        queries = GraphQueryService(
-            lambda: holder.kb.graph,
-            time_limit=app.config["QUERY_TIME_LIMIT"],
-            max_workers=app.config["QUERY_WORKERS"],
-            per_client=app.config["QUERY_WORKERS_PER_CLIENT"],
-        )
+    queries = query_service(
+        settings.store,
+        settings.store_path,
+        lambda: holder.kb.graph,
+        time_limit=app.config["QUERY_TIME_LIMIT"],
+        max_workers=app.config["QUERY_WORKERS"],
+        memory_limit_mb=app.config["QUERY_MEMORY_MB"],
+        per_client=app.config["QUERY_WORKERS_PER_CLIENT"],
+    )
     if settings.proxy_hops:  # the client is who the proxies say, for the per-client share of the workers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     state = WebState(holder, queries)
     app.extensions["zamena"] = state
-    atexit.register(state.close)
+    # closed with the app, or at exit for an app still alive then; unlike atexit.register, this does not
+    # keep every app ever made (each test makes one) alive until the interpreter ends
+    weakref.finalize(app, state.close)
     if app.config["WARM_UP_WORKERS"]:
         threading.Thread(target=queries.warm_up, args=(app.config["WARM_UP_WORKERS"],), daemon=True).start()
 

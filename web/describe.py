@@ -361,7 +361,6 @@ class Describer:
 
 COUNT_QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g zo:graphDigest ?d } }",
     "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d zo:contentHash ?h }",
     "firms": "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }",
     "products": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Product }",
@@ -377,4 +376,5 @@ def graph_counts(graph: KnowledgeGraph) -> dict[str, int]:
     Each result is read to its end: pyoxigraph's result iterators must be dropped by the thread that
     made them, and a half-read rdflib result would be left to the garbage collector of any thread.
     """
-    return {name: int(list(graph.query(sparql))[0][0]) for name, sparql in COUNT_QUERIES.items()}
+    counts = {name: int(list(graph.query(sparql))[0][0]) for name, sparql in COUNT_QUERIES.items()}
+    return {**counts, "graphs": len(graph.graph_digests())}

@@ -1,47 +1,22 @@
 """The web app's view of the knowledge base: opened read-only, reopened when an ingest has changed it.
 
-A read-only Oxigraph store is a snapshot, so the app notices changes by a cheap look at the files
-under ZAMENA_HOME (names, sizes, modification times), at most once per `check_interval` seconds,
-and then opens a fresh snapshot. Requests already running keep the snapshot they started with.
+A read-only Oxigraph store is a snapshot, so the app asks the knowledge base's change token (a cheap
+look at the store's files, or a SPARQL server's digests) at most once per `check_interval` seconds,
+and opens a fresh snapshot when it has moved on. Requests already running keep the snapshot they
+started with.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Folders under ZAMENA_HOME that never tell whether the graph or the index changed.
-NOT_STATE = {"dumps", "models", "model", "cache", "hf"}
-
-
-def files_fingerprint(home: Path, store_path: Path) -> str:
-    """Changes whenever a file of the store, or a top entry of another folder under home, changes."""
-    digest = hashlib.sha256()
-    for root, dirs, files in os.walk(store_path):
-        dirs.sort()
-        for name in sorted(files):
-            try:
-                stat = os.stat(os.path.join(root, name))
-            except FileNotFoundError:  # compacted away between listing and stat
-                continue
-            digest.update(f"{root}/{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    if home.is_dir():
-        for entry in sorted(os.scandir(home), key=lambda e: e.name):
-            if entry.is_dir() and entry.name not in NOT_STATE and Path(entry.path) != store_path:
-                for child in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                    stat = child.stat()
-                    digest.update(f"{child.path} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 def warmed_up(kb: KnowledgeBase) -> KnowledgeBase:
@@ -74,16 +49,12 @@ class KnowledgeBaseHolder:
         self._refreshing = False
         self._caches: dict[str, object] = {}
 
-    def _fingerprint(self) -> str:
-        if self.settings.store == "oxigraph":
-            return files_fingerprint(self.settings.home, self.settings.store_path)
-        if self.settings.store.startswith("sparql+") and self._kb is not None:
-            try:  # a SPARQL server's graphs change without us: their digests say when
-                return self._kb.graph.state_token()
-            except (OSError, ValueError) as error:
-                log.warning("could not read the state of the SPARQL server (%s); keeping the last one", error)
-                return self._token
-        return "memory"  # this process holds the graph; nothing else changes it
+    def _change_token(self, kb: KnowledgeBase) -> str:
+        try:
+            return kb.change_token()
+        except (OSError, ValueError) as error:  # a SPARQL server that does not answer now
+            log.warning("could not read the state of the store (%s); keeping the last one", error)
+            return self._token
 
     def current(self) -> tuple[KnowledgeBase, str]:
         """The knowledge base to answer this request from, and its state token.
@@ -94,18 +65,16 @@ class KnowledgeBaseHolder:
         with self._lock:
             if self._kb is None:
                 self._checked = now
-                token = self._fingerprint()
                 self._kb = self._open_snapshot(keep_trying=True)
-                self._token = token
+                self._token = self._kb.opened_token  # type: ignore[union-attr]
             elif now - self._checked >= self.check_interval and not self._refreshing:
                 self._checked = now
-                token = self._fingerprint()
-                if token != self._token:
+                if self._change_token(self._kb) != self._token:
                     self._refreshing = True
-                    threading.Thread(target=self._refresh, args=(token,), name="zamena-snapshot", daemon=True).start()
+                    threading.Thread(target=self._refresh, name="zamena-snapshot", daemon=True).start()
             return self._kb, self._token  # type: ignore[return-value]
 
-    def _refresh(self, token: str) -> None:
+    def _refresh(self) -> None:
         try:
             fresh = self._open_snapshot(keep_trying=False)
         finally:
@@ -116,7 +85,7 @@ class KnowledgeBaseHolder:
         with self._lock:
             # The old snapshot is not closed: requests still running use it; it goes with them.
             self._kb = fresh
-            self._token = token
+            self._token = fresh.opened_token
             self._caches.clear()
 
     def _open_snapshot(self, keep_trying: bool) -> KnowledgeBase | None:

@@ -180,12 +180,14 @@ def _known_firms(settings: Settings):  # noqa: ANN202 - an ingest.gazetteer.Gaze
     from ingest.gazetteer import firms_from_graph
     from ontology.graph import KnowledgeGraph
 
-    if settings.store != "oxigraph" or not settings.store_path.exists():
-        return None
     try:
-        with KnowledgeGraph.open("oxigraph", settings.store_path, read_only=True) as graph:
+        with KnowledgeGraph.open(
+            settings.store, settings.store_path, read_only=True, remote=settings.remote_endpoints()
+        ) as graph:
             return firms_from_graph(graph)
-    except (StoreLocked, OSError) as error:
+    except FileNotFoundError:  # nothing ingested yet
+        return None
+    except (StoreLocked, OSError, ValueError) as error:
         click.echo(f"known firms not read from the graph: {error}", err=True)
         return None
 
@@ -319,16 +321,19 @@ def serve(host: str, port: int) -> None:
     web.queries.warm_up()  # before listening: the first queries find their workers ready
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Zamena on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; Ctrl+C stops)", err=True)
-    waitress_serve(
-        app,
-        host=host,
-        port=port,
-        threads=settings.server_threads,
-        # waitress's own limits sit above the app's, so that the app refuses first and names its setting
-        max_request_body_size=2 * settings.max_request_bytes,
-        max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),  # a GET query= URL
-        ident="zamena",
-    )
+    try:
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=settings.server_threads,
+            # waitress's own limits sit above the app's, so that the app refuses first and names its setting
+            max_request_body_size=2 * settings.max_request_bytes,
+            max_request_header_size=max(256 * 1024, 3 * settings.max_query_bytes + 16 * 1024),  # a GET query= URL
+            ident="zamena",
+        )
+    finally:
+        web.close()  # the query workers, then the store
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from ingest.gazetteer import Gazetteer, KnownFirm, NameIndex, firms_from_graph
 from ingest.mapping import GraphMapper, document_id, source_label
 from ingest.pipeline import words
 from ingest.readers import read_documents, supported
-from ontology.graph import KnowledgeGraph
+from ontology.graph import KnowledgeGraph, files_token
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
 from search.embedder import Embedder
@@ -110,6 +110,7 @@ class KnowledgeBase:
         self, settings: Settings | None = None, *, read_only: bool = False, embedder: Embedder | None = None
     ) -> None:
         self.settings = settings or Settings.from_env()
+        index_token = files_token(self.settings.index_path)  # before opening: see change_token
         self.graph = KnowledgeGraph.open(
             self.settings.store,
             self.settings.store_path,
@@ -126,6 +127,12 @@ class KnowledgeBase:
         self.search_service = SearchService(self.graph, self.settings, embedder)
         if not read_only:
             self.graph.load_vocabulary()
+        # the state this knowledge base shows; `change_token` moves on from it when another process writes
+        self.opened_token = f"{self.graph.opened_token}:{index_token}"
+
+    def change_token(self) -> str:
+        """Moves on when the graph changes (`KnowledgeGraph.change_token`) or the search index's files do."""
+        return f"{self.graph.change_token()}:{files_token(self.settings.index_path)}"
 
     def close(self) -> None:
         self.graph.close()

@@ -1,16 +1,19 @@
 """Query workers: SPARQL checked and evaluated in processes that can be killed at the time limit.
 
-Oxigraph cannot cancel a running query, so every public query runs in a worker process with its own
-read-only store. The worker also parses and checks the query (rdflib's parser is slow on long queries
-and would hold the web process's GIL), so a query's whole cost is bounded by the time limit. The web
+Oxigraph cannot cancel a running query, so every public query runs in a worker process that holds a
+read-only snapshot of the store, opened by the KnowledgeGraph facade and queried through it. The worker
+also parses and checks the query (rdflib's parser is slow on long queries and would hold the web
+process's GIL), and writes the answer, so a query's whole cost is bounded by the time limit. The web
 process waits for the answer up to the time limit and kills the worker when it runs over (or grows
 past the memory limit); the other workers keep answering meanwhile, and a fresh worker is started in
 its place at once. When every worker is busy, a query waits its turn (first come, first served) for
 at most as long as its time limit; the wait is reported apart from the run. A worker leaves the
-network before it reads a query (ontology.sparql.isolation), so a SERVICE that got past the guard reaches nobody.
+network before it reads a query (ontology.sparql.isolation), so a SERVICE that got past the guard
+reaches nobody.
 
 On the memory and remote SPARQL backends there is no store a process could open, so `GraphQueryService`
-evaluates through the KnowledgeGraph facade in a thread, with the same checks, limits and answers.
+evaluates through the facade in a thread, with the same checks, limits and answers; `query_service`
+picks the one that fits the store.
 """
 
 from __future__ import annotations
@@ -20,16 +23,16 @@ import multiprocessing
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psutil
-import pyoxigraph as ox
+from rdflib.term import Node
 
-from ontology.terms import TermConverter
+from ontology.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +144,11 @@ def prepare(job: QueryJob) -> tuple[object, str]:
     return checked, fmt
 
 
-def _size(term) -> int:  # noqa: ANN001
+def _size(term: Node | None) -> int:
     return 0 if term is None else len(term) + 8  # rdflib terms are strings
 
 
-def _within_limits(rows, job: QueryJob) -> tuple[list, bool]:  # noqa: ANN001
+def _within_limits(rows: Iterable[tuple[Node | None, ...]], job: QueryJob) -> tuple[list, bool]:
     """The rows (or triples) that fit the row and byte limits, every value counted, and whether any were cut.
 
     A row that does not fit is left out whole; a first row that alone is over the byte limit is refused."""
@@ -208,58 +211,22 @@ def _graph_outcome(form: str, triples, job: QueryJob, fmt_name: str, started: fl
 # ---------------------------------------------------------------------------- inside the worker
 
 
-def default_graph_is_merge(store) -> bool:  # noqa: ANN001 - a pyoxigraph Store
-    """Does the store keep the merge of its named graphs in the default graph?
-
-    Stores written so keep it there (set semantics: a fact stated twice is one triple); older stores
-    hold triples only in named graphs, and are queried through Oxigraph's union default graph.
-    """
-    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
-
-
-def evaluate(store, job: QueryJob, union: bool = True) -> QueryOutcome:  # noqa: ANN001 - a pyoxigraph Store
-    """Check `job`, run it on `store` and write its result, stopping at the row and byte limits.
-
-    `union` asks for Oxigraph's union of the named graphs as the default graph, for stores whose
-    default graph is empty.
-    """
-    from rdflib import Variable
-
-    from ontology.namespaces import PREFIXES
-
+def evaluate(graph: KnowledgeGraph, job: QueryJob) -> QueryOutcome:
+    """Check `job`, evaluate the text the guard checked through the facade, with the protocol's dataset,
+    and write its result, reading no further than the row and byte limits."""
     started = time.monotonic()
     checked, fmt_name = prepare(job)
-    options: dict[str, object] = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "base_iri": job.base_iri}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif union and not (checked.from_graphs or checked.from_named_graphs):
-        options["use_default_graph_as_union"] = True  # each document is a named graph; see them all
     try:
-        result = store.query(checked.text, **options)  # the text the guard checked
+        answer = graph.answer(
+            checked.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base=job.base_iri
+        )
     except SyntaxError as error:
         raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
-    if isinstance(result, ox.QueryBoolean):
-        return _ask_outcome(bool(result), fmt_name, started)
-    convert = TermConverter()  # results repeat terms: convert each once
-    if isinstance(result, ox.QuerySolutions):
-        variables = [Variable(v.value) for v in result.variables]
-        rows = (convert.row(solution) for solution in result)
-        return _table_outcome("SELECT", variables, rows, job, fmt_name, started)
-    triples = (convert.triple(t) for t in result)  # type: ignore[attr-defined]
-    return _graph_outcome(checked.form, triples, job, fmt_name, started)
-
-
-def _open_read_only(store_path: str):  # noqa: ANN202 - a pyoxigraph Store
-    """Open a snapshot; a writer's compaction can remove a file while it opens, so try again briefly."""
-    for attempt in range(20):
-        try:
-            return ox.Store.read_only(store_path)
-        except (RuntimeError, OSError):
-            if attempt == 19:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    return None
+    if answer.form == "ASK":
+        return _ask_outcome(answer.boolean, fmt_name, started)
+    if answer.form == "SELECT":
+        return _table_outcome("SELECT", answer.variables, answer.rows, job, fmt_name, started)
+    return _graph_outcome(checked.form, answer.rows, job, fmt_name, started)
 
 
 def _answer(compute: Callable[[], QueryOutcome]) -> tuple[str, object]:
@@ -284,18 +251,17 @@ def _raise_for(status: str, payload: object) -> QueryOutcome:
 
 
 def worker_main(conn: Connection, store_path: str) -> None:
-    """The worker's loop: one job at a time, the store reopened whenever the graph's token changes.
+    """The worker's loop: one job at a time, a fresh snapshot opened whenever the graph's token changes.
 
-    Before anything else the worker leaves the network (ontology.sparql.isolation); "ready" carries None, or the
+    Before anything else the worker leaves the network (isolation); "ready" carries None, or the
     reason it could not."""
     from ontology.sparql.isolation import leave_network
 
     isolation_problem = leave_network()
-    import ontology.sparql.guard  # noqa: F401
-    import ontology.sparql.results  # noqa: F401 - import the parser and serializers before saying ready
+    import ontology.sparql.guard  # noqa: F401 - import the parser and serializers before saying ready
+    import ontology.sparql.results  # noqa: F401
 
-    store = None
-    union = True
+    graph: KnowledgeGraph | None = None
     opened_token: str | None = None
     try:
         conn.send(("ready", isolation_problem))
@@ -306,11 +272,10 @@ def worker_main(conn: Connection, store_path: str) -> None:
             token, job = conn.recv()
         except (EOFError, OSError):
             return  # the web process has gone
-        if store is None or token != opened_token:
+        if graph is None or token != opened_token:
             try:
-                store = None
-                store = _open_read_only(store_path)
-                union = not default_graph_is_merge(store)
+                graph = None
+                graph = KnowledgeGraph.snapshot(Path(store_path))
                 opened_token = token
             except Exception as error:  # reported to the query that needed the store
                 conn.send(("error", f"the store could not be opened: {type(error).__name__}: {error}"))
@@ -318,7 +283,7 @@ def worker_main(conn: Connection, store_path: str) -> None:
         if job is None:  # only asked to open the store
             conn.send(("opened", None))
             continue
-        conn.send(_answer(lambda store=store, job=job, union=union: evaluate(store, job, union)))
+        conn.send(_answer(lambda graph=graph, job=job: evaluate(graph, job)))
 
 
 # ---------------------------------------------------------------------------- in the web process
@@ -616,7 +581,12 @@ class GraphQueryService:
     its slot until it ends (a remote server stops it by its own limits)."""
 
     def __init__(
-        self, graph: Callable[[], object], *, time_limit: float = 10.0, max_workers: int = 3, per_client: int = 2
+        self,
+        graph: Callable[[], KnowledgeGraph],
+        *,
+        time_limit: float = 10.0,
+        max_workers: int = 3,
+        per_client: int = 2,
     ) -> None:
         self.graph = graph  # the current KnowledgeGraph
         self.time_limit = time_limit
@@ -640,7 +610,7 @@ class GraphQueryService:
 
         def work() -> None:
             try:
-                answer.append(_answer(lambda: evaluate_with_graph(graph, job)))
+                answer.append(_answer(lambda: evaluate(graph, job)))
             finally:
                 self._slots.release()
 
@@ -668,29 +638,25 @@ class GraphQueryService:
         """Nothing to stop: running queries end by themselves."""
 
 
-def evaluate_with_graph(graph, job: QueryJob) -> QueryOutcome:  # noqa: ANN001 - a KnowledgeGraph
-    """Check `job` and evaluate it through the KnowledgeGraph facade, with the protocol dataset."""
-    started = time.monotonic()
-    checked, fmt_name = prepare(job)
-    try:
-        result = graph.query(
-            checked.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base=job.base_iri
+def query_service(
+    backend: str,
+    store_path: Path | None,
+    graph: Callable[[], KnowledgeGraph],
+    *,
+    time_limit: float,
+    max_workers: int,
+    memory_limit_mb: int,
+    per_client: int,
+) -> QueryService | GraphQueryService:
+    """Killable workers over snapshots of the store when other processes can open one; otherwise queries
+    through the current facade (`graph()`) in threads."""
+    location = KnowledgeGraph.snapshot_location(backend, store_path)
+    if location is not None:
+        return QueryService(
+            location,
+            time_limit=time_limit,
+            max_workers=max_workers,
+            memory_limit_mb=memory_limit_mb,
+            per_client=per_client,
         )
-    except SyntaxError as error:
-        raise QueryInvalid(f"the query is not valid SPARQL: {error}") from error
-    if result.type == "ASK":
-        return _ask_outcome(bool(result.askAnswer), fmt_name, started)
-    if result.type == "SELECT":
-        variables = list(result.vars or ())
-        rows = ([binding.get(v) for v in variables] for binding in result.bindings)
-        return _table_outcome("SELECT", variables, rows, job, fmt_name, started)
-    return _graph_outcome(checked.form, iter(result.graph), job, fmt_name, started)
-
-
-def result_formats_for(form: str) -> Sequence[str]:
-    """The format names a result of this query form can be written in."""
-    from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
-
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return [f.name for f in GRAPH_FORMATS]
-    return [f.name for f in RESULT_FORMATS]
+    return GraphQueryService(graph, time_limit=time_limit, max_workers=max_workers, per_client=per_client)
