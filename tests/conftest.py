@@ -10,9 +10,7 @@ import pytest
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
-PROJECT = Path(__file__).resolve().parent.parent
-SEED = PROJECT / "corpora" / "news" / "seed-news-2022-04-12.txt"
-DATA = Path(__file__).resolve().parent / "data"
+from .helpers import SEED
 
 
 @pytest.fixture

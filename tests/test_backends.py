@@ -11,8 +11,7 @@ from search.embedder import HashEmbedder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
-from .conftest import SEED
-from .test_seed import SEED_MEMBERS
+from .helpers import SEED, SEED_MEMBERS
 from .virtuoso import Virtuoso, start_virtuoso
 
 

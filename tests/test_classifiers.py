@@ -21,7 +21,7 @@ from ingest.classifiers import (
 from ingest.document import ReadError
 from ontology.uris import UriMinter
 
-from .conftest import PROJECT
+from .helpers import PROJECT
 
 CLASSIFIERS = PROJECT / "corpora" / "classifiers"
 OKVED2 = CLASSIFIERS / "okved2-rosstat-20231201.csv"

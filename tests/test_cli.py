@@ -9,7 +9,7 @@ from rdflib import Dataset
 
 from zamena import cli
 
-from .conftest import SEED
+from .helpers import SEED
 
 
 def run(monkeypatch, home, *args: str):

@@ -14,7 +14,7 @@ from ingest.classifiers import competence_graph, read_classifier
 from ingest.readers import read_documents
 from ontology.uris import UriMinter
 
-from .conftest import PROJECT, SEED
+from .helpers import PROJECT, SEED
 
 NEWS = sorted((PROJECT / "corpora" / "news").rglob("*.md"))
 PROFILES = sorted((PROJECT / "corpora" / "profiles").rglob("*.md"))

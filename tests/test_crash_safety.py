@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from ontology.graph import KnowledgeGraph
 
-from .conftest import PROJECT, SEED
+from .helpers import PROJECT, SEED
 
 pytestmark = pytest.mark.slow
 

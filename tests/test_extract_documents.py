@@ -21,7 +21,7 @@ from ingest.readers import read_documents
 from ontology.namespaces import SCHEMA, ZO
 from ontology.uris import UriMinter
 
-from .conftest import PROJECT, SEED
+from .helpers import PROJECT, SEED
 
 BASE = "https://zamena.example.org/"
 NEWS = PROJECT / "corpora" / "news"

@@ -15,7 +15,7 @@ from ontology.graph import KnowledgeGraph, StoreLocked
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
-from .conftest import SEED
+from .helpers import SEED
 
 G = URIRef("https://zamena.example.org/graph/test")
 S, P = URIRef("https://zamena.example.org/id/firm/a"), URIRef("https://schema.org/name")

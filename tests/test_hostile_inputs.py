@@ -14,8 +14,7 @@ from ontology.namespaces import sparql_prologue
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
-from .conftest import DATA, PROJECT, SEED
-from .test_seed import SEED_MEMBERS
+from .helpers import DATA, PROJECT, SEED, SEED_MEMBERS
 
 HOSTILE = DATA / "hostile"
 

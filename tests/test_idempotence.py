@@ -7,7 +7,7 @@ from rdflib.compare import isomorphic
 
 from zamena.kb import KnowledgeBase
 
-from .conftest import PROJECT
+from .helpers import PROJECT
 
 pytestmark = pytest.mark.slow
 

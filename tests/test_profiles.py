@@ -20,7 +20,7 @@ from ontology.uris import UriMinter
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
-from .conftest import PROJECT, SEED
+from .helpers import PROJECT, SEED
 
 PROFILES = sorted((PROJECT / "corpora" / "profiles").glob("*.md"))
 STATEMENTS = ("zone", "centre", "products", "competences", "okved2")

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from ontology.namespaces import sparql_prologue
 
-SEED_MEMBERS = {
-    "Приводная техника",
-    "Хирана+",
-    "Диагностика-М",
-    "Европейская электротехника",
-    "Профотек",
-    "СКТБ ПР",
-    "НПО Композит",
-    "Концерн Гудвин",
-    "Неорос",
-    "Бифорком",
-    "Электромобили Мануфэкчуринг Рус",
-    "Фотоэксперт",
-}
+from .helpers import SEED_MEMBERS
 
 
 def select(kb, query: str) -> list[tuple[str, ...]]:

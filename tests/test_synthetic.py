@@ -15,7 +15,7 @@ from ingest.readers import read_documents
 from ontology.namespaces import ZO
 from ontology.uris import UriMinter
 
-from .conftest import PROJECT
+from .helpers import PROJECT
 
 
 def files(folder: Path) -> dict[str, bytes]:
