@@ -65,7 +65,7 @@ def sample_texts(kb: KnowledgeBase, count: int) -> list[str]:
     return random.Random(7).sample(texts, min(count, len(texts)))
 
 
-def with_engine_vectors(kb: KnowledgeBase, engine_embedder, queries: list[dict[str, object]]):  # noqa: ANN001, ANN201
+def with_engine_vectors(kb: KnowledgeBase, engine_embedder, queries: list[dict[str, object]]):
     """A copy of the index whose candidate passages (for these queries) are embedded by `engine_embedder`."""
     index = kb.search_service.index()
     baseline = SearchEngine(kb.graph, index, kb.search_service.embedder)

@@ -48,12 +48,12 @@ class ArrayEmbedder:
     def __init__(self, vectors: np.ndarray) -> None:
         self.name, self.dimension, self._vectors, self._next = "synthetic", vectors.shape[1], vectors, 0
 
-    def embed_passages(self, texts, progress=None):  # noqa: ANN001, ANN201
+    def embed_passages(self, texts, progress=None):
         out = self._vectors[self._next : self._next + len(texts)]
         self._next += len(texts)
         return out
 
-    def embed_queries(self, texts):  # noqa: ANN001, ANN201
+    def embed_queries(self, texts):
         raise NotImplementedError
 
 
@@ -155,12 +155,12 @@ def build(kind: str, vectors: np.ndarray, items: list[IndexItem], lexical: bool)
     return index, figures
 
 
-def time_queries(  # noqa: ANN201
+def time_queries(
     index: SearchIndex,
     queries: np.ndarray,
     exact: list[set[int]] | None,
     rng,
-    lexical: bool = True,  # noqa: ANN001
+    lexical: bool = True,
 ) -> dict[str, float]:
     dense_times, total_times, recall = [], [], []
     for n, query_vector in enumerate(queries):

@@ -171,7 +171,7 @@ def build_home(home: Path, triples: int, vectors: int, base: np.ndarray) -> dict
     return built
 
 
-def top_up(changes: list, target: int) -> None:  # noqa: ANN001 - GraphChange
+def top_up(changes: list, target: int) -> None:
     """Add numbered copies of the items (same URI and graph, text made unique) until there are `target`."""
     from dataclasses import replace
 

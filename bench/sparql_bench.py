@@ -203,7 +203,7 @@ def build_graphs(n_triples: int, seed: int = 7) -> list[tuple[URIRef, list[tuple
     return graphs
 
 
-def _measure(backend: str, n_triples: int, repeats: int, folder: str, bulk: bool, out) -> None:  # noqa: ANN001
+def _measure(backend: str, n_triples: int, repeats: int, folder: str, bulk: bool, out) -> None:
     """In a fresh process: load the graph into `backend`, run every query, report times and peak memory."""
     graphs = build_graphs(n_triples)
     kg = KnowledgeGraph.open(backend, Path(folder) / backend)

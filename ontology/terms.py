@@ -125,7 +125,7 @@ class SolutionsResult(Result):
     def bindings(self, value: list[dict[Variable, Node]]) -> None:
         self._bindings = value
 
-    def __iter__(self):  # noqa: ANN204 - yields ResultRow
+    def __iter__(self) -> Iterator[ResultRow]:
         labels = self._labels
         for values in self._rows:
             row = tuple.__new__(ResultRow, values)  # ResultRow.__new__ rebuilds the labels per row

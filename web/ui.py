@@ -13,7 +13,7 @@ from ontology.sparql.guard import QueryRejected
 from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from ontology.sparql.workers import QueryError
 from web import search_page
-from web.describe import Describer, graph_counts, sparql_iri
+from web.describe import Describer, Description, graph_counts, sparql_iri
 from web.examples import BY_KEY, EXAMPLES
 from web.http import external_url, holder, language
 from web.picture import layout
@@ -157,7 +157,7 @@ def _marks(value: str | None) -> tuple[int, int] | None:
     return None
 
 
-def _marked_text(text: str, mark: tuple[int, int] | None, description) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def _marked_text(text: str, mark: tuple[int, int] | None, description: Description) -> list[tuple[str, str, str]]:
     """The document's text cut at each quoted sentence: (kind, anchor, text) with kind plain|quote|marked."""
     spans = sorted(
         {(q.start, q.end) for f in description.facts for q in f.quotes if q.start is not None and q.end is not None}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import click
 from tqdm import tqdm
@@ -13,11 +15,17 @@ from ontology.formats import BY_NAME, rdf_format
 from ontology.graph import StoreLocked
 from zamena.settings import Settings
 
+if TYPE_CHECKING:  # imported where used: spaCy and the model are slow to import
+    from rdflib.query import Result
+
+    from ingest.gazetteer import Gazetteer
+    from zamena.kb import KnowledgeBase
+
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 
 
-def _open_kb(read_only: bool = False):  # noqa: ANN202 - imported lazily: spaCy is slow to import
-    from zamena.kb import KnowledgeBase
+def _open_kb(read_only: bool = False) -> KnowledgeBase:
+    from zamena.kb import KnowledgeBase  # imported when needed: spaCy is slow to import
 
     try:
         return KnowledgeBase(Settings.from_env(), read_only=read_only)
@@ -42,7 +50,7 @@ def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -
 
     with _open_kb() as kb:
 
-        def progress(files):  # noqa: ANN001, ANN202
+        def progress(files: Iterable[Path]) -> Iterable[Path]:
             return tqdm(files, desc="ingest", unit="doc", disable=quiet, file=sys.stderr)
 
         try:
@@ -63,7 +71,7 @@ def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.File(encoding="utf-8"), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
-def sparql(query: str | None, query_file, fmt: str) -> None:  # noqa: ANN001
+def sparql(query: str | None, query_file: IO[str] | None, fmt: str) -> None:
     """Run a SPARQL query over the knowledge graph."""
     if query_file is not None:
         query = query_file.read()
@@ -88,7 +96,7 @@ def sparql(query: str | None, query_file, fmt: str) -> None:  # noqa: ANN001
             click.echo(serialize_table(result.type, result.vars or [], rows, answer, fmt).decode("utf-8"))
 
 
-def format_table(result) -> str:  # noqa: ANN001
+def format_table(result: Result) -> str:
     """A SELECT result as an aligned text table; ASK as yes/no."""
     if result.type == "ASK":
         return "yes" if result.askAnswer else "no"
@@ -175,7 +183,7 @@ def extract(files: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-def _known_firms(settings: Settings):  # noqa: ANN202 - an ingest.gazetteer.Gazetteer, or None
+def _known_firms(settings: Settings) -> Gazetteer | None:
     """The firms of the graph, when there is one to read, so that `extract` links mentions as `ingest` would."""
     from ingest.gazetteer import firms_from_graph
     from ontology.graph import KnowledgeGraph
@@ -192,7 +200,7 @@ def _known_firms(settings: Settings):  # noqa: ANN202 - an ingest.gazetteer.Gaze
         return None
 
 
-def _update_index(kb, *, quiet: bool = False, rebuild: bool = False) -> None:  # noqa: ANN001
+def _update_index(kb: KnowledgeBase, *, quiet: bool = False, rebuild: bool = False) -> None:
     """Bring the search index up to the graph, with a progress bar (and time left) over the texts embedded."""
     from search.embedder import ModelMissing
 

@@ -22,6 +22,7 @@ from ontology.graph import KnowledgeGraph, files_token
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
 from search.embedder import Embedder
+from search.index import IndexUpdate
 from search.service import SearchService
 from zamena.settings import Settings
 
@@ -300,7 +301,7 @@ class KnowledgeBase:
         """
         return self.search_service.search(query, **options)
 
-    def update_index(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
+    def update_index(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
         """Bring the search index up to the graph (only changed named graphs are re-embedded)."""
         return self.search_service.update(rebuild=rebuild, progress=progress)
 

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psutil
-from rdflib.term import Node
+from rdflib.term import Node, Variable
 
 from ontology.graph import KnowledgeGraph
 
@@ -168,7 +168,14 @@ def _within_limits(rows: Iterable[tuple[Node | None, ...]], job: QueryJob) -> tu
     return kept, False
 
 
-def _table_outcome(form: str, variables: list, solutions, job: QueryJob, fmt_name: str, started: float):  # noqa: ANN001, ANN202
+def _table_outcome(
+    form: str,
+    variables: list[Variable],
+    solutions: Iterable[tuple[Node | None, ...]],
+    job: QueryJob,
+    fmt_name: str,
+    started: float,
+) -> QueryOutcome:
     """Rows up to the row and byte limits, written in `fmt_name`; `solutions` yields rows of rdflib terms."""
     from ontology.sparql.results import RESULTS_BY_NAME, serialize_table
 
@@ -186,7 +193,9 @@ def _ask_outcome(answer: bool, fmt_name: str, started: float) -> QueryOutcome:
     return QueryOutcome("ASK", body, fmt.media_type, 1, seconds=time.monotonic() - started)
 
 
-def _graph_outcome(form: str, triples, job: QueryJob, fmt_name: str, started: float) -> QueryOutcome:  # noqa: ANN001
+def _graph_outcome(
+    form: str, triples: Iterable[tuple[Node | None, ...]], job: QueryJob, fmt_name: str, started: float
+) -> QueryOutcome:
     """Triples (of rdflib terms) up to the row and byte limits, written in `fmt_name` (or as a JSON table)."""
     from rdflib import Graph, Variable
 
