@@ -69,7 +69,7 @@ def evaluate(engine: SearchEngine, queries: list[dict[str, object]], mode: str) 
     for query in queries:
         gold = query["gold"]
         results = engine.search(str(query["query"]), k=10, kind=str(query["kind"]), mode=mode)
-        uris = [str(r["uri"]) for r in results]
+        uris = [r.uri for r in results]
         totals["nDCG@10"] += ndcg(uris, gold)
         totals["Recall@5"] += recall(uris, gold)
         totals["MRR"] += reciprocal_rank(uris, gold)

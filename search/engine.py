@@ -12,17 +12,24 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rdflib import Literal, URIRef
 
 from search import fusion
+from search.answers import RESULT_KINDS, Filters, Reason, SearchResult
 from search.embedder import Embedder
+from search.evidence import EVIDENCE_PER_RESULT, add_evidence, quote_of
+from search.facets import keep
 from search.index import SearchIndex
 from search.items import IndexItem
 from search.lexical import lemmas
+from search.values import iris
 
-RESULT_KINDS = ("firm", "product", "concept", "document")
+if TYPE_CHECKING:
+    from ontology.graph import KnowledgeGraph
+
 ITEM_KINDS = {
     "firm": ("firm", "product", "concept", "sentence"),
     "product": ("product",),
@@ -34,7 +41,6 @@ CANDIDATES = 100  # hits taken from each list before fusion
 CREDITED_HITS = 60  # fused hits whose firms are looked up
 BROAD_HIT_NODES = 200  # past this many credited nodes, a hit's tail is cut (see _short_tails)
 HIT_DECAY = 0.5  # a firm's score: its best hit, plus half the next, a quarter of the third…
-EVIDENCE_PER_RESULT = 3
 # A classifier code in a question ("27.11", "ОКПД 2 26.51.43") asks for that class: an exact look-up that
 # no embedding model reads reliably, so those classes lead the hits. Naming a classifier narrows it.
 CODE = re.compile(r"(?<![\d.])\d{2}(?:\.\d+)+(?![\d.])")
@@ -74,48 +80,11 @@ SELECT DISTINCT ?doc ?start ?firm WHERE {
   ?e prov:wasDerivedFrom ?doc ; oa:hasSelector/oa:start ?start .
   { ?e rdf:subject ?firm } UNION { ?e rdf:object ?firm } UNION { ?e rdf:subject/schema:manufacturer ?firm }
 }"""
-# Quotes stating a fact about a firm, or about a firm's link to one of the hits that credited it.
-# Each branch starts from the pairs and holds the whole pattern, as in the credit query: with the pairs
-# or the selector outside the union, Oxigraph joined the union with every evidence (1.2–1.6 s a search
-# at 1M triples, or far worse).
-EVIDENCE_BRANCHES = (
-    "?e rdf:subject ?firm ; rdf:object ?node .",
-    "?e rdf:subject ?node ; rdf:object ?firm .",
-    "?e rdf:subject ?firm . FILTER(?node = ?firm)",
-)
-EVIDENCE_UNION = "\n  UNION ".join(
-    "{ VALUES (?firm ?node) { %(pairs)s } "
-    + branch
-    + " ?e prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel . ?sel oa:exact ?exact ; oa:start ?start ; oa:end ?end . }"
-    for branch in EVIDENCE_BRANCHES
-)
-EVIDENCE_SELECT = "SELECT DISTINCT ?firm ?node ?doc ?exact ?start ?end WHERE {\n  "
-EVIDENCE_QUERY = EVIDENCE_SELECT + EVIDENCE_UNION + "\n} ORDER BY ?start"
 LABEL_QUERY = """
 SELECT ?s ?label WHERE {
   VALUES ?s { %s }
   { ?s skos:prefLabel ?label } UNION { ?s dcterms:title ?label } UNION { ?s dcterms:identifier ?label }
 }"""
-NOTATION_QUERY = "SELECT ?s ?n WHERE { VALUES ?s { %s } ?s skos:notation ?n }"
-FILTER_QUERY = """
-SELECT DISTINCT ?s ?code WHERE {
-  VALUES ?s { %s }
-  %s
-}"""
-CODE_FILTER = """
-  { ?s org:classification|zo:hasCompetence|schema:category ?c }
-  UNION { ?p schema:manufacturer ?s ; schema:category ?c }
-  UNION { ?s zo:hasCompetence/(skos:closeMatch|skos:exactMatch|skos:broadMatch) ?c }
-  UNION { ?s skos:notation ?own . BIND(?s AS ?c) }
-  ?c skos:notation ?n . FILTER(STRSTARTS(STR(?n), ?code))"""
-CENTRE_FILTER = (
-    "{ ?s org:memberOf ?centre } UNION { ?s schema:manufacturer/org:memberOf ?centre } ?centre a zo:CompetenceCentre ."
-)
-ZONE_FILTER = "{ ?s zo:residentOf ?zone } UNION { ?s schema:manufacturer/zo:residentOf ?zone }"
-
-
-def _values(uris: list[str]) -> str:
-    return " ".join(URIRef(u).n3() for u in uris)
 
 
 @dataclass
@@ -130,7 +99,7 @@ class SearchEngine:
 
     def __init__(
         self,
-        graph,  # noqa: ANN001 - a KnowledgeGraph
+        graph: KnowledgeGraph,
         index: SearchIndex,
         embedder: Embedder,
         *,
@@ -200,7 +169,7 @@ class SearchEngine:
             uris = {self.index.items[i].uri for i in exact}
             named = {
                 str(c)
-                for c, label in self.graph.query(SCHEME_QUERY % _values(sorted(uris)))
+                for c, label in self.graph.query(SCHEME_QUERY % iris(sorted(uris)))
                 if any(s in str(label).lower() for s in schemes)
             }
             exact = [i for i in exact if self.index.items[i].uri in named]
@@ -226,8 +195,8 @@ class SearchEngine:
         centre: bool = False,
         zone: bool = False,
         mode: str = "hybrid",
-    ) -> list[dict[str, object]]:
-        """Answers as plain data: uri, label, kind, score, notation, why, evidence (quote, document, start, end)."""
+    ) -> list[SearchResult]:
+        """The best `k` results of `kind` that pass the filters, each with its score, reasons and evidence."""
         if kind not in RESULT_KINDS:
             raise ValueError(f"unknown result kind {kind!r}: use one of {', '.join(RESULT_KINDS)}")
         query = query.strip()
@@ -240,95 +209,66 @@ class SearchEngine:
             results = self._documents(hits)
         else:
             results = self._by_uri(hits, kind)
-        results = self._filter(results, code, centre, zone, k)
+        results = keep(self.graph, results, Filters(code, centre, zone), k)
         self._add_labels(results)
         if kind in ("firm", "product"):
-            self._add_evidence(results)
+            add_evidence(self.graph, results)
         for result in results:
-            result["score"] = round(float(result["score"]), 6)
+            result.score = round(float(result.score), 6)
         return results
 
-    def _by_uri(self, hits: list[Hit], kind: str) -> list[dict[str, object]]:
-        results: dict[str, dict[str, object]] = {}
-        for hit in hits:
-            result = results.get(hit.item.uri)
-            if result is None:
-                results[hit.item.uri] = {
-                    "uri": hit.item.uri,
-                    "label": hit.item.label,
-                    "kind": kind,
-                    "score": hit.score,
-                    "notation": hit.item.notation,
-                    "why": [{"kind": "text", "text": hit.item.text}],
-                    "evidence": [],
-                }
-        return list(results.values())
-
-    def _documents(self, hits: list[Hit]) -> list[dict[str, object]]:
-        results: dict[str, dict[str, object]] = {}
+    def _by_uri(self, hits: list[Hit], kind: str) -> list[SearchResult]:
+        results: dict[str, SearchResult] = {}
         for hit in hits:
             item = hit.item
-            result = results.setdefault(
-                item.document,
-                {
-                    "uri": item.document,
-                    "label": "",
-                    "kind": "document",
-                    "score": 0.0,
-                    "notation": None,
-                    "why": [],
-                    "evidence": [],
-                    "_hits": 0,
-                },
-            )
-            result["score"] += hit.score * HIT_DECAY ** result["_hits"]
-            result["_hits"] += 1
-            if len(result["evidence"]) < EVIDENCE_PER_RESULT:
-                result["evidence"].append(_quote(item))
-        for result in results.values():
-            result.pop("_hits")
-        return sorted(results.values(), key=lambda r: -r["score"])
+            if item.uri not in results:
+                reasons = [Reason("text", text=item.text)]
+                result = SearchResult(item.uri, item.label, kind, hit.score, item.notation, reasons)  # type: ignore[arg-type]
+                results[item.uri] = result
+        return list(results.values())
 
-    def _firms(self, hits: list[Hit]) -> list[dict[str, object]]:
+    def _documents(self, hits: list[Hit]) -> list[SearchResult]:
+        results: dict[str, SearchResult] = {}
+        counted: dict[str, int] = defaultdict(int)  # hits per document so far
+        for hit in hits:
+            item = hit.item
+            document = str(item.document)
+            result = results.get(document)
+            if result is None:
+                result = results[document] = SearchResult(document, "", "document", 0.0)
+            result.score += hit.score * HIT_DECAY ** counted[document]
+            counted[document] += 1
+            if len(result.evidence) < EVIDENCE_PER_RESULT:
+                result.evidence.append(quote_of(item))
+        return sorted(results.values(), key=lambda r: -r.score)
+
+    def _firms(self, hits: list[Hit]) -> list[SearchResult]:
         top = hits[:CREDITED_HITS]
         credits = self._credits(top)
-        firms: dict[str, dict[str, object]] = {}
+        firms: dict[str, SearchResult] = {}
+        counted: dict[str, int] = defaultdict(int)  # hits per firm so far: only the first three add to its score
         for hit in top:
             for firm, via in credits.get(hit.item_id, []):
-                result = firms.setdefault(
-                    firm,
-                    {
-                        "uri": firm,
-                        "label": "",
-                        "kind": "firm",
-                        "score": 0.0,
-                        "notation": None,
-                        "why": [],
-                        "evidence": [],
-                        "_hits": 0,
-                        "_nodes": [],
-                    },
-                )
-                if result["_hits"] < 3:
-                    result["score"] += hit.score * HIT_DECAY ** result["_hits"]
-                result["_hits"] += 1
+                result = firms.get(firm)
+                if result is None:
+                    result = firms[firm] = SearchResult(firm, "", "firm", 0.0)
+                if counted[firm] < 3:
+                    result.score += hit.score * HIT_DECAY ** counted[firm]
+                counted[firm] += 1
                 item = hit.item
                 if item.kind == "sentence":
-                    if len(result["evidence"]) < EVIDENCE_PER_RESULT and _quote(item) not in result["evidence"]:
-                        result["evidence"].append(_quote(item))
+                    quote = quote_of(item)
+                    if len(result.evidence) < EVIDENCE_PER_RESULT and quote not in result.evidence:
+                        result.evidence.append(quote)
                     continue
-                reason = {"kind": item.kind, "uri": item.uri, "label": item.label, "via": via}
+                notation = item.notation or None
                 if item.kind == "firm":
-                    reason = {"kind": "profile", "uri": item.uri, "label": item.label, "text": item.text}
-                if item.notation:
-                    reason["notation"] = item.notation
-                if all(r.get("uri") != item.uri for r in result["why"]):
-                    result["why"].append(reason)
-                    result["_nodes"].append(item.uri)
-        ranked = sorted(firms.values(), key=lambda r: -r["score"])
-        for result in ranked:
-            result.pop("_hits")
-        return ranked
+                    reason = Reason("profile", uri=item.uri, label=item.label, text=item.text, notation=notation)
+                else:
+                    reason = Reason(item.kind, uri=item.uri, label=item.label, via=via, notation=notation)  # type: ignore[arg-type]
+                if all(r.uri != item.uri for r in result.reasons):
+                    result.reasons.append(reason)
+        return sorted(firms.values(), key=lambda r: -r.score)
 
     def _credits(self, hits: list[Hit]) -> dict[int, list[tuple[str, str]]]:
         """Item id → [(firm URI, how)] for the hits."""
@@ -342,7 +282,7 @@ class SearchEngine:
                 by_uri[hit.item.uri].append(hit.item_id)
         found: list[tuple[str, list[int], str, str]] = []  # (hit, its item ids, credited node, how)
         if by_uri:
-            for hit_uri, node, via in self.graph.query(CREDIT_QUERY % {"hits": _values(list(by_uri))}):
+            for hit_uri, node, via in self.graph.query(CREDIT_QUERY % {"hits": iris(by_uri)}):
                 found.append((str(hit_uri), by_uri[str(hit_uri)], str(node), str(via)))
         if by_sentence:
             rows = " ".join(f"({URIRef(d).n3()} {Literal(s).n3()})" for d, s in by_sentence)
@@ -351,7 +291,7 @@ class SearchEngine:
                 found.append((f"{doc}#{start}", by_sentence.get(key, []), str(node), "sentence"))
         found = _short_tails(found)
         nodes = sorted({node for _hit, _ids, node, _via in found})
-        firms = {str(row[0]) for row in self.graph.query(FIRM_QUERY % _values(nodes))} if nodes else set()
+        firms = {str(row[0]) for row in self.graph.query(FIRM_QUERY % iris(nodes))} if nodes else set()
         for _hit, item_ids, node, via in found:
             if node in firms:
                 for item_id in item_ids:
@@ -359,74 +299,20 @@ class SearchEngine:
                         credits[item_id].append((node, via))
         return credits
 
-    # ------------------------------------------------------------ filters, labels, evidence
+    # ------------------------------------------------------------ labels
 
-    def _filter(
-        self, results: list[dict[str, object]], code: str | None, centre: bool, zone: bool, k: int
-    ) -> list[dict[str, object]]:
-        clauses = []
-        bindings = {}
-        if code:  # the code as a binding: a value from the request never becomes query text
-            clauses.append(CODE_FILTER)
-            bindings["code"] = Literal(code.strip())
-        if centre:
-            clauses.append(CENTRE_FILTER)
-        if zone:
-            clauses.append(ZONE_FILTER)
-        if not clauses or not results:
-            return results[:k]
-        kept: list[dict[str, object]] = []
-        # Checked in slices, best first, until k pass: most questions need only the first slice.
-        for start in range(0, len(results), 4 * k):
-            part = results[start : start + 4 * k]
-            query = FILTER_QUERY % (_values([str(r["uri"]) for r in part]), "\n".join(clauses))
-            rows = self.graph.query(query, bindings)
-            passing = {str(row[0]) for row in rows}
-            kept += [r for r in part if r["uri"] in passing]
-            if len(kept) >= k:
-                break
-        return kept[:k]
-
-    def _add_labels(self, results: list[dict[str, object]]) -> None:
-        missing = [str(r["uri"]) for r in results if not r["label"] or r["kind"] == "firm"]
+    def _add_labels(self, results: list[SearchResult]) -> None:
+        missing = [r.uri for r in results if not r.label or r.kind == "firm"]
         if not missing:
             return
         labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for s, label in self.graph.query(LABEL_QUERY % _values(missing)):
+        for s, label in self.graph.query(LABEL_QUERY % iris(missing)):
             labels[str(s)].append((getattr(label, "language", None) or "", str(label)))
         for result in results:
-            options = labels.get(str(result["uri"]))
+            options = labels.get(result.uri)
             if options:
                 options.sort(key=lambda pair: (pair[0] not in ("ru", ""), pair[1]))
-                result["label"] = options[0][1]
-
-    def _add_evidence(self, results: list[dict[str, object]]) -> None:
-        """Quotes for the links that made each result match (and, failing those, any fact about it)."""
-        pairs = []
-        for result in results:
-            nodes = result.pop("_nodes", []) or []
-            for node in [*nodes, result["uri"]]:
-                pairs.append((str(result["uri"]), str(node)))
-        if not pairs:
-            return
-        rows = " ".join(f"({URIRef(f).n3()} {URIRef(n).n3()})" for f, n in dict.fromkeys(pairs))
-        found: dict[str, list[tuple[int, dict[str, object]]]] = defaultdict(list)
-        for firm, node, doc, exact, start, end in self.graph.query(EVIDENCE_QUERY % {"pairs": rows}):
-            rank = 1 if str(node) == str(firm) else 0  # the link's own quote before other facts
-            found[str(firm)].append(
-                (rank, {"quote": str(exact), "document": str(doc), "start": int(start), "end": int(end)})
-            )
-        for result in results:
-            evidence = result["evidence"]
-            for _rank, quote in sorted(found.get(str(result["uri"]), []), key=lambda pair: pair[0]):
-                if len(evidence) >= EVIDENCE_PER_RESULT:
-                    break
-                if quote not in evidence:
-                    evidence.append(quote)
-
-
-def _quote(item: IndexItem) -> dict[str, object]:
-    return {"quote": item.text, "document": item.document, "start": item.start, "end": item.end}
+                result.label = options[0][1]
 
 
 def _short_tails(found: list[tuple[str, list[int], str, str]]) -> list[tuple[str, list[int], str, str]]:

@@ -1,4 +1,5 @@
-"""The search side of a knowledge base: its index on disk, the model, and whether the index is stale.
+"""The search side of a knowledge base: its index on disk, the model, whether the index is stale, and the
+answers to questions (search/answers.py), with facets, filters, and names matched when the index cannot answer.
 
 The model is loaded on first use (never at import); a reader process picks up an index that another
 process saved, because the saved CURRENT pointer is checked before each search.
@@ -9,20 +10,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from search.answers import RESULT_KINDS, Filters, SearchAnswer
 from search.build import open_or_create, pending_changes, update_index
 from search.embedder import Embedder, load_embedder
-from search.engine import SearchEngine
+from search.engine import MODES, SearchEngine
+from search.facets import facets, keep
 from search.index import CURRENT, IndexUpdate, SearchIndex
+from search.names import match_names
+
+if TYPE_CHECKING:
+    from ontology.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
+
+FACET_POOL = 50  # the facets count this many of the first answers (before filters)
 
 
 class SearchService:
     def __init__(
         self,
-        graph,  # noqa: ANN001 - a KnowledgeGraph
-        settings,  # noqa: ANN001 - zamena.settings.Settings
+        graph: KnowledgeGraph,
+        settings,  # zamena.settings.Settings, not imported: search/ does not depend on zamena/
         embedder: Embedder | None = None,
     ) -> None:
         self.graph = graph
@@ -92,13 +102,68 @@ class SearchService:
             "index_state": index.state_token,
         }
 
-    def search(self, query: str, **options: object) -> dict[str, object]:
-        """{"query", "results", "stale"}: results as SearchEngine.search gives them."""
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        kind: str = "firm",
+        code: str | None = None,
+        centre: bool = False,
+        zone: bool = False,
+        mode: str = "hybrid",
+        with_facets: bool = True,
+    ) -> SearchAnswer:
+        """The answer to `query`: the best `k` results of `kind` that pass the filters (a classifier `code`
+        prefix, members of a competence `centre`, residents of a `zone`), and facets over the first answers
+        before the filters. Without a usable index or model, names are matched in the graph instead
+        (`fallback`, and `error` says why when something failed)."""
+        if kind not in RESULT_KINDS:
+            raise ValueError(f"unknown result kind {kind!r}: use one of {', '.join(RESULT_KINDS)}")
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        answer = SearchAnswer(query, kind, filters=Filters(code or None, centre, zone))  # type: ignore[arg-type]
+        if not query.strip():
+            return answer
+        try:
+            if self._ranked(answer, k, mode, with_facets):
+                return answer
+        except Exception as error:  # a missing model or a damaged index must not cost the answer: names still match
+            log.warning("search by names instead: %s: %s", type(error).__name__, error)
+            answer.error = f"{type(error).__name__}: {error}"
+        answer.fallback = True
+        found = match_names(self.graph, query, kind, max(k, FACET_POOL) if with_facets else k)
+        if with_facets:
+            answer.facets = facets(self.graph, found)
+        answer.results = keep(self.graph, found, answer.filters, k)
+        return answer
+
+    def _ranked(self, answer: SearchAnswer, k: int, mode: str, with_facets: bool) -> bool:
+        """Fill `answer` from the index; False when it has nothing to give (none built, or stale and empty)."""
         index = self.index()
+        answer.stale = index is None or index.state_token != self.graph.state_token()
         if index is None:
-            return {"query": query, "results": [], "stale": True}
-        stale = index.state_token != self.graph.state_token()
-        if stale:
+            return False
+        if answer.stale:
             log.warning("the search index was built from an older graph: run `zamena index` to update it")
         engine = SearchEngine(self.graph, index, self.embedder)
-        return {"query": query, "results": engine.search(query, **options), "stale": stale}
+        unfiltered = []
+        if with_facets or not answer.filters:
+            pool = max(k, FACET_POOL) if with_facets else k
+            unfiltered = engine.search(answer.query, k=pool, kind=answer.kind, mode=mode)
+        if with_facets:
+            answer.facets = facets(self.graph, unfiltered)
+        if answer.filters:
+            filters = answer.filters
+            answer.results = engine.search(
+                answer.query,
+                k=k,
+                kind=answer.kind,
+                code=filters.code,
+                centre=filters.centre,
+                zone=filters.zone,
+                mode=mode,
+            )
+        else:
+            answer.results = unfiltered[:k]
+        return bool(unfiltered or answer.results) or not answer.stale

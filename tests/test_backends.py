@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from ontology.namespaces import sparql_prologue
-from search.embedder import HashEmbedder
+from search.fake_embedder import HashEmbedder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -53,5 +53,5 @@ def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
 
         kb.update_index()
         answer = kb.search("Диагностика-М", k=3)
-        assert answer["results"][0]["label"] == "Диагностика-М"
-        assert answer["results"][0]["uri"].endswith("/id/firm/diagnostika-m")
+        assert answer.results[0].label == "Диагностика-М"
+        assert answer.results[0].uri.endswith("/id/firm/diagnostika-m")

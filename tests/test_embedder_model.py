@@ -141,14 +141,14 @@ def model_kb(tmp_path_factory, embedder):
     ],
 )
 def test_cross_lingual_query_and_translation_find_the_same_firm(model_kb, english, russian, firm):
-    top_en = model_kb.search(english, k=1, mode="dense")["results"][0]["uri"]
-    top_ru = model_kb.search(russian, k=1, mode="dense")["results"][0]["uri"]
+    top_en = model_kb.search(english, k=1, mode="dense").results[0].uri
+    top_ru = model_kb.search(russian, k=1, mode="dense").results[0].uri
     assert top_en == top_ru == f"{BASE}id/firm/{firm}"
 
 
 def test_paraphrase_sharing_no_word_finds_the_firm(model_kb):
     answer = model_kb.search("кто делает инверторы для моторов", k=2)
-    assert answer["results"][0]["uri"] == f"{BASE}id/firm/drive"
+    assert answer.results[0].uri == f"{BASE}id/firm/drive"
 
 
 def test_a_question_asked_again_is_not_embedded_again(embedder, monkeypatch):

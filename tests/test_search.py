@@ -8,8 +8,8 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
 from ontology.namespaces import OA, ORG, SCHEMA, ZO
-from search.embedder import HashEmbedder
 from search.engine import SearchEngine
+from search.fake_embedder import HashEmbedder
 from search.fusion import reciprocal_rank_fusion
 from search.index import GraphChange, SearchIndex
 from search.items import IndexItem
@@ -158,22 +158,22 @@ def test_hnsw_finds_the_same_neighbours_on_a_small_index():
 def test_firm_found_through_its_product_with_quote(search_kb):
     kb, _ = search_kb
     answer = kb.search("преобразователей частоты", k=5)
-    assert not answer["stale"]
-    top = answer["results"][0]
-    assert top["uri"] == str(FIRM) and top["kind"] == "firm" and top["label"] == "Привод"
-    assert any(why["uri"] == str(PRODUCT) for why in top["why"])
-    quote = top["evidence"][0]
-    assert quote["quote"] == SENTENCE and quote["document"] == str(DOC)
-    assert (quote["start"], quote["end"]) == (0, len(SENTENCE))
+    assert not answer.stale
+    top = answer.results[0]
+    assert top.uri == str(FIRM) and top.kind == "firm" and top.label == "Привод"
+    assert any(why.uri == str(PRODUCT) for why in top.reasons)
+    quote = top.evidence[0]
+    assert quote.quote == SENTENCE and quote.document == str(DOC)
+    assert (quote.start, quote.end) == (0, len(SENTENCE))
 
 
 def test_classifier_concept_credits_firm_through_narrower_product_category(search_kb):
     kb, _ = search_kb
-    concepts = kb.search("электродвигатели генераторы", kind="concept")["results"]
-    assert concepts[0]["notation"] == "27.11"
-    firms = kb.search("электродвигатели генераторы трансформаторы", kind="firm")["results"]
-    assert firms[0]["uri"] == str(FIRM)
-    assert any(why.get("notation") == "27.11" for why in firms[0]["why"])
+    concepts = kb.search("электродвигатели генераторы", kind="concept").results
+    assert concepts[0].notation == "27.11"
+    firms = kb.search("электродвигатели генераторы трансформаторы", kind="firm").results
+    assert firms[0].uri == str(FIRM)
+    assert any(why.notation == "27.11" for why in firms[0].reasons)
 
 
 def test_a_classifier_code_in_the_question_leads_to_that_class(search_kb):
@@ -192,19 +192,19 @@ def test_a_classifier_code_in_the_question_leads_to_that_class(search_kb):
         ],
     )
     kb.update_index()
-    both = kb.search("27.11", kind="concept")["results"]
-    assert {r["uri"] for r in both[:2]} == {str(OKPD), str(okved)}
-    assert kb.search("ОКВЭД 27.11", kind="concept")["results"][0]["uri"] == str(okved)
-    assert kb.search("ОКПД 2 27.11", kind="concept")["results"][0]["uri"] == str(OKPD)
-    assert kb.search("27.11.10", kind="concept")["results"][0]["uri"] == str(OKPD_NARROW)
+    both = kb.search("27.11", kind="concept").results
+    assert {r.uri for r in both[:2]} == {str(OKPD), str(okved)}
+    assert kb.search("ОКВЭД 27.11", kind="concept").results[0].uri == str(okved)
+    assert kb.search("ОКПД 2 27.11", kind="concept").results[0].uri == str(OKPD)
+    assert kb.search("27.11.10", kind="concept").results[0].uri == str(OKPD_NARROW)
     # Asked for firms, the class credits the firm whose product is under it.
-    assert kb.search("27.11.10")["results"][0]["uri"] == str(FIRM)
+    assert kb.search("27.11.10").results[0].uri == str(FIRM)
 
 
 def test_every_word_matched_outweighs_partial_matches(search_kb):
     kb, _ = search_kb
     # "контуров" occurs only in Медтех's description; "оборудование" and "электроприводов" elsewhere too.
-    assert kb.search("дыхательных контуров")["results"][0]["uri"] == str(OTHER)
+    assert kb.search("дыхательных контуров").results[0].uri == str(OTHER)
     engine = SearchEngine(kb.graph, kb.search_service.index(), kb.search_service.embedder)
     whole = engine._containing_every_word(engine.index.lexical("дыхательных контуров", 10)[0], "дыхательных контуров")
     assert [engine.index.items[int(i)].uri for i in whole] == [str(OTHER)]
@@ -228,19 +228,19 @@ def test_an_english_question_fuses_only_lexical_hits_holding_all_its_words(searc
 
 def test_filters_code_prefix_and_centre(search_kb):
     kb, _ = search_kb
-    everyone = {r["uri"] for r in kb.search("оборудование электроприводов контуры", k=10)["results"]}
+    everyone = {r.uri for r in kb.search("оборудование электроприводов контуры", k=10).results}
     assert {str(FIRM), str(OTHER)} <= everyone
-    in_class = {r["uri"] for r in kb.search("оборудование электроприводов контуры", code="27.11")["results"]}
+    in_class = {r.uri for r in kb.search("оборудование электроприводов контуры", code="27.11").results}
     assert in_class == {str(FIRM)}
-    members = {r["uri"] for r in kb.search("оборудование электроприводов контуры", centre=True)["results"]}
+    members = {r.uri for r in kb.search("оборудование электроприводов контуры", centre=True).results}
     assert members == {str(FIRM)}
-    assert kb.search("оборудование", zone=True)["results"] == []
+    assert kb.search("оборудование", zone=True).results == []
 
 
 def test_kind_document_groups_sentences_by_document(search_kb):
     kb, _ = search_kb
-    results = kb.search("частотные преобразователи для электродвигателей", kind="document")["results"]
-    assert results[0]["uri"] == str(DOC) and results[0]["evidence"][0]["quote"] == SENTENCE
+    results = kb.search("частотные преобразователи для электродвигателей", kind="document").results
+    assert results[0].uri == str(DOC) and results[0].evidence[0].quote == SENTENCE
 
 
 def test_reingest_replaces_vectors_without_duplicates_and_reuses_known_texts(search_kb):
@@ -273,7 +273,7 @@ def test_stale_index_is_detected_and_dropped_graph_removed(search_kb, tmp_path):
     kb.graph.drop_document_graph(OTHER_GRAPH)
     status = kb.index_status()
     assert status["stale"] is True and status["pending_graphs"] == 1
-    assert kb.search("медицинское оборудование")["stale"] is True
+    assert kb.search("медицинское оборудование").stale is True
     kb.update_index()
     assert kb.index_status()["stale"] is False
     assert all(item.graph != str(OTHER_GRAPH) for item in kb.search_service.index().items.values())

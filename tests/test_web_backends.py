@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from ontology.graph import KnowledgeGraph
 from ontology.sparql.workers import GraphQueryService
-from search.embedder import HashEmbedder
+from search.fake_embedder import HashEmbedder
 from tests.web_support import CATALOGUE_GRAPH, LiveServer, make_app
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings

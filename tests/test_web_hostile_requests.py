@@ -10,7 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from search.embedder import HashEmbedder
+from search.fake_embedder import HashEmbedder
 from tests.web_support import make_app
 from web.describe import LINKS_IN, RDF_TRIPLES
 from zamena.kb import KnowledgeBase

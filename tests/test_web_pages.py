@@ -97,7 +97,7 @@ def test_empty_and_unmatched_searches(client) -> None:  # noqa: ANN001
 
 def test_without_a_search_index_names_are_matched(tmp_path) -> None:  # noqa: ANN001
     """A knowledge base whose index was never built still answers, by names, and says so."""
-    from search.embedder import HashEmbedder
+    from search.fake_embedder import HashEmbedder
     from tests.web_support import NEWS, make_app
     from zamena.kb import KnowledgeBase
     from zamena.settings import Settings

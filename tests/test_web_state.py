@@ -27,7 +27,7 @@ def _count(client) -> int:  # noqa: ANN001
 
 
 def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> None:  # noqa: ANN001
-    from search.embedder import HashEmbedder
+    from search.fake_embedder import HashEmbedder
 
     settings = Settings.from_env(home=tmp_path, store="oxigraph")
     with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:

@@ -20,7 +20,7 @@ from rdflib.namespace import XSD
 from waitress.server import create_server
 
 from ontology.namespaces import OA, SCHEMA
-from search.embedder import HashEmbedder
+from search.fake_embedder import HashEmbedder
 from web.app import create_app
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from search.answers import SearchAnswer, json_schemas
 from web import search_page
 from web.describe import Describer, Description, Value, sparql_iri
 from web.http import external_url, holder, language, with_cors
@@ -92,20 +93,7 @@ def search() -> Response:
         k=k,
         lang=language(),
     )
-    return with_cors(
-        jsonify(
-            {
-                "query": answer.query,
-                "kind": answer.kind,
-                "results": answer.results,
-                "facets": {
-                    name: [{"value": v, "count": n} for v, _l, n in values] for name, values in answer.facets.items()
-                },
-                "fallback": answer.fallback,
-                "stale": answer.stale,
-            }
-        )
-    )
+    return with_cors(jsonify(answer.to_json()))
 
 
 @bp.route("/entity")
@@ -253,44 +241,11 @@ def openapi_document() -> dict[str, object]:
         },
         "components": {
             "schemas": {
+                **json_schemas(SearchAnswer),  # the search answer's schema, from the types the API sends
                 "Error": {
                     "type": "object",
                     "required": ["error", "status"],
                     "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
-                },
-                "Evidence": {
-                    "type": "object",
-                    "properties": {
-                        "quote": {"type": "string"},
-                        "document": {"type": "string"},
-                        "start": {"type": "integer"},
-                        "end": {"type": "integer"},
-                    },
-                },
-                "SearchResult": {
-                    "type": "object",
-                    "required": ["uri", "label", "kind", "score"],
-                    "properties": {
-                        "uri": {"type": "string"},
-                        "label": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "score": {"type": "number"},
-                        "notation": {"type": ["string", "null"]},
-                        "why": {"type": "array", "items": {"type": "object"}},
-                        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
-                    },
-                },
-                "SearchAnswer": {
-                    "type": "object",
-                    "required": ["query", "kind", "results"],
-                    "properties": {
-                        "query": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
-                        "facets": {"type": "object"},
-                        "fallback": {"type": "boolean", "description": "names were matched: no search index yet"},
-                        "stale": {"type": "boolean", "description": "the index was built from an older graph"},
-                    },
                 },
                 "Entity": {
                     "type": "object",

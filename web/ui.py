@@ -12,6 +12,7 @@ from ontology.formats import RDF_FORMATS
 from ontology.sparql.guard import QueryRejected
 from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from ontology.sparql.workers import QueryError
+from search.names import query_stems
 from web import search_page
 from web.describe import Describer, Description, graph_counts, sparql_iri
 from web.examples import BY_KEY, EXAMPLES
@@ -62,7 +63,7 @@ def number_filter(value: int) -> str:
 
 @bp.app_template_filter("highlight")
 def highlight_filter(text: object, query: str = "") -> object:
-    return search_page.highlight(str(text), search_page.query_stems(query))
+    return search_page.highlight(str(text), query_stems(query))
 
 
 # ---------------------------------------------------------------------------- search
@@ -86,7 +87,7 @@ def search() -> str:
         code=code,
         centre=centre,
         answer=answer,
-        stems=search_page.query_stems(query),
+        stems=query_stems(query),
         examples=_search_examples(lang),
     )
 

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from ontology.formats import BY_NAME, rdf_format
 from ontology.graph import StoreLocked
+from search.answers import RESULT_KINDS
 from zamena.settings import Settings
 
 if TYPE_CHECKING:  # imported where used: spaCy and the model are slow to import
@@ -261,11 +262,11 @@ def index(rebuild: bool, quiet: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (the shape of the JSON API).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (what the JSON API sends).")
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many results.")
 @click.option(
     "--kind",
-    type=click.Choice(["firm", "product", "concept", "document"]),
+    type=click.Choice(RESULT_KINDS),
     default="firm",
     show_default=True,
     help="What to list: firms (every hit credits its firm), products, classifier concepts, documents.",
@@ -278,30 +279,28 @@ def index(rebuild: bool, quiet: bool) -> None:
 )
 def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centre: bool, zone: bool, mode: str) -> None:
     """Find firms (or products, concepts, documents) that match a question in Russian or English."""
-    from search.embedder import ModelMissing
-    from search.index import IndexUnreadable
-
     with _open_kb(read_only=True) as kb:
-        try:
-            answer = kb.search(query, k=k, kind=kind, code=code, centre=centre, zone=zone, mode=mode)
-        except (ModelMissing, IndexUnreadable) as error:
-            raise click.ClickException(str(error)) from error
-    if answer.pop("stale"):
+        # facets are printed only in JSON
+        answer = kb.search(query, k=k, kind=kind, code=code, centre=centre, zone=zone, mode=mode, with_facets=as_json)
+    if answer.stale:
         click.echo("warning: the search index is older than the graph; run `zamena index`", err=True)
+    if answer.fallback:
+        reason = answer.error or "no search index yet; run `zamena index`"
+        click.echo(f"warning: names were matched instead of searching the index ({reason})", err=True)
     if as_json:
-        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return
-    if not answer["results"]:
+    if not answer.results:
         click.echo("nothing found")
-    for rank, result in enumerate(answer["results"], start=1):
-        notation = f"{result['notation']} " if result.get("notation") else ""
-        head = f"{rank:>2}. {notation}{result['label']}"
-        click.echo(f"{head}  [{result['kind']}, {result['score']:.4f}]  {result['uri']}")
-        for why in result["why"][:3]:
-            code_part = f"{why['notation']} " if why.get("notation") else ""
-            click.echo(f"      why: {why['kind']} {code_part}{why.get('label') or why.get('text', '')}")
-        for quote in result["evidence"][:2]:
-            click.echo(f"      «{quote['quote']}»  ({quote['document']} {quote['start']}–{quote['end']})")
+    for rank, result in enumerate(answer.results, start=1):
+        notation = f"{result.notation} " if result.notation else ""
+        head = f"{rank:>2}. {notation}{result.label}"
+        click.echo(f"{head}  [{result.kind}, {result.score:.4f}]  {result.uri}")
+        for why in result.reasons[:3]:
+            code_part = f"{why.notation} " if why.notation else ""
+            click.echo(f"      why: {why.kind} {code_part}{why.label or why.text or ''}")
+        for quote in result.evidence[:2]:
+            click.echo(f"      «{quote.quote}»  ({quote.document} {quote.start}–{quote.end})")
 
 
 @main.command()

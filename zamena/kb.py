@@ -21,6 +21,7 @@ from ingest.readers import read_documents, supported
 from ontology.graph import KnowledgeGraph, files_token
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
+from search.answers import SearchAnswer
 from search.embedder import Embedder
 from search.index import IndexUpdate
 from search.service import SearchService
@@ -294,12 +295,13 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ search
 
-    def search(self, query: str, **options: object) -> dict[str, object]:
-        """{"query", "results", "stale"}: firms (or products, concepts, documents) with score, why and evidence.
+    def search(self, query: str, **options: object) -> SearchAnswer:
+        """Firms (or products, concepts, documents) with score, reasons and evidence, and facets.
 
-        Options: k, kind (firm|product|concept|document), code (classifier code prefix), centre, zone, mode.
+        Options (SearchService.search): k, kind (firm|product|concept|document), code (classifier code
+        prefix), centre, zone, mode, with_facets.
         """
-        return self.search_service.search(query, **options)
+        return self.search_service.search(query, **options)  # type: ignore[arg-type]
 
     def update_index(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
         """Bring the search index up to the graph (only changed named graphs are re-embedded)."""
