@@ -22,6 +22,15 @@ from ingest.relations import relation_facts
 from ingest.syntax import sentence_is_parsed
 from ingest.tree_relations import inflect_to_nominative
 
+# Confidences of the facts these rules read, set by hand on the tree rules' scale (ingest/tree_relations.py):
+# each says how much the rule's clue alone shows; a fact a source states has 1.0, a plan 0.5.
+TYPE_CONFIDENCE = 0.8  # an entity's kind, from the rule or the model that found its name
+MEMBERSHIP_CONFIDENCE = 0.9  # a word of membership with both the firm and the centre named in its sentence
+RESIDENCY_CONFIDENCE = 0.85  # firms in a sentence where «резидент»/«компании» stands right before the zone
+LOCATION_CONFIDENCE = 0.85  # a centre, a zone and a word of creating or opening in one sentence
+POST_CONFIDENCE = 0.8  # a title phrase next to a person's name
+COUNT_CONFIDENCE = 0.75  # a number before a word for companies: the zone or centre is only the nearest named
+
 # Lemmas that say an organisation takes part in another one.
 MEMBERSHIP_WORDS = {
     "участие",
@@ -118,7 +127,7 @@ _RESOLVE_ORDER = {
 IDENTIFIER_ATTRIBUTES = ("inn", "ogrn", "identifier")
 
 
-class _Resolver:
+class Resolver:
     """Merges mentions into entities: one entity per real thing, whatever case, quotes or script it is written in.
 
     Mentions without a name of their own ("ОЭЗ", "Центра") take the document's only entity of their kind.
@@ -220,6 +229,27 @@ class _Resolver:
         found = [e for e in self.entities.values() if e.type == label]
         return found[0] if len(found) == 1 else None
 
+    def drop_firms_named_as_zones(self) -> None:
+        """A firm that is also a zone's name is the zone ("технополис «Москва»" never becomes a firm)."""
+        zone_keys = {e.key for e in self.entities.values() if e.type == "ZONE"}
+        for ref in [
+            r
+            for r in self.entities
+            if r[0] in ("FIRM", "ORG") and (r[1] in zone_keys or f"технополис {r[1]}" in zone_keys)
+        ]:
+            del self.entities[ref]
+
+    def sort_mentions(self) -> None:
+        for entity in self.entities.values():
+            entity.mentions.sort(key=lambda m: m.start)
+
+    def add_patronymics(self, patronymics: dict[str, str]) -> None:
+        """People's patronymics by person key, as the pipeline found them beside the names."""
+        for key, patronymic in patronymics.items():
+            person = self.entities.get(("PER", key))
+            if person is not None:
+                person.attributes["patronymic"] = patronymic
+
     def link(self, gazetteer: Gazetteer) -> None:
         """Firms (and organisations) the graph already knows take its URI and name; ИНН/ОГРН first."""
         for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG")]:
@@ -243,7 +273,7 @@ def _sentence_span(sent: Span) -> tuple[int, int]:
     return sent.start_char, sent.start_char + len(text.rstrip())
 
 
-def _merge_by_identifier(resolver: _Resolver) -> None:
+def _merge_by_identifier(resolver: Resolver) -> None:
     """Two firms of one document with the same ИНН or ОГРН are one firm."""
     seen: dict[str, Entity] = {}
     for entity in [e for e in resolver.entities.values() if e.type == "FIRM"]:
@@ -267,7 +297,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
         if gazetteer is not None:
             gazetteer.install(nlp)
         doc = nlp(nlp_text(document))
-    resolver = _Resolver()
+    resolver = Resolver()
     for given in document.entities:  # stated outright by a structured source
         resolver.add_given(given)
     spans = sorted(doc.spans[ENTITIES], key=lambda s: s.start)
@@ -276,19 +306,11 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     for span in sorted(spans, key=lambda s: (_RESOLVE_ORDER.get(s.label_, 9), -len(s), s.start)):
         if span._.zamena_key:
             resolver.add(span.label_, span._.zamena_key, span._.zamena_name, span, span._.zamena_written)
-    # A firm that is also a zone's name is the zone ("технополис «Москва»" never becomes a firm).
-    zone_keys = {e.key for e in resolver.entities.values() if e.type == "ZONE"}
-    for ref in [
-        r
-        for r in resolver.entities
-        if r[0] in ("FIRM", "ORG") and (r[1] in zone_keys or f"технополис {r[1]}" in zone_keys)
-    ]:
-        del resolver.entities[ref]
+    resolver.drop_firms_named_as_zones()
     _merge_by_identifier(resolver)
     if gazetteer is not None:
         resolver.link(gazetteer)
-    for entity in resolver.entities.values():
-        entity.mentions.sort(key=lambda m: m.start)
+    resolver.sort_mentions()
     resolved: list[tuple[Span, Entity]] = []
     for span in spans:
         entity = resolver.find(span.label_, span._.zamena_key) if span._.zamena_key else resolver.only(span.label_)
@@ -298,9 +320,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
                 entity.mentions.sort(key=lambda m: m.start)
             resolved.append((span, entity))
 
-    for key, patronymic in doc.user_data.get("patronymics", {}).items():
-        if ("PER", key) in resolver.entities:
-            resolver.entities[("PER", key)].attributes["patronymic"] = patronymic
+    resolver.add_patronymics(doc.user_data.get("patronymics", {}))
     facts: list[Fact] = []
     sentences = list(doc.sents)
     starts = [sent.start for sent in sentences]
@@ -310,7 +330,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     for sent, in_sentence in zip(sentences, by_sentence, strict=True):
         for span, entity in in_sentence:
             if entity.mentions[0].start == span.start_char:
-                facts.append(Fact(entity.ref, "type", {}, *_sentence_span(sent), 0.8, "mention"))
+                facts.append(Fact(entity.ref, "type", {}, *_sentence_span(sent), TYPE_CONFIDENCE, "mention"))
         facts += _organisation_facts(sent, in_sentence)
         facts += _post_facts(sent, in_sentence, resolver)
     facts += relation_facts(sentences, by_sentence, resolver)
@@ -327,7 +347,7 @@ _FIRM_AS_OBJECT = {"manufacturer", "supplier"}
 _FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees"}
 
 
-def _promote_acting_organisations(facts: list[Fact], resolver: _Resolver) -> list[Fact]:
+def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> list[Fact]:
     """An ORG the model found that makes, supplies, joins a cluster or is a zone's resident is a firm."""
     acting = {f.object for f in facts if f.predicate in _FIRM_AS_OBJECT and isinstance(f.object, tuple)}
     acting |= {f.subject for f in facts if f.predicate in _FIRM_AS_SUBJECT}
@@ -372,7 +392,7 @@ def _unwrapped(text: str) -> str:
     return "".join(joined) + lines[-1]
 
 
-def _followed(fact: Fact, resolver: _Resolver) -> Fact:
+def _followed(fact: Fact, resolver: Resolver) -> Fact:
     """A stated fact about the entities as resolved: merged or linked ones under their new identity."""
     subject = resolver.refer(fact.subject)
     obj = resolver.refer(fact.object) if isinstance(fact.object, tuple) else fact.object
@@ -401,7 +421,9 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     facts: list[Fact] = []
     parsed = sentence_is_parsed(sent)  # membership and residency are then read from the tree
     if firms and centres and lemmas & MEMBERSHIP_WORDS and not parsed:
-        facts += [Fact(f.ref, "memberOf", centres[0].ref, *where, 0.9, "membership-words") for f in firms]
+        facts += [
+            Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms
+        ]
     for zone_span, zone in zones:
         # "резидент ОЭЗ «…»", "компании ОЭЗ Москвы": the word before the zone, past the word "ОЭЗ" itself
         i = zone_span.start - 1
@@ -409,9 +431,9 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
             i -= 1
         before = sent.doc[i] if i >= sent.start and i < zone_span.start else None
         if firms and before is not None and before.lemma_.lower() in RESIDENCY_WORDS and not parsed:
-            facts += [Fact(f.ref, "residentOf", zone.ref, *where, 0.85, "firms-of-zone") for f in firms]
+            facts += [Fact(f.ref, "residentOf", zone.ref, *where, RESIDENCY_CONFIDENCE, "firms-of-zone") for f in firms]
     if centres and zones and lemmas & LOCATION_WORDS:
-        facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, 0.85, "created-in-zone"))
+        facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, LOCATION_CONFIDENCE, "created-in-zone"))
     return facts
 
 
@@ -488,9 +510,7 @@ def _title_nominative(phrase: Span) -> str:
     return "".join(words).strip()
 
 
-def _post_entity(
-    person: Entity, organisation: tuple[str, str, str] | None, resolver: _Resolver, phrase: Span
-) -> Entity:
+def _post_entity(person: Entity, organisation: tuple[str, str, str] | None, resolver: Resolver, phrase: Span) -> Entity:
     """The post a title phrase names, its title in the nominative."""
     title = clean(_title_nominative(phrase))
     title = title[:1].lower() + title[1:]
@@ -504,13 +524,13 @@ def _post_entity(
 def _holds(
     person: Entity, post: Entity, organisation: tuple[str, str, str] | None, where: tuple[int, int], rule: str
 ) -> list[Fact]:
-    facts = [Fact(person.ref, "holds", post.ref, *where, 0.8, rule)]
+    facts = [Fact(person.ref, "holds", post.ref, *where, POST_CONFIDENCE, rule)]
     if organisation is not None:
-        facts.append(Fact(post.ref, "postIn", organisation[:2], *where, 0.8, rule))
+        facts.append(Fact(post.ref, "postIn", organisation[:2], *where, POST_CONFIDENCE, rule))
     return facts
 
 
-def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: _Resolver) -> list[Fact]:
+def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: Resolver) -> list[Fact]:
     facts: list[Fact] = []
     for span, person in in_sentence:
         if person.type != "PER":
@@ -524,7 +544,7 @@ def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: _R
     return facts
 
 
-def _speaker_post(document: Document, doc: Doc, resolved: list[tuple[Span, Entity]], resolver: _Resolver) -> list[Fact]:
+def _speaker_post(document: Document, doc: Doc, resolved: list[tuple[Span, Entity]], resolver: Resolver) -> list[Fact]:
     """A statement's byline: 'Фамилия Имя Отчество. должность'."""
     line = document.metadata.get("speaker_line")
     if not line:
@@ -586,5 +606,7 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
                 "unit": doc[noun.i - (noun.i - token.i - 1) : noun.i + 1].text,
                 "unit_lemma": noun.lemma_.lower(),
             }
-            facts.append(Fact(owner.ref, predicate, value, *_sentence_span(sent), 0.75, "number-of-companies"))
+            facts.append(
+                Fact(owner.ref, predicate, value, *_sentence_span(sent), COUNT_CONFIDENCE, "number-of-companies")
+            )
     return facts

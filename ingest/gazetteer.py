@@ -10,13 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
 from ingest.names import name_words, same_name, sound_key, word_forms
 
+if TYPE_CHECKING:
+    from ontology.graph import KnowledgeGraph
+
 PIPE_NAME = "zamena_gazetteer"
 _IDENTIFIER = re.compile(r"\b(\d{10}|\d{12}|\d{13}|\d{15})\b")  # ИНН (10/12 digits), ОГРН (13/15)
+_QUOTES = frozenset("«»„“”\"'")
 
 
 @dataclass
@@ -135,9 +140,6 @@ class NameIndex:
         return found
 
 
-_QUOTES = frozenset("«»„“”\"'")
-
-
 def _has_word(token: str) -> bool:
     return any(c.isalnum() for c in token)
 
@@ -150,7 +152,7 @@ SELECT ?firm ?pref ?alt ?id WHERE {
 }"""
 
 
-def firms_from_graph(graph) -> Gazetteer:  # noqa: ANN001 - an ontology.graph.KnowledgeGraph
+def firms_from_graph(graph: KnowledgeGraph) -> Gazetteer:
     """The gazetteer of every firm in the graph, read through the graph's SPARQL facade."""
     firms: dict[str, KnownFirm] = {}
     for uri, pref, alt, identifier in graph.query(FIRMS_QUERY):

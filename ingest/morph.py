@@ -26,13 +26,3 @@ def lookup_lemma(word: str) -> str:
     form all of the word's parses share, or the word as written when they disagree (cached)."""
     normal_forms = {analysis.normal_form for analysis in parse(word)}
     return next(iter(normal_forms)) if len(normal_forms) == 1 else word
-
-
-class CachedAnalyzer:
-    """The shared analyser with cached `parse`, for spaCy's pymorphy3 lemmatizer."""
-
-    def parse(self, word: str) -> list:
-        return list(parse(word))
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(morph(), name)

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+if TYPE_CHECKING:
+    from slovnet import NER
+    from threadpoolctl import ThreadpoolController
 
 # Files inside the natasha package (natasha 1.6.0).
 EMBEDDING_FILE = "data/emb/navec_news_v1_1B_250K_300d_100q.tar"
@@ -36,7 +42,7 @@ def natasha_folder() -> Path:
 
 
 @cache
-def news_ner():  # noqa: ANN201 - slovnet has no type hints
+def news_ner() -> NER:
     """slovnet's news NER with navec embeddings, loaded once per process."""
     from navec import Navec
     from slovnet import NER
@@ -52,14 +58,14 @@ def news_ner():  # noqa: ANN201 - slovnet has no type hints
 
 
 @cache
-def _blas_threads():  # noqa: ANN202 - a threadpoolctl.ThreadpoolController
+def _blas_threads() -> ThreadpoolController:
     """The thread pools of the BLAS library numpy loaded, looked up once (after the model loads numpy)."""
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
 
 
-def one_blas_thread():  # noqa: ANN202 - a context manager
+def one_blas_thread() -> AbstractContextManager[object]:
     """The model multiplies small matrices, where BLAS threads cost more than they give; on a busy machine
     they also wait for each other (2-4 times slower on the devset). The same numbers come out either way."""
     return _blas_threads().limit(limits=1, user_api="blas")
@@ -70,13 +76,6 @@ def recognise(text: str) -> list[tuple[int, int, str]]:
     model = news_ner()
     with one_blas_thread():
         return [(span.start, span.stop, span.type) for span in model(text).spans]
-
-
-def recognise_many(texts: Iterable[str]) -> list[list[tuple[int, int, str]]]:
-    """The same for many texts, batched through the model."""
-    model = news_ner()
-    with one_blas_thread():
-        return [[(s.start, s.stop, s.type) for s in markup.spans] for markup in model.map(list(texts))]
 
 
 def to_spans(doc: Doc, found: Iterable[tuple[int, int, str]]) -> list[Span]:

@@ -12,155 +12,37 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy
 import razdel
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LIKE_NUM, SENT_START
-from spacy.lang.ru import lex_attrs as russian_lexical_attributes
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest import gazetteer as gazetteer_module
 from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner component
 from ingest import syntax as _syntax  # noqa: F401 - registers the zamena_syntax component
-from ingest.language_data import CLUSTER_NOUNS
-from ingest.morph import CachedAnalyzer, lookup_lemma, parse
+from ingest.language_data import (
+    CLUSTER_NOUNS,
+    FIRM_TRIGGERS,
+    GOVERNMENT_HEADS,
+    NON_ORGANISATION_TRIGGERS,
+    NUMERAL_WORDS,
+    PRODUCT_TRIGGERS,
+    ZONE_DESCRIPTORS,
+    ZONE_TRIGGERS,
+)
+from ingest.morph import lookup_lemma, parse
 from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name, strip_quotes, word_forms
 
-ENTITIES = "entities"
+if TYPE_CHECKING:
+    from pymorphy3.analyzer import Parse
 
-# Words after which a quoted name is a firm's ("компания «Профотек»", "АО «Профотек»").
-FIRM_TRIGGERS = {
-    "компания",
-    "ооо",
-    "оао",
-    "зао",
-    "пао",
-    "ао",
-    "нао",
-    "нпо",
-    "нпп",
-    "гк",
-    "концерн",
-    "завод",
-    "холдинг",
-    "предприятие",
-    "резидент",
-    "фирма",
-    "производитель",
-    "корпорация",
-    "разработчик",
-    "стартап",
-    "группа",
-    "поставщик",
-    "изготовитель",
-    "объединение",
-    "участник",
-}
-# Words after which a quoted name is a product's or a brand's, not a firm's ("электрогрузовик «Профи»").
-PRODUCT_TRIGGERS = {
-    "модель",
-    "марка",
-    "бренд",
-    "линейка",
-    "серия",
-    "продукт",
-    "изделие",
-    "прибор",
-    "устройство",
-    "шасси",
-    "платформа",
-    "электромобиль",
-    "электрогрузовик",
-    "автомобиль",
-    "грузовик",
-    "система",
-    "комплекс",
-    "программа",
-    "аппарат",
-    "оборудование",
-    "трансформатор",
-    "станок",
-    "датчик",
-}
-# Words after which a quoted name is neither an organisation's nor a product's: craft and vehicles, buildings
-# and facilities, works, events ("шаттл «Дискавери»", "аэропорт «Домодедово»", "спектакль «Большой город»").
-# Such a name is labelled MISC: reported, never stored, and no later mention of it becomes an organisation.
-# Media words (газета, радиостанция, агентство) are not here: an outlet is also its editorial office. Nor
-# are words whose genitive often names a firm: акции «Газпрома» (shares), статья «Ведомостей», передача.
-NON_ORGANISATION_TRIGGERS = {
-    # craft and vehicles
-    "судно",
-    "корабль",
-    "шаттл",
-    "ледокол",
-    "яхта",
-    "лайнер",
-    "крейсер",
-    "танкер",
-    "теплоход",
-    "пароход",
-    "подлодка",
-    "самолет",
-    "ракета",
-    "ракета-носитель",
-    "спутник",
-    "зонд",
-    "станция",
-    "телескоп",
-    "поезд",
-    # buildings and facilities
-    "аэропорт",
-    "вокзал",
-    "стадион",
-    "бизнес-центр",
-    "гостиница",
-    "отель",
-    "улица",
-    "проспект",
-    # works
-    "фильм",
-    "кинофильм",
-    "мультфильм",
-    "сериал",
-    "спектакль",
-    "пьеса",
-    "опера",
-    "балет",
-    "мюзикл",
-    "шоу",
-    "телешоу",
-    "телепередача",
-    "песня",
-    "альбом",
-    "сингл",
-    "книга",
-    "роман",
-    "повесть",
-    "сборник",
-    # events, awards, slogans
-    "конкурс",
-    "фестиваль",
-    "турнир",
-    "чемпионат",
-    "олимпиада",
-    "премия",
-    "операция",
-    "марш",
-    "митинг",
-    "выставка",
-    "девиз",
-    "лозунг",
-}
-# Words after which a quoted name is a special economic zone's or a technopark's.
-ZONE_TRIGGERS = {"оэз", "технополис", "технопарк", "зона"}  # "в особой экономической зоне «…»"
-# Zone words that are part of the zone's own name: технополис «Москва» is Технополис „Москва“.
-ZONE_DESCRIPTORS = {"технополис", "технопарк"}
-# Heads of government bodies' names.
-GOVERNMENT_HEADS = {"департамент", "министерство", "комитет", "правительство", "мэрия", "префектура", "управа"}
+ENTITIES = "entities"
 
 for _attr in ("zamena_name", "zamena_key"):
     if not Span.has_extension(_attr):
@@ -171,6 +53,9 @@ if not Span.has_extension("zamena_written"):
 
 
 _TAKEN = "zamena_taken"  # doc.user_data: token bounds of the entities found so far, not to rebuild Spans each time
+_TEXT = "zamena_text"  # doc.user_data: the text, which spaCy builds anew from the tokens at each doc.text
+_QUOTE_CHARS = '«»„“”"'
+_LATIN_NAME = re.compile(r"[A-Z0-9][\w+.-]*")  # a model or brand name in Latin letters: "EVM", "PRO", "3Com"
 
 
 def add_entity(
@@ -217,15 +102,23 @@ def sentences(doc: Doc) -> Doc:
     return doc
 
 
-_TEXT = "zamena_text"  # doc.user_data: the text, which spaCy builds anew from the tokens at each doc.text
-
-
 def text_of(doc: Doc) -> str:
     """The text of a Doc, read once per document."""
     text = doc.user_data.get(_TEXT)
     if text is None:
         text = doc.user_data[_TEXT] = doc.text
     return text
+
+
+@Language.component("zamena_lemmas")
+def lemmatize(doc: Doc) -> Doc:
+    """pymorphy3's lemma of each token, as spaCy's pymorphy3 lemmatizer gives it to a token with no part of
+    speech (none has one yet: the parser runs last). It depends on the text alone, so each word form is
+    looked up once (`lookup_lemma` caches), through the analyser the rules share."""
+    for token in doc:
+        if token.lemma == 0:
+            token.lemma_ = lookup_lemma(token.text)
+    return doc
 
 
 def window_start(doc: Doc, i: int, size: int) -> int:
@@ -493,16 +386,12 @@ def _is_genitive_phrase_word(word: str) -> bool:
     return any(p.tag.case in ("gent", "datv") or p.tag.POS == "CONJ" for p in parse(word)[:2])
 
 
-def _parses(word: str) -> list:
-    return parse(word)
-
-
 def _has_tag(word: str, grammeme: str) -> bool:
-    return any(grammeme in p.tag for p in _parses(word)[:4])
+    return any(grammeme in p.tag for p in parse(word)[:4])
 
 
 def _normal(word: str, grammeme: str) -> str:
-    for p in _parses(word):
+    for p in parse(word):
         if grammeme in p.tag:
             return p.normal_form.capitalize()
     return word
@@ -516,7 +405,7 @@ def nominative_name(parts: list[tuple[str, str]]) -> list[str]:
     normal form alone would make every surname masculine. A word with no such parse («Черных») stays."""
     options: list[set[tuple[str, str]]] = []
     for word, grammeme in parts:
-        found = {(p.tag.gender, p.tag.case) for p in _parses(word) if grammeme in p.tag and p.tag.gender}
+        found = {(p.tag.gender, p.tag.case) for p in parse(word) if grammeme in p.tag and p.tag.gender}
         if found:
             options.append(found)
     shared = set.intersection(*options) if options else set()
@@ -526,7 +415,7 @@ def nominative_name(parts: list[tuple[str, str]]) -> list[str]:
     names = []
     for word, grammeme in parts:
         analysis = next(
-            (p for p in _parses(word) if grammeme in p.tag and p.tag.gender == gender and p.tag.case == case), None
+            (p for p in parse(word) if grammeme in p.tag and p.tag.gender == gender and p.tag.case == case), None
         )
         inflected = analysis.inflect({"nomn", "sing"}) if analysis is not None else None
         names.append(inflected.word.capitalize() if inflected is not None else word)
@@ -605,9 +494,6 @@ def make_known_firms(nlp: Language, name: str) -> KnownFirms:
     return KnownFirms(nlp, name)
 
 
-_QUOTE_CHARS = '«»„“”"'
-
-
 def nominative(tokens: list) -> str:
     """A name as written, with its leading words put back in the nominative: Европейского союза → Европейский союз."""
     # a space where the text has a gap: whitespace, or a quote the caller left out
@@ -644,7 +530,7 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     return clean("".join(word + space for word, space in zip(words, spaces, strict=True)))
 
 
-def _head_noun(words: list[str], case: str):  # noqa: ANN202 - a pymorphy3 Parse
+def _head_noun(words: list[str], case: str) -> Parse | None:
     """The noun that ends a name's leading adjectives, in the case of the first word, or None."""
     for word in words:
         in_case = [p for p in parse(word) if p.tag.case == case]
@@ -654,7 +540,7 @@ def _head_noun(words: list[str], case: str):  # noqa: ANN202 - a pymorphy3 Parse
     return None
 
 
-def _agrees(adjective, noun) -> bool:  # noqa: ANN001 - pymorphy3 Parses
+def _agrees(adjective: Parse, noun: Parse) -> bool:
     if adjective.tag.POS not in ("ADJF", "PRTF") or adjective.tag.number != noun.tag.number:
         return False
     return noun.tag.number == "plur" or adjective.tag.gender == noun.tag.gender
@@ -707,10 +593,13 @@ def _person_name(tokens: list) -> tuple[str, str]:
     return name, name.lower().replace("ё", "е")
 
 
-def _names_no_organisation(doc: Doc, ent: Span, text: str, other_names: list[str]) -> bool:
+def _names_no_organisation(ent: Span, text: str, other_names: list[str]) -> bool:
     """Whether a name the model calls an organisation names a craft, a building, a work or an event instead:
     after such a word ("телескопа Хаббл"), headed by one ("Вашингтонском аэропорту"), or named so earlier
-    or later in the document ("шаттл «Дискавери»" … "после «Дискавери»": one name, one sense)."""
+    or later in the document ("шаттл «Дискавери»" … "после «Дискавери»": one name, one sense).
+
+    It extends `names_no_organisation`, the quoted-name rule's test; the two stay apart so that
+    `bench.ner_eval --halves` can switch off each filter on its own."""
     name = strip_quotes(ent.text)
     if names_no_organisation(text, ent.start_char, name):
         return True
@@ -735,7 +624,7 @@ def model_entities(doc: Doc) -> Doc:
     other_names = [s._.zamena_name for s in doc.spans[ENTITIES] if s.label_ == "MISC" and s._.zamena_name]
     for ent in doc.ents:
         if ent.label_ == "ORG":
-            if _names_no_organisation(doc, ent, text, other_names):
+            if _names_no_organisation(ent, text, other_names):
                 name = nominative([t for t in ent if t.text not in _QUOTE_CHARS] or list(ent))
                 if add_entity(doc, ent, "MISC", name, name_key(name)) is not None:
                     other_names.append(name)
@@ -761,9 +650,6 @@ def model_entities(doc: Doc) -> Doc:
             name = nominative(list(ent))
             add_entity(doc, ent, "LOC", name, name_key(name))
     return doc
-
-
-_LATIN_NAME = re.compile(r"[A-Z0-9][\w+.-]*")
 
 
 def _governed_by_firm_word(doc: Doc, i: int) -> bool:
@@ -849,9 +735,6 @@ def document_names(doc: Doc) -> Doc:
     return doc
 
 
-_NUMBER_WORDS = frozenset(getattr(russian_lexical_attributes, "_num_words", ()))
-
-
 def like_num(text: str) -> bool:
     """spaCy's Russian `like_num`, with its number words in a set: it is computed for every new word, and
     spaCy keeps those words in a list of about 900 it searches one by one."""
@@ -866,7 +749,7 @@ def like_num(text: str) -> bool:
         num, denom = text.split("/")
         if num.isdigit() and denom.isdigit():
             return True
-    return text.lower() in _NUMBER_WORDS
+    return text.lower() in NUMERAL_WORDS
 
 
 def words(text: str) -> list[str]:
@@ -881,18 +764,9 @@ def build_pipeline(syntax: bool = True) -> Language:
     `syntax=False` leaves out the dependency parser: the relation rules then read the surface only
     (the baseline of `bench.relations_eval`)."""
     nlp = spacy.blank("ru")
-    if _NUMBER_WORDS and nlp.vocab.lex_attr_getters.get(LIKE_NUM) is russian_lexical_attributes.like_num:
-        nlp.vocab.lex_attr_getters[LIKE_NUM] = like_num
+    nlp.vocab.lex_attr_getters[LIKE_NUM] = like_num
     nlp.add_pipe("zamena_sentences")
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
-    lemmatizer._morph = CachedAnalyzer()  # the same analyser as the rules', with its parses cached
-    untagged = lemmatizer.lemmatize
-
-    def cached_lemmatize(token: Token) -> list[str]:
-        # without a tagger a token's lemma depends on its text alone: look each word form up once
-        return [lookup_lemma(token.text)] if token.pos == 0 else untagged(token)
-
-    lemmatizer.lemmatize = cached_lemmatize
+    nlp.add_pipe("zamena_lemmas")
     nlp.add_pipe("zamena_ner")
     nlp.add_pipe("zamena_quoted_names")
     nlp.add_pipe(gazetteer_module.PIPE_NAME)

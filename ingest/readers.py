@@ -15,11 +15,15 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
 from ingest.document import Document, ReadError
 from ingest.profiles import read_markdown
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -119,7 +123,7 @@ def read_html(path: Path, text: str, encoding: str) -> Document:
     return Document(text=body, source=str(path), headline=headline, date=_iso_date(date), url=url, encoding=encoding)
 
 
-def _first_text(tree, selectors: list[str]) -> str | None:  # noqa: ANN001
+def _first_text(tree: LexborHTMLParser, selectors: list[str]) -> str | None:
     for selector in selectors:
         node = tree.css_first(selector)
         if node is not None:
@@ -129,7 +133,7 @@ def _first_text(tree, selectors: list[str]) -> str | None:  # noqa: ANN001
     return None
 
 
-def _first_attribute(tree, pairs: list[tuple[str, str]]) -> str | None:  # noqa: ANN001
+def _first_attribute(tree: LexborHTMLParser, pairs: list[tuple[str, str]]) -> str | None:
     for selector, attribute in pairs:
         node = tree.css_first(selector)
         if node is not None and node.attributes.get(attribute):

@@ -8,6 +8,7 @@ No name of a particular firm or product is written here.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
@@ -31,7 +32,15 @@ from ingest.syntax import sentence_is_parsed
 from ingest.tree_organisations import OrganisationReader
 from ingest.tree_relations import PREDICATE_OF, TreeReader, tree_nominative
 
+if TYPE_CHECKING:
+    from ingest.extract import Resolver
+
+# Confidences of the surface rules' facts, set by hand: a word of making (or a maker's noun) after the firm
+# shows more than one of developing or supplying, whose objects are more often services or plans.
 CONFIDENCE_OF = {"produces": 0.8, "develops": 0.75, "supplies": 0.7}
+COMPETENCE_CONFIDENCE = 0.7  # the phrase after «специализируется на», «компетенции в области»: often too broad
+SUBSTITUTE_CONFIDENCE = 0.7  # the product named last before «заменит», «аналог», «вместо»: it may be another's
+CAPACITY_CONFIDENCE = 0.75  # «N <units> в год»: the firm is the sentence's or the last one named before
 _PHRASE_PREPOSITIONS = {"для"}
 _DIGITS = re.compile(r"\d+")
 _SKIPPED = {"ADVB", "PRCL"}
@@ -152,7 +161,9 @@ def _where(sent: Span) -> tuple[int, int]:
     return sent.start_char, sent.start_char + len(sent.text.rstrip())
 
 
-def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]], resolver) -> list[Fact]:  # noqa: ANN001
+def relation_facts(
+    sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]], resolver: Resolver
+) -> list[Fact]:
     """Products and their makers, competences, substitutes and capacities read from each sentence."""
     context = _Context(sentences, by_sentence)
     facts: list[Fact] = []
@@ -185,7 +196,16 @@ def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Ent
                     continue
                 name = _phrase_name(phrase)
                 competence = resolver.add("COMPETENCE", name_key(name), name, phrase)
-                facts.append(Fact(firm.ref, "hasCompetence", competence.ref, *_where(sent), 0.7, "competence-words"))
+                facts.append(
+                    Fact(
+                        firm.ref,
+                        "hasCompetence",
+                        competence.ref,
+                        *_where(sent),
+                        COMPETENCE_CONFIDENCE,
+                        "competence-words",
+                    )
+                )
             elif lemma in SUBSTITUTE_WORDS and not parsed:
                 before = [e for i, e in sorted(products, key=lambda p: p[0]) if i < token.i]
                 facts += _substitutes(sent, token, before or [e for _, e in earlier_products], resolver)
@@ -194,7 +214,9 @@ def relation_facts(sentences: list[Span], by_sentence: list[list[tuple[Span, Ent
     return facts
 
 
-def _tree_facts(sent: Span, index: int, context: _Context, entity_at: dict[int, Entity], resolver) -> list[Fact]:  # noqa: ANN001
+def _tree_facts(
+    sent: Span, index: int, context: _Context, entity_at: dict[int, Entity], resolver: Resolver
+) -> list[Fact]:
     def make_product(tokens: list[Token], head: Token) -> Entity:
         name = tree_nominative(tokens, head)
         return resolver.add("PRODUCT", name_key(name), name, sent.doc[tokens[0].i : tokens[-1].i + 1])
@@ -221,7 +243,7 @@ def _field_follows(sent: Span, token: Token) -> bool:
     return token.i + 2 < sent.end and doc[token.i + 1].lower_ == "в" and doc[token.i + 2].lemma_ in FIELD_NOUNS
 
 
-def _product(phrase: Span, entity_at: dict[int, Entity], resolver) -> Entity:  # noqa: ANN001
+def _product(phrase: Span, entity_at: dict[int, Entity], resolver: Resolver) -> Entity:
     """The product a phrase names: a product the rules found inside it, or the phrase itself."""
     for i in range(phrase.start, phrase.end):
         if i in entity_at and entity_at[i].type == "PRODUCT":
@@ -230,7 +252,7 @@ def _product(phrase: Span, entity_at: dict[int, Entity], resolver) -> Entity:  #
     return resolver.add("PRODUCT", name_key(name), name, phrase)
 
 
-def _substitutes(sent: Span, token: Token, products: list[Entity], resolver) -> list[Fact]:  # noqa: ANN001
+def _substitutes(sent: Span, token: Token, products: list[Entity], resolver: Resolver) -> list[Fact]:
     """'… заменит импортные трансформаторы', 'аналог продукции Siemens', 'вместо импортного …'."""
     phrase = noun_phrase(sent, token.i + 1, {})
     subject = products[-1] if products else None  # the product of this sentence, or of the one before
@@ -241,7 +263,7 @@ def _substitutes(sent: Span, token: Token, products: list[Entity], resolver) -> 
     if replaced is subject:
         return []
     replaced.attributes["imported"] = "yes"
-    return [Fact(subject.ref, "substitutes", replaced.ref, *_where(sent), 0.7, "substitute-words")]
+    return [Fact(subject.ref, "substitutes", replaced.ref, *_where(sent), SUBSTITUTE_CONFIDENCE, "substitute-words")]
 
 
 def _capacities(sent: Span, context: _Context, index: int) -> list[Fact]:
@@ -276,5 +298,7 @@ def _capacities(sent: Span, context: _Context, index: int) -> list[Fact]:
             "unit": sent.doc[unit.i : tokens[j + 3].i + 1].text,
             "unit_lemma": unit.lemma_.lower(),
         }
-        facts.append(Fact(firm.ref, "productionCapacity", value, *_where(sent), 0.75, "capacity-per-period"))
+        facts.append(
+            Fact(firm.ref, "productionCapacity", value, *_where(sent), CAPACITY_CONFIDENCE, "capacity-per-period")
+        )
     return facts

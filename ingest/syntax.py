@@ -12,6 +12,7 @@ sentence's first, `dep_` "dep"), which keeps the sentence boundaries as razdel d
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy
 from spacy.attrs import DEP, HEAD
@@ -22,15 +23,20 @@ from ingest.language_data import QUANTITY_TRIGGER_LEMMAS, SYNTAX_TRIGGER_LEMMAS
 from ingest.morph import parse
 from ingest.ner import EMBEDDING_FILE, ModelMissing, natasha_folder, one_blas_thread
 
+if TYPE_CHECKING:
+    from slovnet import Morph, Syntax
+    from slovnet.markup import MorphMarkup, SyntaxMarkup
+
 MORPH_FILE = "data/model/slovnet_morph_news_v1.tar"
 SYNTAX_FILE = "data/model/slovnet_syntax_news_v1.tar"
 PARSED = "zamena_parsed"  # doc.user_data: the start tokens of the parsed sentences
 FLAT = "dep"  # the relation of a token in a sentence that was not parsed
 MAX_WORDS = 120  # a longer "sentence" is a list or a table: not parsed
+_PUNCTUATION = set('«»„“”"()[],.;:!?—…')
 
 
 @cache
-def _models():  # noqa: ANN202 - slovnet has no type hints
+def _models() -> tuple[Morph, Syntax]:
     """slovnet's morphology and syntax models with navec embeddings, loaded once per process."""
     from navec import Navec
     from slovnet import Morph, Syntax
@@ -111,10 +117,15 @@ def _words(sent: Span) -> list[list[Token]]:
     return words
 
 
-_PUNCTUATION = set('«»„“”"()[],.;:!?—…')
-
-
-def _write_sentence(doc: Doc, sent: Span, words: list[list[Token]], tags, tree, heads, deps) -> None:  # noqa: ANN001
+def _write_sentence(
+    doc: Doc,
+    sent: Span,
+    words: list[list[Token]],
+    tags: MorphMarkup,
+    tree: SyntaxMarkup,
+    heads: numpy.ndarray,
+    deps: numpy.ndarray,
+) -> None:
     """One parsed sentence into the arrays (heads, relations) and the tokens (part of speech, morphology).
 
     A word of several tokens is parsed as one: its first token takes the word's place in the tree, and
@@ -154,7 +165,7 @@ def _write_sentence(doc: Doc, sent: Span, words: list[list[Token]], tags, tree, 
 _MODIFIERS = {"amod", "case", "det", "punct", "goeswith"}
 
 
-def _break_cycles(tokens: list[Token], root: int, heads, deps, doc: Doc) -> None:  # noqa: ANN001
+def _break_cycles(tokens: list[Token], root: int, heads: numpy.ndarray, deps: numpy.ndarray, doc: Doc) -> None:
     """slovnet's parser at times has two words head each other («биоразлагаемой упаковки»), and spaCy
     needs a tree. The member of a cycle that is not a modifier is hung under the nearest noun or verb on
     its left outside the cycle's subtree (where such a word attaches), or under the root."""
@@ -179,7 +190,7 @@ def _break_cycles(tokens: list[Token], root: int, heads, deps, doc: Doc) -> None
         heads[detached] = target - detached
 
 
-def _descendants(cycle: list[int], indexes: list[int], heads) -> set[int]:  # noqa: ANN001
+def _descendants(cycle: list[int], indexes: list[int], heads: numpy.ndarray) -> set[int]:
     """The tokens whose chain of heads runs into the cycle (the cycle included)."""
     inside = set(cycle)
     for i in indexes:

@@ -42,6 +42,7 @@ from ingest.morph import parse
 # The doer's confidence by how it was found: named right there, under a holder, or a stand-in.
 CONFIDENCE = {"named": 0.85, "holder": 0.8, "stand-in": 0.7}
 PLAN_CONFIDENCE = 0.5
+SUBSTITUTE_CONFIDENCE = 0.75  # both products read from the tree around «заменить», «аналог», «вместо»
 PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
 DOER_TYPES = ("FIRM", "ORG")
 NOT_PRODUCT_TYPES = {"FIRM", "ORG", "ZONE", "CENTRE", "CLUSTER", "GOV", "PER", "LOC", "POST"}
@@ -474,7 +475,16 @@ class TreeReader:
                 for theirs in self.products(other, brands=True):
                     if theirs is not ours[0]:
                         theirs.attributes["imported"] = "yes"
-                        found.append(Fact(ours[0].ref, "substitutes", theirs.ref, *self.where, 0.75, "tree-substitute"))
+                        found.append(
+                            Fact(
+                                ours[0].ref,
+                                "substitutes",
+                                theirs.ref,
+                                *self.where,
+                                SUBSTITUTE_CONFIDENCE,
+                                "tree-substitute",
+                            )
+                        )
         return found
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 # Three lists are fused: dense, BM25, and the BM25 hits that hold every word of the question (see
 # search/engine.py). Measured on the evaluation set (python -m bench.search_eval --grid): with the dense list
 # weighted 3 and k=20, hybrid nDCG@10 is 0.79–0.83 for a whole-match weight of 1 to 3; without the
@@ -30,20 +28,4 @@ def reciprocal_rank_fusion(
     for ranked, weight in zip(ranked_lists, weights, strict=True):
         for rank, item in enumerate(ranked, start=1):
             fused[int(item)] = fused.get(int(item), 0.0) + weight / (k + rank)
-    return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
-
-
-def score_fusion(
-    results: Sequence[tuple[np.ndarray, np.ndarray]], weights: Sequence[float] | None = None
-) -> list[tuple[int, float]]:
-    """Convex combination of scores scaled to [0, 1] per list (min–max); an alternative to RRF."""
-    weights = weights or [1.0] * len(results)
-    fused: dict[int, float] = {}
-    for (ids, scores), weight in zip(results, weights, strict=True):
-        if len(ids) == 0:
-            continue
-        low, high = float(np.min(scores)), float(np.max(scores))
-        span = high - low or 1.0
-        for item, score in zip(ids, scores, strict=True):
-            fused[int(item)] = fused.get(int(item), 0.0) + weight * (float(score) - low) / span
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))

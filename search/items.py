@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from search.lexical import lemmas
+
+if TYPE_CHECKING:
+    from ontology.graph import KnowledgeGraph
 
 KINDS = ("firm", "product", "concept", "sentence")
 # A scope note can run to pages; its start says what the class is about, and short passages embed fast.
@@ -80,7 +84,7 @@ def sentence_uri(document: str, start: int, end: int) -> str:
     return f"{document}#char={start},{end}"
 
 
-def graph_items(graph, graph_uri: str) -> list[IndexItem]:  # noqa: ANN001 - a KnowledgeGraph
+def graph_items(graph: KnowledgeGraph, graph_uri: str) -> list[IndexItem]:
     """Every item the named graph `graph_uri` contributes to the index."""
     named = {"g": URIRef(graph_uri).n3()}
     types: dict[str, set[str]] = defaultdict(set)

@@ -22,8 +22,12 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from transformers import XLMRobertaTokenizerFast
 
 MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -149,7 +153,7 @@ def bert_state_dict(packed: PackedModel) -> dict[str, np.ndarray]:
     return state
 
 
-def build_tokenizer(packed: PackedModel):  # noqa: ANN201 - a transformers tokenizer
+def build_tokenizer(packed: PackedModel) -> XLMRobertaTokenizerFast:
     """The XLM-R SentencePiece unigram tokenizer: NFKC, spaces collapsed, `▁` prepended, `<s> $A </s>`."""
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import XLMRobertaTokenizerFast
