@@ -8,9 +8,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from ontology.formats import RDF_FORMATS
+from ontology.formats import GRAPH_FORMATS, RDF_FORMATS
 from ontology.namespaces import OA, ORG, PROV, ZO
-from ontology.sparql.results import GRAPH_FORMATS
 from tests.web_support import parse_rdf
 
 pytest_plugins = ["tests.web_fixtures"]  # the shared knowledge base, apps and live server
@@ -119,6 +118,7 @@ def test_void_describes_endpoint_dumps_and_vocabularies(client) -> None:  # noqa
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef("http://localhost/sparql")
     dumps = {str(o) for o in graph.objects(dataset, VOID.dataDump)}
     assert {f"http://localhost/dumps/zamena.{f.extension}" for f in RDF_FORMATS} == dumps
+    assert {str(o) for o in graph.objects(dataset, VOID.feature)} == {f.iri for f in RDF_FORMATS}
     assert URIRef(str(ZO)) in set(graph.objects(dataset, VOID.vocabulary))
     assert int(graph.value(dataset, VOID.triples)) > 900
     assert str(graph.value(dataset, VOID.uriSpace)) == "https://zamena.example.org/id/"

@@ -27,8 +27,7 @@ from rdflib import Graph
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from ontology.formats import RDF_FORMATS
-from ontology.sparql.results import GRAPH_FORMATS
+from ontology.formats import GRAPH_FORMATS, RDF_FORMATS
 from tests.web_support import parse_rdf
 
 pytest_plugins = ["tests.web_fixtures"]

@@ -8,11 +8,12 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from ontology.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, Kind
 from ontology.namespaces import SCHEMA
-from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from tests.web_support import CATALOGUE_GRAPH, XSS_NAME, make_app, parse_rdf
 
 pytest_plugins = ["tests.web_fixtures"]  # the shared knowledge base, apps and live server
@@ -87,6 +88,18 @@ def test_construct_in_every_graph_format(client, fmt) -> None:  # noqa: ANN001
     assert len(graph) >= 5
 
 
+@pytest.mark.parametrize("fmt", RESULT_FORMATS + GRAPH_FORMATS, ids=lambda f: f"{f.kind.name}-{f.name}")
+def test_every_name_and_alias_of_a_format_is_answered_in_it(client: FlaskClient, fmt: Format) -> None:
+    query = FIRMS if fmt.kind is Kind.RESULTS else f"DESCRIBE <{PROFOTEK}>"
+    for name in (fmt.name, *fmt.aliases):
+        assert client.get("/sparql", query_string={"query": query, "format": name}).mimetype == fmt.media_type, name
+    for media_type in fmt.media_types:
+        response = client.get("/sparql", query_string={"query": query}, headers={"Accept": media_type})
+        assert response.mimetype == fmt.media_type, media_type
+    download = client.get("/sparql", query_string={"query": query, "format": fmt.name, "download": "1"})
+    assert download.headers["Content-Disposition"] == f'attachment; filename="zamena-result.{fmt.extension}"'
+
+
 def test_describe_returns_turtle_by_default(client) -> None:  # noqa: ANN001
     response = client.get("/sparql", query_string={"query": f"DESCRIBE <{PROFOTEK}>"})
     assert response.mimetype == "text/turtle"
@@ -106,6 +119,8 @@ def test_service_description_on_a_bare_get(client) -> None:  # noqa: ANN001
     assert endpoints == [URIRef("http://localhost/sparql")]
     names = {str(o) for o in graph.objects(None, URIRef(SD + "name"))}
     assert CATALOGUE_GRAPH in names
+    result_formats = {str(o) for o in graph.objects(None, URIRef(SD + "resultFormat"))}
+    assert result_formats == {f.iri for f in RESULT_FORMATS + GRAPH_FORMATS}
     browser = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.status_code == 302 and browser.headers["Location"].endswith("/query")
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from flask import Response, current_app, g, request, url_for
 
-from ontology.formats import RDF_FORMATS, RdfFormat, rdf_format
-from ontology.sparql.results import GRAPH_FORMAT_ALIASES, GRAPH_FORMATS, GRAPH_MEDIA_ALIASES
+from ontology.formats import Format, by_name
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from web.state import KnowledgeBaseHolder
 
+Offer = TypeVar("Offer", Format, Format | None)  # what a media type on offer stands for: None is HTML
 LANGUAGE_COOKIE = "zamena_lang"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -57,41 +58,50 @@ def language() -> str:
     return g.lang
 
 
-def rdf_format_from_name(name: str) -> RdfFormat | None:
-    """format=ttl, format=turtle, format=text/turtle … as an RDF format of the one table; None when unknown."""
-    name = name.strip().lower()
-    for fmt in RDF_FORMATS:
-        if name == fmt.media_type:
-            return fmt
-    if name in GRAPH_MEDIA_ALIASES:
-        return rdf_format(GRAPH_MEDIA_ALIASES[name])
+def _named(asked: str, formats: Sequence[Format], here: str, html: bool = False) -> Format:
+    """The format format= names, by name, media type or alias (one kind: `formats`' own)."""
     try:
-        return rdf_format(GRAPH_FORMAT_ALIASES.get(name, name))
+        fmt = by_name(asked, formats[0].kind)
     except ValueError:
-        return None
+        fmt = None
+    if fmt is None or fmt not in formats:
+        names = ", ".join(["html"] * html + [f.name for f in formats])
+        raise NotAcceptable(f"format={asked!r} is not offered {here}; use one of: {names}")
+    return fmt
 
 
-def negotiate_rdf(formats: Sequence[RdfFormat] = GRAPH_FORMATS, html: bool = True) -> RdfFormat | None:
-    """The RDF format to answer with (None = HTML), from format= or Accept; NotAcceptable when nothing fits."""
-    asked = request.args.get("format")
-    if asked:
-        if html and asked.lower() in ("html", "text/html"):
-            return None
-        fmt = rdf_format_from_name(asked)
-        if fmt is None or fmt not in formats:
-            names = ", ".join(["html"] * html + [f.name for f in formats])
-            raise NotAcceptable(f"format={asked!r} is not offered here; use one of: {names}")
-        return fmt
-    offered = (["text/html"] if html else []) + [f.media_type for f in formats]
-    aliases = {m: n for m, n in GRAPH_MEDIA_ALIASES.items() if rdf_format(n) in formats}
-    offered += list(aliases)
-    if not request.accept_mimetypes:
-        return None if html else formats[0]
-    best = request.accept_mimetypes.best_match(offered)
+def _accepted(offered: dict[str, Offer], here: str) -> Offer:
+    """The best of `offered` (media type → format) for the Accept header; on a tie the first offered wins."""
+    best = request.accept_mimetypes.best_match(list(offered))
     if best is None:
-        raise NotAcceptable(f"none of the types in Accept can be served here; offered: {', '.join(offered)}")
-    if best == "text/html":
+        raise NotAcceptable(f"none of the types in Accept can be served {here}; offered: {', '.join(offered)}")
+    return offered[best]
+
+
+def _media_types(formats: Sequence[Format]) -> dict[str, Format]:
+    """Each format's media type, then their aliases: a client naming the media type itself is preferred."""
+    offered = {f.media_type: f for f in formats}
+    offered.update({alias: f for f in formats for alias in f.media_types[1:]})
+    return offered
+
+
+def negotiate(formats: Sequence[Format], asked: str | None, here: str = "here") -> Format:
+    """The format of a machine's answer: the one `asked` (format=) names, else the best for Accept, else the
+    first of `formats`; NotAcceptable when none of `formats` fits."""
+    if asked:
+        return _named(asked, formats, here)
+    if not request.accept_mimetypes:
+        return formats[0]
+    return _accepted(_media_types(formats), here)
+
+
+def negotiate_page(formats: Sequence[Format], asked: str | None) -> Format | None:
+    """The format of a page that people read too: None for HTML (also when Accept is empty), else an RDF format."""
+    if asked:
+        if asked.lower() in ("html", "text/html"):
+            return None
+        return _named(asked, formats, "here", html=True)
+    if not request.accept_mimetypes:
         return None
-    if best in aliases:
-        return rdf_format(aliases[best])
-    return next(f for f in formats if f.media_type == best)
+    offered: dict[str, Format | None] = {"text/html": None, **_media_types(formats)}
+    return _accepted(offered, "here")

@@ -1,6 +1,6 @@
 """Linked data: entity URIs that dereference, the vocabulary at its namespace, dumps, VoID, the JSON-LD context.
 
-Every RDF view reads the one format table (ontology/formats.py); HTML goes to people, RDF to
+Every RDF view reads the format registry (ontology/formats.py); HTML goes to people, RDF to
 programs, by the Accept header or ?format=.
 """
 
@@ -17,25 +17,25 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
-from ontology.formats import RDF_FORMATS, RdfFormat
+from ontology.formats import GRAPH_FORMATS, RDF_FORMATS, Format, Kind, by_extension
 from ontology.graph import VOCABULARY_FILE
 from ontology.namespaces import PREFIXES, VOID, ZO
-from ontology.sparql.results import GRAPH_FORMATS, jsonld_context, serialize_graph
+from ontology.sparql.results import jsonld_context, serialize_graph
 from web.describe import RDF_TRIPLES, Describer, graph_counts, sparql_iri
-from web.http import NotAcceptable, external_url, holder, language, negotiate_rdf, plain_error, with_cors
+from web.http import (
+    NotAcceptable,
+    external_url,
+    holder,
+    language,
+    negotiate,
+    negotiate_page,
+    plain_error,
+    with_cors,
+)
 from web.ui import base_uri, render_entity
 
 bp = Blueprint("ld", __name__)
 
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "nq": "N-Quads",
-    "trig": "TriG",
-    "jsonld": "JSON-LD",
-    "xml": "RDF_XML",
-}
 NAMED_GRAPH_TRIPLES = 20_000  # a classifier's graph holds ~10^5: the dumps serve it whole, from a file
 _dump_locks: dict[str, threading.Lock] = {}
 _dump_locks_guard = threading.Lock()
@@ -45,7 +45,7 @@ def context_url() -> str:
     return external_url("ld.context")
 
 
-def rdf_response(graph: Graph, fmt: RdfFormat, vary: bool = True) -> Response:
+def rdf_response(graph: Graph, fmt: Format, vary: bool = True) -> Response:
     """A graph in `fmt`; JSON-LD refers to the published @context instead of repeating it."""
     body = serialize_graph(graph, fmt)
     if fmt.name == "jsonld":
@@ -59,9 +59,11 @@ def rdf_response(graph: Graph, fmt: RdfFormat, vary: bool = True) -> Response:
     return with_cors(response)
 
 
-def _negotiated(html: bool = True) -> RdfFormat | None | Response:
+def _negotiated(html: bool = True) -> Format | None | Response:
+    """The format asked for (None = HTML, when the view has a page), or the 406 to answer."""
+    asked = request.args.get("format")
     try:
-        return negotiate_rdf(GRAPH_FORMATS, html=html)
+        return negotiate_page(GRAPH_FORMATS, asked) if html else negotiate(GRAPH_FORMATS, asked)
     except NotAcceptable as error:
         return plain_error(str(error), 406, {"Vary": "Accept"})
 
@@ -194,7 +196,7 @@ def context() -> Response:
 # ---------------------------------------------------------------------------- dumps
 
 
-def _dump_file(fmt: RdfFormat) -> Path:
+def _dump_file(fmt: Format) -> Path:
     """The dump of the current graph in `fmt`, written once per state of the graph and kept on disk."""
     kb, token = holder().current()
     folder = kb.settings.home / "dumps" / token
@@ -227,8 +229,9 @@ def _drop_older_dumps(current: Path) -> None:
 
 @bp.route("/dumps/zamena.<extension>")
 def dump(extension: str) -> Response:
-    fmt = next((f for f in RDF_FORMATS if f.extension == extension), None)
-    if fmt is None:
+    try:
+        fmt = by_extension(extension, Kind.RDF)
+    except ValueError:
         known = ", ".join(f"zamena.{f.extension}" for f in RDF_FORMATS)
         return plain_error(f"no dump called zamena.{extension}; there are: {known}", 404)
     path = _dump_file(fmt)
@@ -280,7 +283,7 @@ def void_graph() -> Graph:
     graph.add((dataset, VOID.uriLookupEndpoint, URIRef(external_url("ui.resource") + "?uri=")))
     for fmt in RDF_FORMATS:
         graph.add((dataset, VOID.dataDump, URIRef(external_url("ld.dump", extension=fmt.extension))))
-        graph.add((dataset, VOID.feature, URIRef(FORMATS_NS + FORMAT_IRIS[fmt.name])))
+        graph.add((dataset, VOID.feature, URIRef(fmt.iri)))
     for namespace in PREFIXES.values():
         if str(namespace) not in (str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#", str(OWL)):
             graph.add((dataset, VOID.vocabulary, URIRef(str(namespace))))

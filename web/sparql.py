@@ -16,10 +16,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from werkzeug.datastructures import MultiDict
 
-from ontology.formats import RdfFormat
+from ontology.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, by_media_type
 from ontology.namespaces import VOID
 from ontology.sparql.guard import QueryRejected
-from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
+from ontology.sparql.results import serialize_graph
 from ontology.sparql.workers import QueryError, QueryJob, QueryOutcome, QueryTooMany
 from web.describe import graph_counts, sparql_iri
 from web.http import (
@@ -27,26 +27,14 @@ from web.http import (
     NotAcceptable,
     external_url,
     holder,
-    negotiate_rdf,
+    negotiate,
     plain_error,
-    rdf_format_from_name,
     with_cors,
 )
 
 bp = Blueprint("sparql", __name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-RESULT_FORMAT_IRIS = {
-    "json": FORMATS_NS.SPARQL_Results_JSON,
-    "xml": FORMATS_NS.SPARQL_Results_XML,
-    "csv": FORMATS_NS.SPARQL_Results_CSV,
-    "tsv": FORMATS_NS.SPARQL_Results_TSV,
-    "ttl": FORMATS_NS.Turtle,
-    "nt": FORMATS_NS["N-Triples"],
-    "jsonld": FORMATS_NS["JSON-LD"],
-}
-RDF_XML_IRI = FORMATS_NS.RDF_XML
 UPDATE_REFUSED = "SPARQL Update is not accepted: this endpoint is read-only"
 
 
@@ -132,36 +120,18 @@ def check_length(text: str) -> None:
         )
 
 
-def _table_format(asked: str | None) -> ResultFormat:
-    if asked:
-        name = asked.strip().lower()
-        for fmt in RESULT_FORMATS:
-            if name in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
-        raise NotAcceptable(f"format={asked!r} is not a result format; use one of: json, xml, csv, tsv")
-    if not request.accept_mimetypes:
-        return RESULT_FORMATS[0]
-    offered = {fmt.media_type: fmt for fmt in RESULT_FORMATS}
-    offered.update({alias: fmt for fmt in RESULT_FORMATS for alias in fmt.aliases})
-    best = request.accept_mimetypes.best_match(list(offered))
-    if best is None:
-        raise NotAcceptable("none of the types in Accept fits a SELECT or ASK result; offered: " + ", ".join(offered))
-    return offered[best]
+def _table_format(asked: str | None) -> Format:
+    return negotiate(RESULT_FORMATS, asked, "for a SELECT or ASK result")
 
 
-def _graph_format(asked: str | None) -> RdfFormat:
-    if asked:
-        fmt = rdf_format_from_name(asked)
-        if fmt is None or fmt not in GRAPH_FORMATS:
-            raise NotAcceptable(f"format={asked!r} is not offered for a graph; use one of: ttl, nt, xml, jsonld")
-        return fmt
-    return negotiate_rdf(GRAPH_FORMATS, html=False)  # type: ignore[return-value]
+def _graph_format(asked: str | None) -> Format:
+    return negotiate(GRAPH_FORMATS, asked, "for a graph")
 
 
-def _format_or_problem(pick: Callable[[str | None], object], asked: str | None) -> tuple[str, str]:
+def _format_or_problem(pick: Callable[[str | None], Format], asked: str | None) -> tuple[str, str]:
     """(format name, "") or ("", why none fits): which one applies is known once the worker has parsed the query."""
     try:
-        return pick(asked).name, ""  # type: ignore[attr-defined]
+        return pick(asked).name, ""
     except NotAcceptable as error:
         return "", str(error)
 
@@ -231,10 +201,10 @@ def outcome_response(outcome: QueryOutcome, download: bool = False) -> Response:
             f"(ZAMENA_RESULT_ROWS sets it) or {current_app.config['RESULT_BYTE_LIMIT']:,} bytes of values"
         )
     if download:
-        extension = next(
-            (f.extension for f in RESULT_FORMATS if f.media_type == media_type),
-            next((f.extension for f in GRAPH_FORMATS if f.media_type == media_type), "txt"),
-        )
+        try:
+            extension = by_media_type(media_type).extension
+        except ValueError:
+            extension = "txt"
         response.headers["Content-Disposition"] = f'attachment; filename="zamena-result.{extension}"'
     response.vary.add("Accept")
     return with_cors(response)
@@ -250,9 +220,8 @@ def service_description(endpoint: str) -> Graph:
     graph.add((service, SD.endpoint, URIRef(endpoint)))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for iri in RESULT_FORMAT_IRIS.values():
-        graph.add((service, SD.resultFormat, iri))
-    graph.add((service, SD.resultFormat, RDF_XML_IRI))
+    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
+        graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
     dataset = BNode()
     default_graph = BNode()
     graph.add((service, SD.defaultDataset, dataset))
@@ -290,8 +259,6 @@ def endpoint() -> Response:
             fmt = _graph_format(request.args.get("format"))
         except NotAcceptable as error:
             return plain_error(str(error), 406)
-        from ontology.sparql.results import serialize_graph
-
         body = serialize_graph(service_description(external_url("sparql.endpoint")), fmt)
         response = Response(body, content_type=fmt.media_type + "; charset=utf-8")
         response.vary.add("Accept")

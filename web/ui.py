@@ -8,9 +8,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from ontology.formats import RDF_FORMATS
+from ontology.formats import GRAPH_FORMATS, RDF_FORMATS, RESULT_FORMATS
 from ontology.sparql.guard import QueryRejected
-from ontology.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from ontology.sparql.workers import QueryError
 from search.names import query_stems
 from web import search_page

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING
 import click
 from tqdm import tqdm
 
-from ontology.formats import BY_NAME, rdf_format
+from ontology.formats import RDF_FORMATS, RESULT_FORMATS, rdf_format
 from ontology.graph import StoreLocked
 from search.answers import RESULT_KINDS
 from zamena.settings import Settings
@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # imported where used: spaCy and the model are slow to import
     from ingest.gazetteer import Gazetteer
     from zamena.kb import KnowledgeBase
 
-RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+# `sparql` prints an aligned text table, or the endpoint's result formats
+SPARQL_OUTPUTS = ("table", *(f.name for f in RESULT_FORMATS))
 
 
 def _open_kb(read_only: bool = False) -> KnowledgeBase:
@@ -71,7 +72,7 @@ def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.File(encoding="utf-8"), help="Read the query from a .rq file.")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(SPARQL_OUTPUTS), default="table", show_default=True)
 def sparql(query: str | None, query_file: IO[str] | None, fmt: str) -> None:
     """Run a SPARQL query over the knowledge graph."""
     if query_file is not None:
@@ -111,7 +112,9 @@ def format_table(result: Result) -> str:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(BY_NAME)), default="trig", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(f.name for f in RDF_FORMATS)), default="trig", show_default=True
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
 )

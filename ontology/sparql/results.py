@@ -1,44 +1,18 @@
-"""Result formats of the SPARQL endpoint: one table for tabular results, RDF formats from ontology.formats.
-
-Content negotiation, the `format=` parameter, the download links of the query page and the tests
-all read these tables.
-"""
+"""The writers of SPARQL answers: a SELECT table or an ASK answer, and a graph, in a format of ontology.formats."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from rdflib import Graph, Literal
 from rdflib.query import Result
 from rdflib.term import BNode, Node, URIRef, Variable
 
-from ontology.formats import RdfFormat, rdf_format
+from ontology.formats import Format
 from ontology.namespaces import PREFIXES
 
-
-@dataclass(frozen=True)
-class ResultFormat:
-    name: str  # format=json
-    media_type: str
-    extension: str
-    aliases: tuple[str, ...] = ()  # other media types a client may ask for
-
-
-RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", "srj", ("application/json",)),
-    ResultFormat("xml", "application/sparql-results+xml", "srx", ("application/xml", "text/xml")),
-    ResultFormat("csv", "text/csv", "csv"),
-    ResultFormat("tsv", "text/tab-separated-values", "tsv"),
-)
-RESULTS_BY_NAME = {f.name: f for f in RESULT_FORMATS}
-
-# The RDF formats a CONSTRUCT or DESCRIBE result is written in; the first is the default.
-GRAPH_FORMATS: tuple[RdfFormat, ...] = tuple(rdf_format(name) for name in ("ttl", "nt", "xml", "jsonld"))
-GRAPH_FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "rdf": "xml", "rdfxml": "xml",
-                        "json-ld": "jsonld", "json": "jsonld"}  # fmt: skip
-GRAPH_MEDIA_ALIASES = {"application/x-turtle": "ttl", "text/plain": "nt", "application/json": "jsonld"}
+# The query workers look result formats up by name here (ontology/sparql/workers.py); an index of the registry.
 
 
 def jsonld_context() -> dict[str, str]:
@@ -67,7 +41,7 @@ def write_tsv(variables: Sequence[Variable], rows: Iterable[Sequence[Node | None
 def serialize_table(
     form: str, variables: Sequence[Variable], rows: Sequence[Sequence[Node | None]], answer: bool, fmt: str
 ) -> bytes:
-    """A SELECT table or an ASK answer in one of RESULT_FORMATS."""
+    """A SELECT table or an ASK answer in the result format named `fmt` (json, xml, csv, tsv)."""
     if fmt == "tsv":
         if form == "ASK":
             return ("true" if answer else "false").encode() + b"\n"
@@ -83,11 +57,11 @@ def serialize_table(
             {var: term for var, term in zip(variables, row, strict=True) if term is not None} for row in rows
         ]
     out = io.BytesIO()
-    result.serialize(out, format=fmt, encoding="utf-8")
+    result.serialize(out, format=fmt, encoding="utf-8")  # rdflib names its writers json, xml, csv too
     return out.getvalue()
 
 
-def serialize_graph(graph: Graph, fmt: RdfFormat, context: object | None = None) -> bytes:
+def serialize_graph(graph: Graph, fmt: Format, context: object | None = None) -> bytes:
     """A graph in an RDF format; JSON-LD is compacted with `context` (Zamena's prefixes by default)."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 import psutil
 from rdflib.term import Node, Variable
 
+from ontology.formats import Kind, by_name, rdf_format
 from ontology.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ _FAILURES: dict[str, type[QueryError]] = {cls.__name__: cls for cls in (QueryErr
 @dataclass(frozen=True)
 class QueryJob:
     text: str
-    # The format for a SELECT/ASK answer (a ResultFormat name) and for a CONSTRUCT/DESCRIBE answer (an
-    # RdfFormat name); empty when none fits, and then the *_problem says why (answered with 406).
+    # The format for a SELECT/ASK answer and for a CONSTRUCT/DESCRIBE answer (names in ontology.formats);
+    # empty when none fits, and then the *_problem says why (answered with 406).
     table_format: str = "json"
     graph_format: str = "ttl"
     table_format_problem: str = ""
@@ -177,18 +178,18 @@ def _table_outcome(
     started: float,
 ) -> QueryOutcome:
     """Rows up to the row and byte limits, written in `fmt_name`; `solutions` yields rows of rdflib terms."""
-    from ontology.sparql.results import RESULTS_BY_NAME, serialize_table
+    from ontology.sparql.results import serialize_table
 
-    fmt = RESULTS_BY_NAME[fmt_name]
+    fmt = by_name(fmt_name, Kind.RESULTS)
     rows, truncated = _within_limits(solutions, job)
     body = serialize_table(form, variables, rows, False, fmt.name)
     return QueryOutcome(form, body, fmt.media_type, len(rows), truncated, time.monotonic() - started)
 
 
 def _ask_outcome(answer: bool, fmt_name: str, started: float) -> QueryOutcome:
-    from ontology.sparql.results import RESULTS_BY_NAME, serialize_table
+    from ontology.sparql.results import serialize_table
 
-    fmt = RESULTS_BY_NAME[fmt_name]
+    fmt = by_name(fmt_name, Kind.RESULTS)
     body = serialize_table("ASK", [], [], answer, fmt.name)
     return QueryOutcome("ASK", body, fmt.media_type, 1, seconds=time.monotonic() - started)
 
@@ -199,15 +200,14 @@ def _graph_outcome(
     """Triples (of rdflib terms) up to the row and byte limits, written in `fmt_name` (or as a JSON table)."""
     from rdflib import Graph, Variable
 
-    from ontology.formats import rdf_format
-    from ontology.sparql.results import RESULTS_BY_NAME, serialize_graph, serialize_table
+    from ontology.sparql.results import serialize_graph, serialize_table
 
     kept, truncated = _within_limits(triples, job)
     if job.graph_as_table:
         variables = [Variable("subject"), Variable("predicate"), Variable("object")]
         rows = sorted(set(kept))
         body = serialize_table("SELECT", variables, rows, False, "json")
-        media_type = RESULTS_BY_NAME["json"].media_type
+        media_type = by_name("json", Kind.RESULTS).media_type
         return QueryOutcome(form, body, media_type, len(rows), truncated, time.monotonic() - started)
     graph_format = rdf_format(fmt_name)
     graph = Graph()
