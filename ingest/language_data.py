@@ -441,6 +441,10 @@ STAFF_NOUNS = {"сотрудник", "специалист", "работник",
 CAPACITY_WORDS = {"мощность", "рассчитать", "рассчитанный", "максимум", "проектный"}
 # What a number of them is no count of things made, staff or members: time, money, shares.
 NOT_UNITS = {"год", "месяц", "день", "неделя", "час", "раз", "процент", "рубль", "доллар", "евро", "балл", "место"}
+# Money, as the news write it (abbreviations keep their dot as their lemma): a sum is an investment only
+# where the sentence says so, and never a count of things made.
+CURRENCY_UNITS = {"рубль", "руб.", "руб", "р.", "доллар", "долл.", "евро"}
+INVESTMENT_WORDS = {"инвестиция", "инвестировать", "вложение", "вложить", "вкладывать", "капиталовложение"}
 QUANTITY_COMPARATORS = {
     "не более": "max",
     "не больше": "max",
@@ -637,7 +641,8 @@ SYNTAX_TRIGGER_LEMMAS = frozenset(
     | (RESIDENCE_VERBS - {"открыть", "запустить", "построить"})  # common verbs: their objects trigger instead
     | PRODUCTION_PLACES
 )
-# A number in a sentence with one of these is worth a parse too: it may count members, staff or output.
+# A number in a sentence with one of these is worth a parse too: it may count members, staff or output,
+# or be a sum invested.
 QUANTITY_TRIGGER_LEMMAS = frozenset(
-    UNIT_COMPANY_NOUNS | STAFF_NOUNS | CAPACITY_WORDS | CAPACITY_PERIODS | set(ACT_VERBS)
+    UNIT_COMPANY_NOUNS | STAFF_NOUNS | CAPACITY_WORDS | CAPACITY_PERIODS | set(ACT_VERBS) | INVESTMENT_WORDS
 )

@@ -51,6 +51,7 @@ PREDICATES: dict[str, URIRef] = {
     "supplier": ZO.supplier,  # product → firm that supplies it
     "productionCapacity": ZO.productionCapacity,  # firm → dated quantity ("1000 автомобилей в год")
     "numberOfEmployees": SCHEMA.numberOfEmployees,  # firm → dated quantity ("около 350 сотрудников")
+    "investment": ZO.investment,  # firm → dated sum of money ("инвестиции составят 343 млн руб.")
     "type": RDF.type,
 }
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
@@ -147,8 +148,11 @@ class GraphMapper:
         elif isinstance(fact.object, str):
             obj = URIRef(urljoin(self.minter.base, fact.object))  # "id/okpd2/27.11" is under the base
         elif isinstance(fact.object, dict):
-            obj = self.minter.derived("QUANTITY", subject, fact.predicate, fact.start)
             value = fact.object
+            # one node per figure: a sentence may give two («343 млн руб., … до 72 тыс. единиц в год»)
+            obj = self.minter.derived(
+                "QUANTITY", subject, fact.predicate, fact.start, value["value"], value["comparator"], value["unit"]
+            )
             triples += [
                 (obj, RDF.type, ZO.Quantity),
                 (obj, SCHEMA.value, Literal(value["value"], datatype=XSD.integer)),

@@ -78,12 +78,22 @@ def add_entity(
     return entity
 
 
+# «до 70 тыс. БМКП в год»: a multiplier's abbreviation is followed by what it counts, and an acronym
+# after it goes on the sentence (razdel takes the capital for a new one).
+_MULTIPLIER_THEN_ACRONYM = re.compile(r"(?:тыс|млн|млрд)\.[ \t]+$")
+_ACRONYM = re.compile(r"[A-ZА-ЯЁ]{2,}\b")
+
+
+def _counted_after_multiplier(text: str, start: int) -> bool:
+    return bool(_MULTIPLIER_THEN_ACRONYM.search(text[max(0, start - 8) : start])) and bool(_ACRONYM.match(text, start))
+
+
 @Language.component("zamena_sentences")
 def sentences(doc: Doc) -> Doc:
     """Sentence starts from razdel, and at every line break (headlines and bylines have no full stop)."""
     text = doc.text
     doc.user_data[_TEXT] = text
-    starts = {s.start for s in razdel.sentenize(text)}
+    starts = {s.start for s in razdel.sentenize(text) if not _counted_after_multiplier(text, s.start)}
     if len(doc):
         # read and written as arrays: a Token object per token and attribute costs more than the rule
         offsets = [int(offset) for offset in doc.to_array(IDX)] + [len(text)]

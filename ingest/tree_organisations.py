@@ -25,7 +25,9 @@ from ingest.language_data import (
     CLAUSE_DEPS,
     CLUSTER_NOUNS,
     COPULA_VERBS,
+    CURRENCY_UNITS,
     FIRMS_OF_ZONE_NOUNS,
+    INVESTMENT_WORDS,
     MEMBER_ACT_NOUNS,
     MEMBER_NOUNS,
     MEMBER_VERBS,
@@ -71,13 +73,28 @@ def clause_of(token: Token) -> Token:
     return token
 
 
+def _verb_of(token: Token) -> Token:
+    """The verb a word depends on («составят» for «343 млн руб.»), or the sentence's root."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _future(verb: Token) -> bool:
+    """«составят», «будет выпускать»: a verb in the future tense, or an infinitive with «быть» as its
+    auxiliary (the tagger calls «будет» present)."""
+    if verb.morph.get("Tense") == ["Fut"]:
+        return True
+    return verb.morph.get("VerbForm") == ["Inf"] and any(c.dep_ == "aux" and lemma(c) == "быть" for c in verb.children)
+
+
 def _planned(token: Token) -> bool:
     """«планирует войти», «намерена вступить», «подала заявку на вступление»: only intended."""
     current = token
     for _ in range(3):
-        if lemmas_of(current) & PLAN_WORDS or current.morph.get("Tense") == ["Fut"]:
+        if lemmas_of(current) & PLAN_WORDS or _future(current):
             return True
-        if current.head.i == current.i or current.dep_ not in ("xcomp", "obj", "nmod", "obl", "acl"):
+        if current.head.i == current.i or current.dep_ not in ("xcomp", "obj", "nmod", "obl", "acl", "conj"):
             return False
         current = current.head
     return False
@@ -306,20 +323,35 @@ class OrganisationReader:
             value, last = _value(token)
             used.update(range(token.i, last.i + 1))
             unit = _unit_noun(token, last)
-            if unit is None or lemmas_of(unit) & NOT_UNITS or _planned(token.head):
+            if unit is None:
                 continue
-            comparator = _comparator(token)
-            owner, predicate = self._owner(token, unit)
+            if lemmas_of(unit) & CURRENCY_UNITS:
+                owner, predicate = self._investor(token)
+            elif lemmas_of(unit) & NOT_UNITS:
+                continue
+            else:
+                owner, predicate = self._owner(token, unit)
             if owner is None:
                 continue
             quantity = {
                 "value": value,
-                "comparator": comparator,
+                "comparator": _comparator(token),
                 "unit": _unit_text(last, unit),
                 "unit_lemma": lemma(unit),
             }
-            found.append(self._fact(owner, predicate, quantity, f"quantity-{predicate}", "quantity"))
+            plan = _planned(token.head) or _planned(_verb_of(unit))  # a figure of a plan is kept marked
+            found.append(self._fact(owner, predicate, quantity, f"quantity-{predicate}", "quantity", plan))
         return found
+
+    def _investor(self, number: Token) -> tuple[Entity | None, str]:
+        """«инвестиции в проект составят 343 млн руб.», «компания вложила 1 млрд рублей»: a sum is the
+        investment of the firm the sentence names, when the sentence speaks of investing; any other sum
+        (a price, revenue, a grant) is left alone."""
+        if not any(lemmas_of(t) & INVESTMENT_WORDS for t in self.sent):
+            return None, ""
+        # a firm, never an organisation: that is the source («по данным Recipe.ru»), a bank or a ministry
+        firm = self._nearest(number, ("FIRM",)) or self.last_of(number.i, ("FIRM",))
+        return firm, "investment"
 
     def _owner(self, number: Token, unit: Token) -> tuple[Entity | None, str]:
         """What a count is of: the zone or group whose companies it counts, or the firm whose staff or
@@ -341,8 +373,11 @@ class OrganisationReader:
         firm = self._nearest(number, FIRM_TYPES) or self.last_of(number.i, ("FIRM",))
         if lemmas & STAFF_NOUNS:
             return firm, "numberOfEmployees"
-        # products: a capacity («мощностью до …», «рассчитана на …») or an output per period («… в год»)
-        if unit.is_lower and (self._has_period() or any(lemmas_of(t) & CAPACITY_WORDS for t in self.sent)):
+        # products: a capacity («мощностью до …», «рассчитана на …») or an output per period («… в год»);
+        # a product's name is no unit, but an acronym is («до 70 тыс. БМКП в год»)
+        if (unit.is_lower or unit.is_upper) and (
+            self._has_period() or any(lemmas_of(t) & CAPACITY_WORDS for t in self.sent)
+        ):
             return firm, "productionCapacity"
         return None, ""
 
@@ -435,8 +470,8 @@ def _unit_noun(number: Token, last: Token) -> Token | None:
     doc = number.doc
     for i in range(last.i + 1, min(len(doc), last.i + 4)):
         token = doc[i]
-        if token.pos_ == "NOUN" or (token.pos_ in ("PROPN", "X") and token.is_alpha):
-            return token
+        if token.pos_ == "NOUN" or (token.pos_ in ("PROPN", "X") and token.is_alpha) or token.lower_ in CURRENCY_UNITS:
+            return token  # «руб.» closing a sentence is often tagged an adjective
         if token.is_punct or token.pos_ in ("VERB", "ADP", "CCONJ"):
             break
     verb = number.head

@@ -101,6 +101,64 @@ def test_quantities_with_their_comparator_and_owner(text: str, predicate: str, v
     assert (fact.object["value"], fact.object["comparator"]) == (value, comparator)
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "plan"),
+    [
+        ("Компания «Термопласт-М» вложила в новый цех 1,2 млрд рублей.", 1_200_000_000, False),
+        ("Объём инвестиций ООО «Ферротек» в производство составил 500 млн руб.", 500_000_000, False),
+        ("Инвестиции АО «Гидромаш» в проект составят 800 млн руб.", 800_000_000, True),
+        ("АО «Кварцит» намерено инвестировать в линию 700 млн рублей.", 700_000_000, True),
+    ],
+)
+def test_a_sum_invested_is_an_investment_and_a_plan_stays_a_plan(text: str, value: int, plan: bool) -> None:
+    (fact,) = [f for f in read(text).facts if f.predicate == "investment"]
+    assert fact.object["value"] == value and fact.rule.endswith(":plan") == plan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Выручка АО «Ромашка-Электро» выросла до 2 млрд рублей.",
+        "Стоимость контракта ООО «Сигмалит» составила 300 млн рублей.",
+        "Компания «Векторон» получила грант в 50 млн рублей и выпускает 10 тыс. датчиков в год.",
+    ],
+)
+def test_a_sum_that_is_not_invested_is_no_investment_and_no_capacity(text: str) -> None:
+    found = [f for f in read(text).facts if f.predicate != "type" and isinstance(f.object, dict)]
+    assert all(f.object["unit_lemma"] not in ("рубль", "руб.") for f in found)
+    assert not [f for f in found if f.predicate == "investment"]
+
+
+def test_a_figure_of_a_plan_is_kept_marked_as_a_plan() -> None:
+    (planned,) = [
+        f
+        for f in read("Завод «Светоприбор» будет выпускать до 100 тыс. ламп в год.").facts
+        if f.predicate != "type" and isinstance(f.object, dict)
+    ]
+    (made,) = [
+        f
+        for f in read("Завод «Светоприбор» выпускал до 100 тыс. ламп в год.").facts
+        if f.predicate != "type" and isinstance(f.object, dict)
+    ]
+    assert planned.predicate == made.predicate == "productionCapacity"
+    assert planned.rule.endswith(":plan") and not made.rule.endswith(":plan")
+
+
+def test_two_figures_of_one_sentence_are_two_quantities_in_the_graph() -> None:
+    from ingest.mapping import GraphMapper
+    from ontology.namespaces import SCHEMA, ZO
+    from ontology.uris import UriMinter
+
+    text = "Инвестиции АО «Биоклеткон» в завод составят 343 млн руб., а его мощность — до 72 тыс. единиц в год."
+    extraction = read(text)
+    _graph, triples = GraphMapper(UriMinter("https://zamena.example.org/")).to_triples(extraction)
+    by_property = {p: o for _s, p, o in triples if p in (ZO.investment, ZO.productionCapacity)}
+    assert set(by_property) == {ZO.investment, ZO.productionCapacity}
+    assert by_property[ZO.investment] != by_property[ZO.productionCapacity]
+    values = {o: {int(v) for s, p, v in triples if s == o and p == SCHEMA.value} for o in by_property.values()}
+    assert values == {by_property[ZO.investment]: {343_000_000}, by_property[ZO.productionCapacity]: {72_000}}
+
+
 def test_a_year_is_no_quantity() -> None:
     extraction = read("Компания «Гелиосистемы» к 2027 году начнёт выпуск солнечных панелей.")
     assert not [f for f in extraction.facts if isinstance(f.object, dict) and f.predicate != "type"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from ontology.formats import GRAPH_FORMATS, RESULT_FORMATS
 from search.answers import SearchAnswer, json_schemas
 from web import search_page
 from web.describe import Describer, Description, Value, sparql_iri
@@ -21,7 +22,8 @@ def _json_error(message: str, status: int) -> Response:
 
 def _value(value: Value) -> dict[str, object]:
     if value.is_link:
-        return {"uri": value.uri, "label": value.label, "kind": value.kind, "href": local_href(value.uri)}
+        link = {"uri": value.uri, "label": value.label, "kind": value.kind, "href": local_href(value.uri)}
+        return {**link, "note": value.note} if value.note else link
     out: dict[str, object] = {"value": value.label}
     if value.language:
         out["language"] = value.language
@@ -214,22 +216,16 @@ def openapi_document() -> dict[str, object]:
                         {
                             "name": "format",
                             "in": "query",
-                            "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"]},
+                            "schema": {
+                                "type": "string",
+                                "enum": list(dict.fromkeys(f.name for f in (*RESULT_FORMATS, *GRAPH_FORMATS))),
+                            },
                         },
                     ],
                     "responses": {
                         "200": {
                             "description": "results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE)",
-                            "content": {
-                                "application/sparql-results+json": {},
-                                "application/sparql-results+xml": {},
-                                "text/csv": {},
-                                "text/tab-separated-values": {},
-                                "text/turtle": {},
-                                "application/n-triples": {},
-                                "application/rdf+xml": {},
-                                "application/ld+json": {},
-                            },
+                            "content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)},
                         },
                         "400": {"description": "not valid SPARQL", "content": text_error},
                         "403": {"description": "an update, SERVICE or a remote FROM: refused", "content": text_error},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -17,6 +18,7 @@ from ontology.graph import KnowledgeGraph
 from ontology.namespaces import PROV, SCHEMA, ZO
 from ontology.terms import iri_problem
 from web.i18n import local_name, term_name
+from web.quantities import quantity_text, report_note
 
 # The class that names an entity's kind, most specific first.
 KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
@@ -60,6 +62,7 @@ class Value:
     label: str
     is_link: bool
     kind: str = ""
+    note: str = ""  # where a figure comes from: «по данным «…», 25.06.2020 · план»
 
     @property
     def uri(self) -> str:
@@ -123,6 +126,11 @@ class Description:
     @property
     def links_shown(self) -> int:
         return sum(len(values) for _p, values in self.outgoing + self.incoming)
+
+
+def _quoted(title: str) -> str:
+    """A title in «…», unless it opens with a quote of its own."""
+    return title if title.startswith(("«", '"', "„")) else f"«{title}»"
 
 
 def kind_of(types: Iterable[Node]) -> str:
@@ -190,6 +198,34 @@ class Describer:
                 types[str(x)].add(t)
         return {u: kind_of(t) for u, t in types.items()}
 
+    def quantity_labels(self, uris: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """(the figure as written for the reader, its date) of each zo:Quantity among `uris`."""
+        wanted = sorted(set(uris))
+        found: dict[str, tuple[str, str | None]] = {}
+        for start in range(0, len(wanted), 400):
+            values = " ".join(URIRef(u).n3() for u in wanted[start : start + 400])
+            for q, value, comparator, unit, date in self.graph.query(
+                f"""SELECT ?q ?v ?c ?u ?d WHERE {{ VALUES ?q {{ {values} }} ?q schema:value ?v
+                    OPTIONAL {{ ?q zo:comparator ?c }} OPTIONAL {{ ?q schema:unitText ?u }}
+                    OPTIONAL {{ ?q dcterms:date ?d }} }}"""
+            ):
+                text = quantity_text(value.toPython(), str(comparator or "eq"), str(unit or ""), self.lang)
+                found[str(q)] = (text, str(date) if date is not None else None)
+        return found
+
+    def publishers(self, documents: Iterable[Node]) -> dict[str, str]:
+        """The site each document was published on (its schema:url's host: «recipe.ru»), where known."""
+        wanted = sorted({str(d) for d in documents if isinstance(d, URIRef)})
+        if not wanted:
+            return {}
+        values = " ".join(URIRef(u).n3() for u in wanted)
+        found = {}
+        for doc, url in self.graph.query(f"SELECT ?d ?u WHERE {{ VALUES ?d {{ {values} }} ?d schema:url ?u }}"):
+            host = urlsplit(str(url)).hostname or ""
+            if host:
+                found[str(doc)] = host.removeprefix("www.")
+        return found
+
     def _value(self, term: Node, names: dict[str, str], kinds: dict[str, str]) -> Value:
         if isinstance(term, URIRef):
             return Value(term, names.get(str(term), local_name(str(term))), True, kinds.get(str(term), ""))
@@ -238,15 +274,31 @@ class Describer:
             terms.add(row[4])
         names = self.labels(terms)
         kinds = self.kinds(terms)
+        figures = self.quantity_labels(u for u, k in kinds.items() if k == "quantity")
+        names.update({q: text for q, (text, _date) in figures.items()})
         types = [o for p, o in out if p == RDF.type]
         aliases = sorted({str(o) for p, o in out if p == SKOS.altLabel})
         text = next((str(o) for p, o in out if p == SCHEMA.text), None)
 
+        # each figure with its own source and date: reports that disagree stand side by side
+        reports: dict[str, tuple[list[str], bool]] = {}
+        publishers = self.publishers(row[4] for row in evidence if str(row[3]) in figures)
+        for _e, _s, _p, o, doc, *_rest, rule in evidence:
+            if str(o) in figures:
+                sources, plan = reports.setdefault(str(o), ([], False))
+                label = publishers.get(str(doc)) or _quoted(names.get(str(doc), local_name(str(doc))))
+                if label not in sources:
+                    sources.append(label)
+                reports[str(o)] = (sources, plan or str(rule or "").endswith(":plan"))
         outgoing: dict[Node, list[Value]] = {}
         for p, o in out:
             if p in HIDDEN_PROPERTIES or p == RDF.type:
                 continue
-            outgoing.setdefault(p, []).append(self._value(o, names, kinds))
+            value = self._value(o, names, kinds)
+            if str(o) in figures:
+                sources, plan = reports.get(str(o), ([], False))
+                value.note = report_note(sources, figures[str(o)][1], plan, self.lang)
+            outgoing.setdefault(p, []).append(value)
         incoming: dict[Node, list[Value]] = {}
         for s, p in into:
             if p in EVIDENCE_PROPERTIES or kinds.get(str(s)) == "evidence":
