@@ -14,6 +14,19 @@ from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
 from ingest.gazetteer import Gazetteer
+from ingest.language_data import (
+    COMPANY_NOUNS,
+    JOINING_WORDS,
+    LOCATION_WORDS,
+    MAYOR_WORDS,
+    MEMBERSHIP_WORDS,
+    POST_ADJECTIVES,
+    POST_HEADS,
+    RESIDENCY_WORDS,
+    SURFACE_COMPARATORS,
+    TITLE_PREFIXES,
+    ZONE_WORDS,
+)
 from ingest.model import Entity, Extraction, Fact, Mention
 from ingest.morph import parse
 from ingest.names import clean, name_key, same_name
@@ -30,92 +43,6 @@ RESIDENCY_CONFIDENCE = 0.85  # firms in a sentence where «резидент»/«
 LOCATION_CONFIDENCE = 0.85  # a centre, a zone and a word of creating or opening in one sentence
 POST_CONFIDENCE = 0.8  # a title phrase next to a person's name
 COUNT_CONFIDENCE = 0.75  # a number before a word for companies: the zone or centre is only the nearest named
-
-# Lemmas that say an organisation takes part in another one.
-MEMBERSHIP_WORDS = {
-    "участие",
-    "участник",
-    "член",
-    "состав",
-    "войти",
-    "заявиться",
-    "присоединиться",
-    "вступить",
-    "участвовать",
-    "участница",
-    "объединить",
-}
-# Lemmas that say a count is of those who joined something: a cluster, a centre.
-JOINING_WORDS = MEMBERSHIP_WORDS | {"входить"}
-# Lemmas that, right before a zone, make the firms of the sentence its residents.
-RESIDENCY_WORDS = {"резидент", "компания", "предприятие", "фирма", "производитель"}
-# Words that name a zone's kind rather than the zone ("ОЭЗ «Технополис „Москва“»").
-ZONE_WORDS = {"оэз", "особый", "экономический", "зона"}
-# Lemmas that place a new organisation inside a zone.
-LOCATION_WORDS = {
-    "появиться",
-    "создаваться",
-    "создать",
-    "создание",
-    "открыться",
-    "открыть",
-    "действовать",
-    "работать",
-    "заработать",
-    "создаться",
-}
-# Heads of a post's title, and the adjectives that may stand before them.
-POST_HEADS = {
-    "заместитель",
-    "руководитель",
-    "директор",
-    "мэр",
-    "вице-мэр",
-    "заммэр",
-    "заммэра",
-    "глава",
-    "министр",
-    "председатель",
-    "президент",
-    "начальник",
-    "префект",
-    "губернатор",
-    "советник",
-    "основатель",
-    "сооснователь",
-    "владелец",
-    "гендиректор",
-    "заведующий",
-    "ректор",
-    "инженер",
-    "технолог",
-    "конструктор",
-}
-POST_ADJECTIVES = {
-    "генеральный",
-    "исполнительный",
-    "технический",
-    "первый",
-    "коммерческий",
-    "финансовый",
-    "научный",
-    "главный",
-}
-# A mayor's post belongs to the city's government: "заместитель мэра Москвы" works in it.
-TITLE_PREFIXES = {"вице", "экс", "врио"}
-MAYOR_WORDS = {"мэр", "вице-мэр", "заммэр", "заммэра"}
-# Nouns that count companies: "более 200 высокотехнологичных компаний".
-COMPANY_NOUNS = {"компания", "резидент", "фирма", "предприятие", "участник", "организация"}
-COMPARATORS = {
-    "более": "gt",
-    "свыше": "gt",
-    "больше": "gt",
-    "менее": "lt",
-    "меньше": "lt",
-    "около": "approx",
-    "почти": "approx",
-    "порядка": "approx",
-}
 
 
 # Labels of organisations a model's ORG mention may turn out to be, in the order they are preferred.
@@ -585,8 +512,8 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
                 continue
             comparator = "eq"
             for previous in reversed(tokens[max(0, i - 2) : i]):
-                if previous.lower_ in COMPARATORS:
-                    comparator = COMPARATORS[previous.lower_]
+                if previous.lower_ in SURFACE_COMPARATORS:
+                    comparator = SURFACE_COMPARATORS[previous.lower_]
             # the zone or centre the count is about: the nearest one named before it, here or a sentence back
             scope_start = sentences[index - 1].start if index else sent.start
             candidates = [

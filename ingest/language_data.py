@@ -331,23 +331,14 @@ SUBSTITUTE_PREPOSITIONS = {"вместо"}
 IMPORTED_WORDS = {"импортный", "зарубежный", "иностранный", "западный", "европейский", "американский", "немецкий"}
 
 # The surface rules' words (sentences the parser did not read).
-# Verbs and nouns of making: what kind of relation each states.
+# Verbs and nouns of making, the commonest of the act's: what kind of relation each states.
 MAKING_WORDS = {
-    "производить": "produces",
-    "произвести": "produces",
-    "выпускать": "produces",
-    "выпустить": "produces",
-    "изготавливать": "produces",
-    "изготовлять": "produces",
-    "изготовить": "produces",
-    "производство": "produces",
-    "выпуск": "produces",
-    "разрабатывать": "develops",
-    "разработать": "develops",
-    "разработка": "develops",
-    "поставлять": "supplies",
-    "поставить": "supplies",
-    "поставка": "supplies",
+    word: ACT_VERBS.get(word) or ACT_NOUNS[word]
+    for word in (
+        *("производить", "произвести", "выпускать", "выпустить", "изготавливать", "изготовлять", "изготовить"),
+        *("производство", "выпуск", "разрабатывать", "разработать", "разработка"),
+        *("поставлять", "поставить", "поставка"),
+    )
 }
 # "«Хирана+» — производитель медицинского оборудования": the firm is the maker of the phrase after.
 MAKER_NOUNS = {
@@ -646,3 +637,85 @@ SYNTAX_TRIGGER_LEMMAS = frozenset(
 QUANTITY_TRIGGER_LEMMAS = frozenset(
     UNIT_COMPANY_NOUNS | STAFF_NOUNS | CAPACITY_WORDS | CAPACITY_PERIODS | set(ACT_VERBS) | INVESTMENT_WORDS
 )
+
+# The surface rules for organisations, people and counts (ingest/extract.py).
+# Lemmas that say an organisation takes part in another one.
+MEMBERSHIP_WORDS = {
+    "участие",
+    "участник",
+    "член",
+    "состав",
+    "войти",
+    "заявиться",
+    "присоединиться",
+    "вступить",
+    "участвовать",
+    "участница",
+    "объединить",
+}
+# Lemmas that say a count is of those who joined something: a cluster, a centre.
+JOINING_WORDS = MEMBERSHIP_WORDS | {"входить"}
+# Lemmas that, right before a zone, make the firms of the sentence its residents.
+RESIDENCY_WORDS = {"резидент", "компания", "предприятие", "фирма", "производитель"}
+# Words that name a zone's kind rather than the zone ("ОЭЗ «Технополис „Москва“»").
+ZONE_WORDS = {"оэз", "особый", "экономический", "зона"}
+# Lemmas that place a new organisation inside a zone.
+LOCATION_WORDS = {
+    "появиться",
+    "создаваться",
+    "создать",
+    "создание",
+    "открыться",
+    "открыть",
+    "действовать",
+    "работать",
+    "заработать",
+    "создаться",
+}
+# Heads of a post's title, and the adjectives that may stand before them.
+POST_HEADS = {
+    "заместитель",
+    "руководитель",
+    "директор",
+    "мэр",
+    "вице-мэр",
+    "заммэр",
+    "заммэра",
+    "глава",
+    "министр",
+    "председатель",
+    "президент",
+    "начальник",
+    "префект",
+    "губернатор",
+    "советник",
+    "основатель",
+    "сооснователь",
+    "владелец",
+    "гендиректор",
+    "заведующий",
+    "ректор",
+    "инженер",
+    "технолог",
+    "конструктор",
+}
+POST_ADJECTIVES = {
+    "генеральный",
+    "исполнительный",
+    "технический",
+    "первый",
+    "коммерческий",
+    "финансовый",
+    "научный",
+    "главный",
+}
+# A mayor's post belongs to the city's government: "заместитель мэра Москвы" works in it.
+TITLE_PREFIXES = {"вице", "экс", "врио"}
+MAYOR_WORDS = {"мэр", "вице-мэр", "заммэр", "заммэра"}
+# Nouns that count companies: "более 200 высокотехнологичных компаний".
+COMPANY_NOUNS = {"компания", "резидент", "фирма", "предприятие", "участник", "организация"}
+# What a word before a count of companies says of it ("более 200 компаний").
+SURFACE_COMPARATORS = {
+    word: QUANTITY_COMPARATORS[word]
+    for word in ("более", "свыше", "больше", "менее", "меньше", "около", "почти", "порядка")
+}

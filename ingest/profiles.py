@@ -244,21 +244,21 @@ def _profile_statements(
             entities.setdefault(replaced.ref, replaced)
             fact(product.ref, "substitutes", replaced.ref, replaced_node)
 
-    for node in front.items(fields.get("competences")):
-        statement, value = _statement(front, node, "a competence", "id")
-        _cited(front, statement, node, sources)
-        competence = front.scalar(value, "competence id")
-        if not _COMPETENCE.fullmatch(competence):
-            raise front.fail(value, f"competence {competence!r} is not an id of ontology/competences.ttl")
-        fact(firm.ref, "hasCompetence", f"id/competence/{competence}", value)
-
-    for node in front.items(fields.get("okved2")):
-        statement, value = _statement(front, node, "an ОКВЭД 2 code", "code")
-        _cited(front, statement, node, sources)
-        code = front.scalar(value, "okved2 code")
-        if not _OKVED2.fullmatch(code):
-            raise front.fail(value, f"{code!r} is not an ОКВЭД 2 code like 27.11")
-        fact(firm.ref, "classification", f"id/okved2/{code}", value)
+    # Codes the firm is filed under: (key, what it is, its field and label, its form, the error, predicate, path).
+    coded = (
+        ("competences", "a competence", "id", "competence id", _COMPETENCE,
+         "competence {!r} is not an id of ontology/competences.ttl", "hasCompetence", "id/competence/"),
+        ("okved2", "an ОКВЭД 2 code", "code", "okved2 code", _OKVED2,
+         "{!r} is not an ОКВЭД 2 code like 27.11", "classification", "id/okved2/"),
+    )  # fmt: skip
+    for key, what, field_name, label, form, problem, predicate, path in coded:
+        for node in front.items(fields.get(key)):
+            statement, value = _statement(front, node, what, field_name)
+            _cited(front, statement, node, sources)
+            code = front.scalar(value, label)
+            if not form.fullmatch(code):
+                raise front.fail(value, problem.format(code))
+            fact(firm.ref, predicate, f"{path}{code}", value)
 
     document.entities = list(entities.values())
     document.facts = facts
