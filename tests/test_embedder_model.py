@@ -157,7 +157,7 @@ def test_a_question_asked_again_is_not_embedded_again(embedder, monkeypatch):
     calls = []
     encode = embedder_module._encode
 
-    def counted(model, texts, prompt):  # noqa: ANN001, ANN202
+    def counted(model, texts, prompt):
         calls.append(texts)
         return encode(model, texts, prompt)
 

@@ -20,15 +20,15 @@ from zamena import cli
 BASE = "https://zamena.example.org/"
 
 
-def read(text: str, gazetteer: Gazetteer | None = None):  # noqa: ANN201
+def read(text: str, gazetteer: Gazetteer | None = None):
     return extract(Document(text=text, source="test.txt"), gazetteer=gazetteer)
 
 
-def firms(extraction) -> dict[str, set[str]]:  # noqa: ANN001
+def firms(extraction) -> dict[str, set[str]]:
     return {e.name: {m.text for m in e.mentions} for e in extraction.entities.values() if e.type == "FIRM"}
 
 
-def relations(extraction) -> set[tuple[str, str, str]]:  # noqa: ANN001
+def relations(extraction) -> set[tuple[str, str, str]]:
     names = {ref: e.name for ref, e in extraction.entities.items()}
     return {
         (names.get(f.subject), f.predicate, names.get(f.object) if isinstance(f.object, tuple) else f.object["value"])
@@ -138,7 +138,7 @@ def test_bracketed_short_name_is_an_alias_of_the_firm():
     assert firm.name == "Электромобили Мануфэкчуринг Рус" and "EVM" in firm.aliases
 
 
-def organisations(extraction) -> set[str]:  # noqa: ANN001
+def organisations(extraction) -> set[str]:
     return {e.name for e in extraction.entities.values() if e.type in ("FIRM", "ORG", "GOV", "ZONE", "CENTRE")}
 
 

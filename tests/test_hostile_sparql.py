@@ -58,7 +58,7 @@ class Listener:
 
 
 @pytest.fixture(scope="module")
-def server(web_settings) -> Iterator[LiveServer]:  # noqa: ANN001
+def server(web_settings) -> Iterator[LiveServer]:
     app = make_app(web_settings, QUERY_TIME_LIMIT=TIME_LIMIT, QUERY_WORKERS=2, QUERY_MEMORY_MB=MEMORY_MB)
     app.extensions["zamena"].queries.warm_up()
     with LiveServer(app) as live:
@@ -166,7 +166,7 @@ UPDATES = [
 
 
 @pytest.mark.parametrize("update", UPDATES)
-def test_updates_in_every_syntax_are_refused_by_every_route(server, listener, update: str) -> None:  # noqa: ANN001
+def test_updates_in_every_syntax_are_refused_by_every_route(server, listener, update: str) -> None:
     update = update.replace("{listener}", listener.url)
     before = count_all(server.url)
     for how in ("get", "form", "body", "update-form", "update-body"):
@@ -200,7 +200,7 @@ SERVICES = [
 
 
 @pytest.mark.parametrize("template", SERVICES)
-def test_service_to_loopback_and_link_local_is_refused_before_any_connection(server, listener, template: str) -> None:  # noqa: ANN001
+def test_service_to_loopback_and_link_local_is_refused_before_any_connection(server, listener, template: str) -> None:
     for target in (listener.url + "/sparql", LINK_LOCAL, "http://[::1]:9/sparql", "http://localhost:9/"):
         status, body, seconds, _headers = send(server.url, template.format(target=target))
         assert_refused(status, body, "SERVICE")
@@ -218,7 +218,7 @@ DISGUISED = [
 
 
 @pytest.mark.parametrize("template", DISGUISED)
-def test_service_disguised_by_codepoint_escapes_reaches_nobody(server, listener, template: str) -> None:  # noqa: ANN001
+def test_service_disguised_by_codepoint_escapes_reaches_nobody(server, listener, template: str) -> None:
     """The endpoint and the query page: refused, or read as the spec reads it (a string), never a request."""
     query = template.format(target=listener.url + "/internal-admin")
     status, body, _seconds, _headers = send(server.url, query)
@@ -230,12 +230,12 @@ def test_service_disguised_by_codepoint_escapes_reaches_nobody(server, listener,
     assert listener.connections() == 0
 
 
-def test_query_workers_have_left_the_network(server) -> None:  # noqa: ANN001
+def test_query_workers_have_left_the_network(server) -> None:
     """Defence in depth: the workers run in a network namespace of their own (the reason is logged if not)."""
     assert server.app.extensions["zamena"].queries.isolation_problem is None
 
 
-def test_from_a_file_or_a_remote_graph_is_refused(server, listener) -> None:  # noqa: ANN001
+def test_from_a_file_or_a_remote_graph_is_refused(server, listener) -> None:
     for source in ("file:///etc/passwd", LINK_LOCAL, listener.url + "/data.ttl", "http://localhost/x.ttl"):
         for clause in ("FROM", "FROM NAMED"):
             status, body, _seconds, _headers = send(server.url, f"SELECT * {clause} <{source}> WHERE {{ ?s ?p ?o }}")
@@ -244,7 +244,7 @@ def test_from_a_file_or_a_remote_graph_is_refused(server, listener) -> None:  # 
     assert listener.connections() == 0
 
 
-def test_graph_names_never_reach_the_file_system_or_the_network(server, listener) -> None:  # noqa: ANN001
+def test_graph_names_never_reach_the_file_system_or_the_network(server, listener) -> None:
     """A protocol dataset, GRAPH or DESCRIBE naming a file or a remote IRI reads an empty graph, never the file."""
     for source in ("file:///etc/passwd", LINK_LOCAL, listener.url + "/data.ttl"):
         for params in ({"default-graph-uri": source}, {"named-graph-uri": source}):
@@ -273,12 +273,12 @@ EXPLOSIONS = [
 
 
 @pytest.mark.parametrize("query", EXPLOSIONS)
-def test_explosive_queries_end_within_the_time_limit(server, query: str) -> None:  # noqa: ANN001
+def test_explosive_queries_end_within_the_time_limit(server, query: str) -> None:
     status, body, seconds, headers = send(server.url, query)
     assert_stopped_or_answered(status, body, seconds, headers)
 
 
-def test_a_string_that_fills_the_memory_is_stopped(server) -> None:  # noqa: ANN001
+def test_a_string_that_fills_the_memory_is_stopped(server) -> None:
     binds = " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(27))  # 16 B · 2^27 = 2 GB
     query = f"SELECT (STRLEN(?s27) AS ?n) WHERE {{ BIND('0123456789abcdef' AS ?s0) {binds} }}"
     status, body, seconds, headers = send(server.url, query)
@@ -286,7 +286,7 @@ def test_a_string_that_fills_the_memory_is_stopped(server) -> None:  # noqa: ANN
     assert f"{MEMORY_MB} MB" in body or "time limit" in body
 
 
-def test_a_huge_values_block_is_refused_or_ends_within_the_time_limit(server) -> None:  # noqa: ANN001
+def test_a_huge_values_block_is_refused_or_ends_within_the_time_limit(server) -> None:
     def values(rows: int) -> str:
         block = " ".join(f"(<urn:x{i}> {i})" for i in range(rows))
         return f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?x ?i) {{ {block} }} ?y ?p ?z }}"
@@ -314,7 +314,7 @@ def send_from(address: str, url: str, query: str) -> tuple[int, str, dict[str, s
     return status, body.decode("utf-8", "replace"), headers
 
 
-def test_one_client_cannot_hold_every_worker(server) -> None:  # noqa: ANN001
+def test_one_client_cannot_hold_every_worker(server) -> None:
     """Two workers, one each: the second slow query of a client is refused with 429 and Retry-After, and
     another client's ASK is answered at once instead of waiting for the slow ones."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -335,7 +335,7 @@ def test_one_client_cannot_hold_every_worker(server) -> None:  # noqa: ANN001
     assert "ZAMENA_QUERY_WORKERS_PER_CLIENT" in refused[1] and int(refused[2]["Retry-After"]) >= TIME_LIMIT
 
 
-def test_deep_nesting_is_refused_with_a_message(server) -> None:  # noqa: ANN001
+def test_deep_nesting_is_refused_with_a_message(server) -> None:
     def nested_selects(depth: int) -> str:
         query = "SELECT * WHERE { ?s ?p ?o }"
         for _ in range(depth):
@@ -356,7 +356,7 @@ def test_deep_nesting_is_refused_with_a_message(server) -> None:  # noqa: ANN001
         assert seconds < STOPPED_WITHIN
 
 
-def test_a_query_just_over_the_length_limit_is_refused(server) -> None:  # noqa: ANN001
+def test_a_query_just_over_the_length_limit_is_refused(server) -> None:
     limit = server.app.config["MAX_QUERY_BYTES"]
     padding = "ASK { } # "
     exactly = padding + "ж" * ((limit - len(padding)) // 2)  # two bytes each in UTF-8
@@ -370,7 +370,7 @@ def test_a_query_just_over_the_length_limit_is_refused(server) -> None:  # noqa:
         assert_refused(status, body, f"limit of {limit} bytes", "ZAMENA_MAX_QUERY_BYTES")
 
 
-def test_malformed_requests_are_refused_with_a_message(server) -> None:  # noqa: ANN001
+def test_malformed_requests_are_refused_with_a_message(server) -> None:
     for query in ("SELECT * WHERE { ?s ?p ?o ", "SELECT * WHERE { ?s ?p '\x00' }", "", "\ufeffSELECT", "}}}}{{{{"):
         status, body, _seconds, _headers = send(server.url, query)
         assert status in (200, 400), body[:300]
@@ -385,7 +385,7 @@ def test_malformed_requests_are_refused_with_a_message(server) -> None:  # noqa:
     assert refused.value.code == 400 and b"UTF-8" in refused.value.read()
 
 
-def test_the_server_still_answers_after_all_of_it(server) -> None:  # noqa: ANN001
+def test_the_server_still_answers_after_all_of_it(server) -> None:
     status, body, seconds, _headers = send(server.url, NORMAL)
     assert status == 200 and "Оптический трансформатор тока" in body
     assert seconds < TIME_LIMIT

@@ -26,7 +26,7 @@ PROFILES = sorted((PROJECT / "corpora" / "profiles").glob("*.md"))
 STATEMENTS = ("zone", "centre", "products", "competences", "okved2")
 
 
-def read_one(path: Path):  # noqa: ANN201
+def read_one(path: Path):
     [document] = read_documents(path)
     return document
 

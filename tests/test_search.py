@@ -84,7 +84,7 @@ class CountingEmbedder(HashEmbedder):
         super().__init__(64)
         self.embedded: list[str] = []
 
-    def embed_passages(self, texts, progress=None):  # noqa: ANN001, ANN201
+    def embed_passages(self, texts, progress=None):
         self.embedded += list(texts)
         return super().embed_passages(texts, progress)
 

@@ -205,7 +205,7 @@ def test_escapes_that_would_read_differently_are_refused_with_the_reason(text: s
         check_query(text)
 
 
-def _connect_after_leaving(url_port: int, conn) -> None:  # noqa: ANN001 - a multiprocessing Connection
+def _connect_after_leaving(url_port: int, conn) -> None:
     problem = leave_network()
     outcome = {"problem": problem}
     try:

@@ -26,7 +26,7 @@ PRODUCTS = "SELECT (COUNT(*) AS ?n) WHERE { ?p a schema:Product }"
 SEED_GRAPH = "https://zamena.example.org/graph/seed-news-2022-04-12"
 
 
-def _memory_app(web_settings: Settings, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+def _memory_app(web_settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """An app over an in-memory knowledge base holding a copy of the test store's graphs."""
     settings = Settings.from_env(home=tmp_path_factory.mktemp("memory"), store="memory")
     with KnowledgeGraph.open("oxigraph", web_settings.store_path, read_only=True) as source:
@@ -40,7 +40,7 @@ def _memory_app(web_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="module", params=["memory", pytest.param("remote", marks=pytest.mark.slow)])
-def backend_client(request, web_settings, tmp_path_factory) -> Iterator[object]:  # noqa: ANN001
+def backend_client(request, web_settings, tmp_path_factory) -> Iterator[object]:
     if request.param == "memory":
         app = _memory_app(web_settings, tmp_path_factory)
         yield app.test_client()
@@ -59,18 +59,18 @@ def backend_client(request, web_settings, tmp_path_factory) -> Iterator[object]:
     remote_app.extensions["zamena"].close()
 
 
-def _value(response) -> str:  # noqa: ANN001
+def _value(response) -> str:
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.loads(response.data)["results"]["bindings"][0]["n"]["value"]
 
 
-def test_the_endpoint_evaluates_through_the_facade(backend_client) -> None:  # noqa: ANN001
+def test_the_endpoint_evaluates_through_the_facade(backend_client) -> None:
     app = backend_client.application
     assert isinstance(app.extensions["zamena"].queries, GraphQueryService)
     assert int(_value(backend_client.get("/sparql", query_string={"query": PRODUCTS}))) >= 2
 
 
-def test_the_protocol_dataset_works(backend_client) -> None:  # noqa: ANN001
+def test_the_protocol_dataset_works(backend_client) -> None:
     only_catalogue = backend_client.get(
         "/sparql", query_string={"query": PRODUCTS, "default-graph-uri": CATALOGUE_GRAPH}
     )
@@ -87,7 +87,7 @@ def test_the_protocol_dataset_works(backend_client) -> None:  # noqa: ANN001
     assert [b["g"]["value"] for b in json.loads(named.data)["results"]["bindings"]] == [CATALOGUE_GRAPH]
 
 
-def test_from_a_held_graph_is_honoured_and_a_remote_one_refused(backend_client) -> None:  # noqa: ANN001
+def test_from_a_held_graph_is_honoured_and_a_remote_one_refused(backend_client) -> None:
     held = f"SELECT (COUNT(*) AS ?n) FROM <{CATALOGUE_GRAPH}> WHERE {{ ?p a schema:Product }}"
     assert _value(backend_client.get("/sparql", query_string={"query": held})) == "2"
     remote = "SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }"
@@ -95,7 +95,7 @@ def test_from_a_held_graph_is_honoured_and_a_remote_one_refused(backend_client) 
     assert response.status_code == 403 and "never fetched" in response.get_data(as_text=True)
 
 
-def test_forms_formats_and_refusals(backend_client) -> None:  # noqa: ANN001
+def test_forms_formats_and_refusals(backend_client) -> None:
     ask = backend_client.get("/sparql", query_string={"query": "ASK { ?p a schema:Product }", "format": "xml"})
     assert ask.status_code == 200 and b"<boolean>true</boolean>" in ask.data
     construct = backend_client.get(
@@ -112,7 +112,7 @@ def test_forms_formats_and_refusals(backend_client) -> None:  # noqa: ANN001
     assert bad.status_code == 400 and "not valid SPARQL" in bad.get_data(as_text=True)
 
 
-def test_the_row_limit_holds(backend_client) -> None:  # noqa: ANN001
+def test_the_row_limit_holds(backend_client) -> None:
     config = backend_client.application.config
     saved = config["RESULT_ROW_LIMIT"]
     config["RESULT_ROW_LIMIT"] = 7

@@ -71,7 +71,7 @@ TRACEBACK_WORDS = ("Traceback", 'File "', "Error:", "line ")
 
 
 @pytest.fixture(scope="module")
-def hostile_client(web_app):  # noqa: ANN001, ANN201
+def hostile_client(web_app):
     """The shared app with Flask's exception propagation off, as `zamena serve` runs it: a bug is a 500 here."""
     web_app.config["TESTING"] = False
     web_app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -80,7 +80,7 @@ def hostile_client(web_app):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_no_hostile_value_gives_a_server_error_or_a_traceback(hostile_client, route: str) -> None:  # noqa: ANN001
+def test_no_hostile_value_gives_a_server_error_or_a_traceback(hostile_client, route: str) -> None:
     from urllib.parse import quote
 
     for value in HOSTILE_VALUES:
@@ -94,7 +94,7 @@ def test_no_hostile_value_gives_a_server_error_or_a_traceback(hostile_client, ro
         assert response.headers.get("X-Content-Type-Options") == "nosniff", url[:120]
 
 
-def test_a_bad_uri_is_a_400_that_names_it(hostile_client) -> None:  # noqa: ANN001
+def test_a_bad_uri_is_a_400_that_names_it(hostile_client) -> None:
     for url in (
         "/api/entity?uri=a",
         "/resource?uri=x%7f",
@@ -111,14 +111,14 @@ def test_a_bad_uri_is_a_400_that_names_it(hostile_client) -> None:  # noqa: ANN0
     assert api.status_code == 400 and "uri" in json.loads(api.data)["error"]
 
 
-def test_a_bad_mark_marks_nothing_and_the_page_is_shown(hostile_client) -> None:  # noqa: ANN001
+def test_a_bad_mark_marks_nothing_and_the_page_is_shown(hostile_client) -> None:
     for mark in ("²-³", "1-" + "9" * 5000, "5-2", "a-b"):
         response = hostile_client.get(SEED_DOCUMENT, query_string={"mark": mark})
         assert response.status_code == 200
         assert 'class="marked"' not in response.get_data(as_text=True)
 
 
-def test_absolute_links_come_from_the_settings_not_the_host_header(hostile_client) -> None:  # noqa: ANN001
+def test_absolute_links_come_from_the_settings_not_the_host_header(hostile_client) -> None:
     evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
     void = hostile_client.get("/.well-known/void", headers={**evil, "Accept": "text/turtle"}).get_data(as_text=True)
     openapi = hostile_client.get("/api/openapi.json", headers=evil).get_data(as_text=True)
@@ -130,21 +130,21 @@ def test_absolute_links_come_from_the_settings_not_the_host_header(hostile_clien
     assert "http://localhost/query?query=" in query_page
 
 
-def test_a_result_iri_that_looks_like_another_host_stays_on_our_base(hostile_client) -> None:  # noqa: ANN001
+def test_a_result_iri_that_looks_like_another_host_stays_on_our_base(hostile_client) -> None:
     query = "SELECT ?x WHERE { VALUES ?x { <https://zamena.example.org//evil.example/x> } }"
     page = hostile_client.get("/query", query_string={"query": query}).get_data(as_text=True)
     assert 'href="//evil.example' not in page
     assert "evil.example/x" in page  # the value is still shown
 
 
-def test_the_code_filter_takes_any_text_as_a_value(hostile_client, monkeypatch) -> None:  # noqa: ANN001
+def test_the_code_filter_takes_any_text_as_a_value(hostile_client, monkeypatch) -> None:
     """A code with a newline and a trailing \\" is a value to compare, not query text (no syntax error)."""
     from ontology.graph import KnowledgeGraph
 
     seen: list[str] = []
     original = KnowledgeGraph.query
 
-    def record(self, sparql, bindings=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def record(self, sparql, bindings=None, **kwargs):
         seen.append(sparql)
         return original(self, sparql, bindings, **kwargs)
 
@@ -159,7 +159,7 @@ def test_the_code_filter_takes_any_text_as_a_value(hostile_client, monkeypatch) 
 
 
 @pytest.fixture(scope="module")
-def hub_client(tmp_path_factory) -> Iterator[object]:  # noqa: ANN001
+def hub_client(tmp_path_factory) -> Iterator[object]:
     """A knowledge base whose one concept is linked from HUB_LINKS others, as a classifier scheme is."""
     settings = Settings.from_env(home=tmp_path_factory.mktemp("hub"), store="oxigraph")
     graph = URIRef("https://zamena.example.org/graph/hub-test")
@@ -175,7 +175,7 @@ def hub_client(tmp_path_factory) -> Iterator[object]:  # noqa: ANN001
     app.extensions["zamena"].close()
 
 
-def test_a_hub_entity_page_shows_the_first_links_and_says_how_many(hub_client) -> None:  # noqa: ANN001
+def test_a_hub_entity_page_shows_the_first_links_and_says_how_many(hub_client) -> None:
     response = hub_client.get("/id/competence/hub-test")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -188,7 +188,7 @@ def test_a_hub_entity_page_shows_the_first_links_and_says_how_many(hub_client) -
     assert api["links_total"]["links_in"] == HUB_LINKS and api["links_cut"] is True
 
 
-def test_a_hub_entity_in_rdf_is_cut_and_says_so(hub_client) -> None:  # noqa: ANN001
+def test_a_hub_entity_in_rdf_is_cut_and_says_so(hub_client) -> None:
     response = hub_client.get("/id/competence/hub-test", headers={"Accept": "application/n-triples"})
     assert response.status_code == 200
     assert response.headers["Zamena-Truncated"] == "true" and str(RDF_TRIPLES) in response.headers["Zamena-Limit"]

@@ -18,14 +18,14 @@ PROFOTEK = URIRef("https://zamena.example.org/id/firm/profotek")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 
-def test_context_is_published(client) -> None:  # noqa: ANN001
+def test_context_is_published(client) -> None:
     response = client.get("/context.jsonld")
     assert response.mimetype == "application/ld+json"
     context = json.loads(response.data)["@context"]
     assert context["zo"] == str(ZO) and context["skos"] == str(SKOS)
 
 
-def _loader_for(client):  # noqa: ANN001, ANN202
+def _loader_for(client):
     """A PyLD document loader that fetches this app's published context through the test client."""
 
     def load(url: str, options: dict | None = None) -> dict:
@@ -37,7 +37,7 @@ def _loader_for(client):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
-def test_entity_uri_dereferences_in_every_rdf_format(client, fmt) -> None:  # noqa: ANN001
+def test_entity_uri_dereferences_in_every_rdf_format(client, fmt) -> None:
     by_accept = client.get("/id/firm/profotek", headers={"Accept": fmt.media_type})
     by_param = client.get("/id/firm/profotek", query_string={"format": fmt.name})
     for response in (by_accept, by_param):
@@ -58,7 +58,7 @@ def test_entity_uri_dereferences_in_every_rdf_format(client, fmt) -> None:  # no
         assert graph.value(selector, OA.exact) and graph.value(selector, OA.start) is not None
 
 
-def test_browsers_get_html_and_machines_get_turtle_by_accept(client) -> None:  # noqa: ANN001
+def test_browsers_get_html_and_machines_get_turtle_by_accept(client) -> None:
     browser = client.get("/id/firm/profotek", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert browser.mimetype == "text/html"
     turtle = client.get("/id/firm/profotek", headers={"Accept": "text/turtle;q=0.9, application/rdf+xml;q=0.5"})
@@ -67,13 +67,13 @@ def test_browsers_get_html_and_machines_get_turtle_by_accept(client) -> None:  #
     assert client.get("/id/firm/profotek", query_string={"format": "docx"}).status_code == 406
 
 
-def test_unknown_entities_are_404_in_every_format(client) -> None:  # noqa: ANN001
+def test_unknown_entities_are_404_in_every_format(client) -> None:
     for fmt in GRAPH_FORMATS:
         response = client.get("/id/firm/nobody", headers={"Accept": fmt.media_type})
         assert response.status_code == 404 and "Accept" in response.headers["Vary"]
 
 
-def test_named_graph_of_a_document(client) -> None:  # noqa: ANN001
+def test_named_graph_of_a_document(client) -> None:
     turtle = client.get("/graph/web-catalogue", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=turtle.data, format="turtle")
     assert (URIRef("https://zamena.example.org/id/product/frequency-converter"), RDF.type, None) in graph
@@ -82,7 +82,7 @@ def test_named_graph_of_a_document(client) -> None:  # noqa: ANN001
     assert client.get("/graph/nothing-here").status_code == 404
 
 
-def test_the_vocabulary_is_served_at_its_namespace(client) -> None:  # noqa: ANN001
+def test_the_vocabulary_is_served_at_its_namespace(client) -> None:
     turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=turtle.data, format="turtle")
     assert (ZO.CompetenceCentre, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
@@ -93,7 +93,7 @@ def test_the_vocabulary_is_served_at_its_namespace(client) -> None:  # noqa: ANN
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
-def test_dumps_in_every_format(client, fmt) -> None:  # noqa: ANN001
+def test_dumps_in_every_format(client, fmt) -> None:
     with client.get(f"/dumps/zamena.{fmt.extension}") as response:
         assert response.status_code == 200 and response.mimetype == fmt.media_type
         assert response.is_streamed or response.direct_passthrough
@@ -105,12 +105,12 @@ def test_dumps_in_every_format(client, fmt) -> None:  # noqa: ANN001
         assert again.status_code == 304
 
 
-def test_unknown_dump_is_404_naming_the_ones_there_are(client) -> None:  # noqa: ANN001
+def test_unknown_dump_is_404_naming_the_ones_there_are(client) -> None:
     response = client.get("/dumps/zamena.docx")
     assert response.status_code == 404 and "zamena.ttl" in response.get_data(as_text=True)
 
 
-def test_void_describes_endpoint_dumps_and_vocabularies(client) -> None:  # noqa: ANN001
+def test_void_describes_endpoint_dumps_and_vocabularies(client) -> None:
     response = client.get("/.well-known/void")
     assert response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
@@ -129,7 +129,7 @@ def test_void_describes_endpoint_dumps_and_vocabularies(client) -> None:  # noqa
 # ---------------------------------------------------------------------------- JSON API
 
 
-def test_api_search(client) -> None:  # noqa: ANN001
+def test_api_search(client) -> None:
     response = client.get("/api/search", query_string={"q": "оптический трансформатор", "k": 3})
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
     answer = json.loads(response.data)
@@ -142,13 +142,13 @@ def test_api_search(client) -> None:  # noqa: ANN001
     assert products["results"][0]["uri"].endswith("/id/product/optical-current-transformer")
 
 
-def test_api_search_errors(client) -> None:  # noqa: ANN001
+def test_api_search_errors(client) -> None:
     for params in ({}, {"q": "x", "kind": "planet"}, {"q": "x", "k": "many"}, {"q": "x", "k": "0"}):
         response = client.get("/api/search", query_string=params)
         assert response.status_code == 400 and json.loads(response.data)["error"]
 
 
-def test_api_entity(client) -> None:  # noqa: ANN001
+def test_api_entity(client) -> None:
     answer = json.loads(client.get("/api/entity", query_string={"uri": str(PROFOTEK)}).data)
     assert answer["label"] == "Профотек" and answer["kind"] == "firm" and answer["href"] == "/id/firm/profotek"
     member = next(f for f in answer["facts"] if f["predicate"]["uri"] == str(ORG.memberOf))
@@ -162,7 +162,7 @@ def test_api_entity(client) -> None:  # noqa: ANN001
     assert json.loads(client.get("/api/nothing").data)["status"] == 404
 
 
-def test_openapi_document_describes_every_api_route(client, web_app) -> None:  # noqa: ANN001
+def test_openapi_document_describes_every_api_route(client, web_app) -> None:
     spec = json.loads(client.get("/api/openapi.json").data)
     assert spec["openapi"].startswith("3.1")
     routes = {rule.rule for rule in web_app.url_map.iter_rules() if rule.rule.startswith("/api/")}

@@ -57,7 +57,7 @@ def _sparql(url: str, query: str) -> tuple[int, bytes, float]:
 # ---------------------------------------------------------------------------- SPARQLWrapper
 
 
-def test_sparqlwrapper_select_in_json_and_xml(live_server) -> None:  # noqa: ANN001
+def test_sparqlwrapper_select_in_json_and_xml(live_server) -> None:
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setQuery("SELECT ?name WHERE { ?f org:memberOf ?c ; skos:prefLabel ?name . ?c a zo:CompetenceCentre }")
     client.setReturnFormat(JSON)
@@ -69,7 +69,7 @@ def test_sparqlwrapper_select_in_json_and_xml(live_server) -> None:  # noqa: ANN
     assert "Профотек" in literals
 
 
-def test_sparqlwrapper_construct_and_post(live_server) -> None:  # noqa: ANN001
+def test_sparqlwrapper_construct_and_post(live_server) -> None:
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setMethod("POST")
     client.setReturnFormat(TURTLE)  # parsed by rdflib here: SPARQLWrapper's own RDF/XML path is deprecated
@@ -79,7 +79,7 @@ def test_sparqlwrapper_construct_and_post(live_server) -> None:  # noqa: ANN001
     assert "Профотек" in labels
 
 
-def test_sparqlwrapper_sees_errors_as_errors(live_server) -> None:  # noqa: ANN001
+def test_sparqlwrapper_sees_errors_as_errors(live_server) -> None:
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setReturnFormat(JSON)
     client.setQuery("SELECT ?s WHERE { ?s ?p ")
@@ -113,7 +113,7 @@ def _comunica(script: Path, endpoint: str, query: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_comunica_select_and_ask(live_server, comunica) -> None:  # noqa: ANN001
+def test_comunica_select_and_ask(live_server, comunica) -> None:
     endpoint = f"{live_server.url}/sparql"
     query = (
         "PREFIX schema: <https://schema.org/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
@@ -125,7 +125,7 @@ def test_comunica_select_and_ask(live_server, comunica) -> None:  # noqa: ANN001
     assert ask == {"type": "boolean", "value": True}
 
 
-def test_comunica_construct(live_server, comunica) -> None:  # noqa: ANN001
+def test_comunica_construct(live_server, comunica) -> None:
     query = f"CONSTRUCT {{ <{PROFOTEK}> ?p ?o }} WHERE {{ <{PROFOTEK}> ?p ?o }}"
     quads = _comunica(comunica, f"{live_server.url}/sparql", query)["quads"]
     assert [PROFOTEK, "http://www.w3.org/2004/02/skos/core#prefLabel", "Профотек"] in quads
@@ -153,7 +153,7 @@ def _http_loader(url: str, options: dict | None = None) -> dict:
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
-def test_every_dump_is_valid(live_server, fmt, tmp_path) -> None:  # noqa: ANN001
+def test_every_dump_is_valid(live_server, fmt, tmp_path) -> None:
     status, content_type, body = _get(f"{live_server.url}/dumps/zamena.{fmt.extension}")
     assert status == 200 and content_type == fmt.media_type
     if fmt.name == "jsonld":
@@ -165,7 +165,7 @@ def test_every_dump_is_valid(live_server, fmt, tmp_path) -> None:  # noqa: ANN00
 
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
-def test_every_conneg_format_is_valid(live_server, fmt, tmp_path) -> None:  # noqa: ANN001
+def test_every_conneg_format_is_valid(live_server, fmt, tmp_path) -> None:
     for url in (
         f"{live_server.url}/id/firm/profotek",
         f"{live_server.url}/.well-known/void",
@@ -181,7 +181,7 @@ def test_every_conneg_format_is_valid(live_server, fmt, tmp_path) -> None:  # no
         assert _rapper(path, RAPPER_NAMES[fmt.name], url) > 10, url
 
 
-def test_jsonld_expands_with_the_published_context(live_server) -> None:  # noqa: ANN001
+def test_jsonld_expands_with_the_published_context(live_server) -> None:
     _status, _type, body = _get(f"{live_server.url}/id/firm/profotek", accept="application/ld+json")
     document = json.loads(body)
     assert document["@context"] == f"{live_server.url}/context.jsonld"
@@ -194,7 +194,7 @@ def test_jsonld_expands_with_the_published_context(live_server) -> None:  # noqa
 # ---------------------------------------------------------------------------- safety under load
 
 
-def test_a_never_ending_query_is_stopped_while_another_client_is_answered(live_server) -> None:  # noqa: ANN001
+def test_a_never_ending_query_is_stopped_while_another_client_is_answered(live_server) -> None:
     outcome: dict[str, object] = {}
 
     def never_ending() -> None:
@@ -218,7 +218,7 @@ def test_a_never_ending_query_is_stopped_while_another_client_is_answered(live_s
     assert status == 200  # and the server goes on
 
 
-def test_service_never_opens_a_connection(live_server) -> None:  # noqa: ANN001
+def test_service_never_opens_a_connection(live_server) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
@@ -239,7 +239,7 @@ def test_service_never_opens_a_connection(live_server) -> None:  # noqa: ANN001
         listener.close()
 
 
-def test_a_huge_result_is_capped(live_server) -> None:  # noqa: ANN001
+def test_a_huge_result_is_capped(live_server) -> None:
     request = urllib.request.Request(
         f"{live_server.url}/sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }'})}",
         headers={"Accept": "text/csv"},
@@ -251,7 +251,7 @@ def test_a_huge_result_is_capped(live_server) -> None:  # noqa: ANN001
         assert rows[0] == ["a", "b", "c", "d", "e", "f"] and len(rows) == limit + 1
 
 
-def test_a_refusal_reaches_the_client_as_403_with_its_reason(live_server) -> None:  # noqa: ANN001
+def test_a_refusal_reaches_the_client_as_403_with_its_reason(live_server) -> None:
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setQuery("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -262,7 +262,7 @@ def test_a_refusal_reaches_the_client_as_403_with_its_reason(live_server) -> Non
 # ---------------------------------------------------------------------------- zamena serve
 
 
-def test_zamena_serve_answers_on_loopback(web_settings, tmp_path) -> None:  # noqa: ANN001
+def test_zamena_serve_answers_on_loopback(web_settings, tmp_path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -292,7 +292,7 @@ def test_zamena_serve_answers_on_loopback(web_settings, tmp_path) -> None:  # no
         server.stdout.close()
 
 
-def test_zamena_serve_without_a_store_says_what_to_do(tmp_path) -> None:  # noqa: ANN001
+def test_zamena_serve_without_a_store_says_what_to_do(tmp_path) -> None:
     from click.testing import CliRunner
 
     from zamena.cli import main

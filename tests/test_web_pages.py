@@ -44,14 +44,14 @@ class Page(HTMLParser):
         return re.sub(r"\s+", " ", "".join(self.text_parts))
 
 
-def _page(client, url: str, **params) -> Page:  # noqa: ANN001, ANN003
+def _page(client, url: str, **params) -> Page:
     response = client.get(url, query_string=params)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/html"
     return Page(response.get_data(as_text=True))
 
 
-def test_search_in_russian_finds_the_maker_with_highlighted_evidence(client) -> None:  # noqa: ANN001
+def test_search_in_russian_finds_the_maker_with_highlighted_evidence(client) -> None:
     page = _page(client, "/", q="оптический трансформатор")
     assert "Найдено" in page.text
     assert PROFOTEK in page.links
@@ -62,7 +62,7 @@ def test_search_in_russian_finds_the_maker_with_highlighted_evidence(client) -> 
     assert '<html lang="ru"' in client.get("/", query_string={"q": "трансформатор"}).get_data(as_text=True)
 
 
-def test_search_in_english_with_the_switch(client) -> None:  # noqa: ANN001
+def test_search_in_english_with_the_switch(client) -> None:
     switch = client.get("/", query_string={"q": "transformer", "lang": "en"})
     assert "zamena_lang=en" in switch.headers["Set-Cookie"]
     assert 'id="lang-ru"' in switch.get_data(as_text=True)  # the way back
@@ -74,7 +74,7 @@ def test_search_in_english_with_the_switch(client) -> None:  # noqa: ANN001
     assert "Найдено" in _page(client, "/", q="трансформатор", lang="ru").text
 
 
-def test_search_facets_filter_by_kind_section_and_centre(client) -> None:  # noqa: ANN001
+def test_search_facets_filter_by_kind_section_and_centre(client) -> None:
     page = _page(client, "/", q="трансформатор")
     assert any("code=26" in link for link in page.links)
     assert any("centre=1" in link for link in page.links)
@@ -88,14 +88,14 @@ def test_search_facets_filter_by_kind_section_and_centre(client) -> None:  # noq
     assert "/id/firm/script-alert" in members.links
 
 
-def test_empty_and_unmatched_searches(client) -> None:  # noqa: ANN001
+def test_empty_and_unmatched_searches(client) -> None:
     home = _page(client, "/")
     assert "Примеры запросов" in home.text
     assert "search" in home.tags or "input" in home.tags
     assert "Найдено" in _page(client, "/", q="zzzzqqq").text  # dense search always has nearest neighbours
 
 
-def test_without_a_search_index_names_are_matched(tmp_path) -> None:  # noqa: ANN001
+def test_without_a_search_index_names_are_matched(tmp_path) -> None:
     """A knowledge base whose index was never built still answers, by names, and says so."""
     from search.fake_embedder import HashEmbedder
     from tests.web_support import NEWS, make_app
@@ -116,7 +116,7 @@ def test_without_a_search_index_names_are_matched(tmp_path) -> None:  # noqa: AN
         app.extensions["zamena"].close()
 
 
-def test_firm_page_shows_facts_with_quotes_sources_and_a_picture(client) -> None:  # noqa: ANN001
+def test_firm_page_shows_facts_with_quotes_sources_and_a_picture(client) -> None:
     response = client.get(PROFOTEK)
     html = response.get_data(as_text=True)
     page = Page(html)
@@ -135,7 +135,7 @@ def test_firm_page_shows_facts_with_quotes_sources_and_a_picture(client) -> None
     assert 'rel="alternate"' in response.headers["Link"]
 
 
-def test_product_concept_person_and_document_pages(client) -> None:  # noqa: ANN001
+def test_product_concept_person_and_document_pages(client) -> None:
     product = _page(client, "/id/product/optical-current-transformer")
     assert "Оптический трансформатор тока" in product.text and PROFOTEK in product.links
     concept = _page(client, "/id/okpd2/26.51")
@@ -147,7 +147,7 @@ def test_product_concept_person_and_document_pages(client) -> None:  # noqa: ANN
     assert "Приводная техника производит преобразователи частоты для электродвигателей." in document.marks
 
 
-def test_a_quote_is_where_its_offsets_say(client, web_app) -> None:  # noqa: ANN001
+def test_a_quote_is_where_its_offsets_say(client, web_app) -> None:
     from web.describe import Describer
 
     kb = web_app.extensions["zamena"].holder.kb
@@ -158,7 +158,7 @@ def test_a_quote_is_where_its_offsets_say(client, web_app) -> None:  # noqa: ANN
         assert description.text[quote.start : quote.end] == quote.quote
 
 
-def test_a_script_name_is_shown_as_text_everywhere(client) -> None:  # noqa: ANN001
+def test_a_script_name_is_shown_as_text_everywhere(client) -> None:
     for url, params in [
         ("/id/firm/script-alert", {}),
         ("/", {"q": "электропривод"}),
@@ -175,12 +175,12 @@ def test_a_script_name_is_shown_as_text_everywhere(client) -> None:  # noqa: ANN
     assert XSS_NAME in page.text and "script" not in page.tags and "img" not in page.tags
 
 
-def test_pages_forbid_inline_scripts(client) -> None:  # noqa: ANN001
+def test_pages_forbid_inline_scripts(client) -> None:
     policy = client.get(PROFOTEK).headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def test_unknown_entities_are_404(client) -> None:  # noqa: ANN001
+def test_unknown_entities_are_404(client) -> None:
     response = client.get("/id/firm/no-such-firm")
     assert response.status_code == 404
     assert "Такой сущности нет в графе" in response.get_data(as_text=True)
@@ -191,14 +191,14 @@ def test_unknown_entities_are_404(client) -> None:  # noqa: ANN001
     assert client.get("/no/such/page").status_code == 404
 
 
-def test_resource_page_for_uris_outside_the_base(client) -> None:  # noqa: ANN001
+def test_resource_page_for_uris_outside_the_base(client) -> None:
     page = _page(client, "/resource", uri="https://zamena.example.org/ontology#CompetenceCentre")
     assert "центр компетенций" in page.text
     inside = client.get("/resource", query_string={"uri": "https://zamena.example.org/id/firm/profotek"})
     assert inside.status_code == 303 and inside.headers["Location"].endswith(PROFOTEK)
 
 
-def test_neighbourhood_svg(client) -> None:  # noqa: ANN001
+def test_neighbourhood_svg(client) -> None:
     response = client.get("/neighbourhood.svg", query_string={"uri": "https://zamena.example.org/id/firm/profotek"})
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
@@ -206,7 +206,7 @@ def test_neighbourhood_svg(client) -> None:  # noqa: ANN001
     assert client.get("/neighbourhood.svg", query_string={"uri": "http://nothing.example/x"}).status_code == 404
 
 
-def test_query_page_runs_each_example(client) -> None:  # noqa: ANN001
+def test_query_page_runs_each_example(client) -> None:
     from web.examples import EXAMPLES
 
     for example in EXAMPLES:
@@ -221,7 +221,7 @@ def test_query_page_runs_each_example(client) -> None:  # noqa: ANN001
     assert "26.51.4" in products.text and "Оптический трансформатор тока" in products.text
 
 
-def test_query_page_shows_errors_and_ask_answers(client) -> None:  # noqa: ANN001
+def test_query_page_shows_errors_and_ask_answers(client) -> None:
     broken = _page(client, "/query", query="SELECT ?s WHERE {")
     assert "Ошибка" in broken.text and "not valid SPARQL" in broken.text
     refused = _page(client, "/query", query="SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
@@ -230,7 +230,7 @@ def test_query_page_shows_errors_and_ask_answers(client) -> None:  # noqa: ANN00
     assert "Yes" in ask.text
 
 
-def test_data_api_and_ontology_pages(client) -> None:  # noqa: ANN001
+def test_data_api_and_ontology_pages(client) -> None:
     data = _page(client, "/data")
     assert "/dumps/zamena.ttl" in data.links and "/.well-known/void" in data.links
     assert "фирм" in data.text
@@ -240,6 +240,6 @@ def test_data_api_and_ontology_pages(client) -> None:  # noqa: ANN001
     assert "zo:CompetenceCentre" in ontology.text and "центр компетенций" in ontology.text
 
 
-def test_static_stylesheet(client) -> None:  # noqa: ANN001
+def test_static_stylesheet(client) -> None:
     with client.get("/static/style.css") as response:
         assert response.status_code == 200 and "font-family" in response.get_data(as_text=True)

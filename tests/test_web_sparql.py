@@ -23,7 +23,7 @@ PROFOTEK = "https://zamena.example.org/id/firm/profotek"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-def _json(response) -> dict:  # noqa: ANN001
+def _json(response) -> dict:
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.loads(response.data)
 
@@ -32,7 +32,7 @@ def _names(data: dict) -> set[str]:
     return {row["name"]["value"] for row in data["results"]["bindings"]}
 
 
-def test_get_post_form_and_post_direct_give_the_same_answer(client) -> None:  # noqa: ANN001
+def test_get_post_form_and_post_direct_give_the_same_answer(client) -> None:
     by_get = _json(client.get("/sparql", query_string={"query": FIRMS}))
     by_form = _json(client.post("/sparql", data={"query": FIRMS}))
     by_body = _json(client.post("/sparql", data=FIRMS.encode(), content_type="application/sparql-query"))
@@ -42,7 +42,7 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client) -> None:  # 
 
 
 @pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda f: f.name)
-def test_select_in_every_result_format_by_accept_and_by_format(client, fmt) -> None:  # noqa: ANN001
+def test_select_in_every_result_format_by_accept_and_by_format(client, fmt) -> None:
     by_accept = client.get("/sparql", query_string={"query": FIRMS}, headers={"Accept": fmt.media_type})
     by_param = client.get("/sparql", query_string={"query": FIRMS, "format": fmt.name})
     for response in (by_accept, by_param):
@@ -66,7 +66,7 @@ def test_select_in_every_result_format_by_accept_and_by_format(client, fmt) -> N
         assert f'<{PROFOTEK}>\t"Профотек"@ru' in lines
 
 
-def test_ask_in_json_and_xml(client) -> None:  # noqa: ANN001
+def test_ask_in_json_and_xml(client) -> None:
     ask = "ASK { ?p schema:manufacturer ?f ; schema:category ?c }"
     assert _json(client.get("/sparql", query_string={"query": ask}))["boolean"] is True
     response = client.get(
@@ -78,7 +78,7 @@ def test_ask_in_json_and_xml(client) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
-def test_construct_in_every_graph_format(client, fmt) -> None:  # noqa: ANN001
+def test_construct_in_every_graph_format(client, fmt) -> None:
     query = f"CONSTRUCT {{ <{PROFOTEK}> ?p ?o }} WHERE {{ <{PROFOTEK}> ?p ?o }}"
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": fmt.media_type})
     assert response.status_code == 200 and response.mimetype == fmt.media_type
@@ -100,18 +100,18 @@ def test_every_name_and_alias_of_a_format_is_answered_in_it(client: FlaskClient,
     assert download.headers["Content-Disposition"] == f'attachment; filename="zamena-result.{fmt.extension}"'
 
 
-def test_describe_returns_turtle_by_default(client) -> None:  # noqa: ANN001
+def test_describe_returns_turtle_by_default(client) -> None:
     response = client.get("/sparql", query_string={"query": f"DESCRIBE <{PROFOTEK}>"})
     assert response.mimetype == "text/turtle"
     assert (URIRef(PROFOTEK), SKOS.prefLabel, None) in Graph().parse(data=response.data, format="turtle")
 
 
-def test_known_prefixes_need_no_declaration_and_own_prefixes_work(client) -> None:  # noqa: ANN001
+def test_known_prefixes_need_no_declaration_and_own_prefixes_work(client) -> None:
     own = "PREFIX s: <https://schema.org/> SELECT ?p WHERE { ?p a s:Product }"
     assert len(_json(client.get("/sparql", query_string={"query": own}))["results"]["bindings"]) == 2
 
 
-def test_service_description_on_a_bare_get(client) -> None:  # noqa: ANN001
+def test_service_description_on_a_bare_get(client) -> None:
     response = client.get("/sparql")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
@@ -125,7 +125,7 @@ def test_service_description_on_a_bare_get(client) -> None:  # noqa: ANN001
     assert browser.status_code == 302 and browser.headers["Location"].endswith("/query")
 
 
-def test_unknown_parameters_are_tolerated_and_cors_is_open(client) -> None:  # noqa: ANN001
+def test_unknown_parameters_are_tolerated_and_cors_is_open(client) -> None:
     response = client.get("/sparql", query_string={"query": "ASK {}", "timeout": "30", "debug": "on"})
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -137,7 +137,7 @@ def test_unknown_parameters_are_tolerated_and_cors_is_open(client) -> None:  # n
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
 
 
-def test_protocol_dataset_overrides_the_union_default_graph(client) -> None:  # noqa: ANN001
+def test_protocol_dataset_overrides_the_union_default_graph(client) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?p a schema:Product }"
     only_catalogue = _json(client.get("/sparql", query_string={"query": count, "default-graph-uri": CATALOGUE_GRAPH}))
     assert only_catalogue["results"]["bindings"][0]["n"]["value"] == "2"
@@ -149,12 +149,12 @@ def test_protocol_dataset_overrides_the_union_default_graph(client) -> None:  # 
     assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [CATALOGUE_GRAPH]
 
 
-def test_from_a_graph_held_here_is_honoured(client) -> None:  # noqa: ANN001
+def test_from_a_graph_held_here_is_honoured(client) -> None:
     query = f"SELECT (COUNT(*) AS ?n) FROM <{CATALOGUE_GRAPH}> WHERE {{ ?p a schema:Product }}"
     assert _json(client.get("/sparql", query_string={"query": query}))["results"]["bindings"][0]["n"]["value"] == "2"
 
 
-def test_relative_iris_resolve_against_the_endpoint(client) -> None:  # noqa: ANN001
+def test_relative_iris_resolve_against_the_endpoint(client) -> None:
     response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "nt"})
     assert response.get_data(as_text=True).startswith("<http://localhost/s> <http://localhost/p>")
 
@@ -172,7 +172,7 @@ def test_relative_iris_resolve_against_the_endpoint(client) -> None:  # noqa: AN
         "DROP GRAPH <https://zamena.example.org/graph/web-catalogue>",
     ],
 )
-def test_updates_are_refused_before_evaluation(client, query: str) -> None:  # noqa: ANN001
+def test_updates_are_refused_before_evaluation(client, query: str) -> None:
     for response in (
         client.get("/sparql", query_string={"query": query}),
         client.post("/sparql", data={"update": query}),
@@ -195,13 +195,13 @@ def test_updates_are_refused_before_evaluation(client, query: str) -> None:  # n
         "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }",
     ],
 )
-def test_service_is_refused_wherever_it_hides(client, query: str) -> None:  # noqa: ANN001
+def test_service_is_refused_wherever_it_hides(client, query: str) -> None:
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 403
     assert "SERVICE" in response.get_data(as_text=True)
 
 
-def test_remote_from_is_refused(client) -> None:  # noqa: ANN001
+def test_remote_from_is_refused(client) -> None:
     for clause in ("FROM", "FROM NAMED"):
         query = f"SELECT * {clause} <http://127.0.0.1:9/remote.ttl> WHERE {{ ?s ?p ?o }}"
         response = client.get("/sparql", query_string={"query": query})
@@ -209,7 +209,7 @@ def test_remote_from_is_refused(client) -> None:  # noqa: ANN001
         assert "never fetched" in response.get_data(as_text=True)
 
 
-def test_a_malformed_query_gets_400_with_the_parsers_message(client) -> None:  # noqa: ANN001
+def test_a_malformed_query_gets_400_with_the_parsers_message(client) -> None:
     response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p "})
     assert response.status_code == 400
     message = response.get_data(as_text=True)
@@ -218,7 +218,7 @@ def test_a_malformed_query_gets_400_with_the_parsers_message(client) -> None:  #
     assert unknown_prefix.status_code == 400 and "nope" in unknown_prefix.get_data(as_text=True)
 
 
-def test_protocol_errors(client) -> None:  # noqa: ANN001
+def test_protocol_errors(client) -> None:
     assert client.get("/sparql", query_string=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 400
     assert client.post("/sparql", data=b"ASK {}", content_type="text/plain").status_code == 415
     assert (
@@ -234,7 +234,7 @@ def test_protocol_errors(client) -> None:  # noqa: ANN001
     assert client.get("/sparql", query_string={"query": "   "}).status_code == 400
 
 
-def test_each_limit_refuses_with_its_name_and_setting(web_settings) -> None:  # noqa: ANN001
+def test_each_limit_refuses_with_its_name_and_setting(web_settings) -> None:
     app = make_app(web_settings, MAX_CONTENT_LENGTH=4000, MAX_FORM_MEMORY_SIZE=4000, MAX_QUERY_BYTES=2000)
     try:
         small = app.test_client()
@@ -263,7 +263,7 @@ def test_each_limit_refuses_with_its_name_and_setting(web_settings) -> None:  # 
         app.extensions["zamena"].close()
 
 
-def test_a_huge_result_is_cut_at_the_row_limit(web_settings) -> None:  # noqa: ANN001
+def test_a_huge_result_is_cut_at_the_row_limit(web_settings) -> None:
     app = make_app(web_settings, RESULT_ROW_LIMIT=50)
     try:
         response = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
@@ -288,7 +288,7 @@ def _doubled(times: int) -> str:
     return f"BIND('0123456789abcdef' AS ?s0) {binds}"
 
 
-def test_the_byte_limit_counts_every_value_and_refuses_one_too_large(web_settings) -> None:  # noqa: ANN001
+def test_the_byte_limit_counts_every_value_and_refuses_one_too_large(web_settings) -> None:
     app = make_app(web_settings, RESULT_BYTE_LIMIT=100_000)
     try:
         client = app.test_client()
@@ -312,12 +312,12 @@ def test_the_byte_limit_counts_every_value_and_refuses_one_too_large(web_setting
         app.extensions["zamena"].close()
 
 
-def test_the_query_page_reads_a_graph_answer_without_parsing_rdf(client, monkeypatch) -> None:  # noqa: ANN001
+def test_the_query_page_reads_a_graph_answer_without_parsing_rdf(client, monkeypatch) -> None:
     """The worker writes a CONSTRUCT answer as a table; the web process never runs an RDF parser on it
     (rdflib's N-Triples parser is quadratic in the line length: a 1.6 MB literal held a thread 16 s)."""
     from rdflib.plugins.parsers import ntriples
 
-    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*_args, **_kwargs):
         raise AssertionError("the web process parsed N-Triples")
 
     monkeypatch.setattr(ntriples.W3CNTriplesParser, "parse", refuse)
@@ -330,7 +330,7 @@ def test_the_query_page_reads_a_graph_answer_without_parsing_rdf(client, monkeyp
     assert len(page) < 100_000
 
 
-def test_a_query_over_the_time_limit_is_stopped_with_503(web_settings) -> None:  # noqa: ANN001
+def test_a_query_over_the_time_limit_is_stopped_with_503(web_settings) -> None:
     app = make_app(web_settings, QUERY_TIME_LIMIT=1.0)
     try:
         never_ending = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -21,12 +21,12 @@ NEW_FIRM = URIRef("https://zamena.example.org/id/firm/novaya-firma")
 COUNT = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a schema:Corporation }"
 
 
-def _count(client) -> int:  # noqa: ANN001
+def _count(client) -> int:
     response = client.get("/sparql", query_string={"query": COUNT})
     return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
 
 
-def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> None:  # noqa: ANN001
+def test_a_change_by_a_writer_is_seen_by_pages_and_by_the_endpoint(tmp_path) -> None:
     from search.fake_embedder import HashEmbedder
 
     settings = Settings.from_env(home=tmp_path, store="oxigraph")
@@ -70,7 +70,7 @@ def test_a_snapshot_s_change_token_moves_on_when_a_writer_changes_the_store(tmp_
         snapshot.close()
 
 
-def test_a_query_waits_for_a_busy_worker_and_the_wait_is_reported(tmp_path) -> None:  # noqa: ANN001
+def test_a_query_waits_for_a_busy_worker_and_the_wait_is_reported(tmp_path) -> None:
     with KnowledgeGraph.open("oxigraph", tmp_path / "graph"):
         pass
     service = QueryService(tmp_path / "graph", time_limit=1.5, max_workers=1)

@@ -97,7 +97,7 @@ def _status_class(code: int) -> str:
     return f"StatusCode{code // 100}xx"
 
 
-def _boolean(response) -> bool:  # noqa: ANN001
+def _boolean(response) -> bool:
     if response.mimetype.endswith("json"):
         return json.loads(response.data)["boolean"]
     root = ElementTree.fromstring(response.data)
@@ -110,7 +110,7 @@ def test_the_suite_is_all_here() -> None:
 
 
 @pytest.mark.parametrize("test", QUERY_TESTS, ids=_name)
-def test_query_protocol(protocol_client, test: URIRef) -> None:  # noqa: ANN001
+def test_query_protocol(protocol_client, test: URIRef) -> None:
     for request in _requests(test):
         response = protocol_client.open(
             request["path"], method=request["method"], headers=request["headers"], data=request["data"]
@@ -137,7 +137,7 @@ def test_query_protocol(protocol_client, test: URIRef) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("test", UPDATE_TESTS, ids=_name)
-def test_update_is_refused(protocol_client, test: URIRef) -> None:  # noqa: ANN001
+def test_update_is_refused(protocol_client, test: URIRef) -> None:
     for request in _requests(test):
         if not _is_update(request):
             continue  # the follow-up queries check effects of an update that must not have happened

@@ -26,7 +26,7 @@ def web_app(web_settings: Settings) -> Iterator[object]:
 
 
 @pytest.fixture
-def client(web_app):  # noqa: ANN001, ANN201
+def client(web_app):
     return web_app.test_client()
 
 

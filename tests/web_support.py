@@ -40,7 +40,7 @@ def catalogue_triples(kb: KnowledgeBase) -> Graph:
     graph = Graph().parse(CATALOGUE, format="turtle")
     by_label = {str(label): s for s, label in kb.graph.query("SELECT ?s ?l WHERE { ?s skos:prefLabel ?l }")}
 
-    def resolve(term):  # noqa: ANN001, ANN202
+    def resolve(term):
         if isinstance(term, URIRef) and term.startswith("urn:label:"):
             label = unquote(term.removeprefix("urn:label:"))
             assert label in by_label, f"the seed ingest no longer yields {label!r}"
@@ -61,7 +61,7 @@ def catalogue_triples(kb: KnowledgeBase) -> Graph:
 OX_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
 
-def _from_ox(term):  # noqa: ANN001, ANN202
+def _from_ox(term):
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -71,7 +71,7 @@ def _from_ox(term):  # noqa: ANN001, ANN202
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def parse_rdf(data: bytes | str, rdflib_format: str, document_loader=None) -> Graph:  # noqa: ANN001
+def parse_rdf(data: bytes | str, rdflib_format: str, document_loader=None) -> Graph:
     """A response body as one graph (the union of its named graphs).
 
     JSON-LD is read by PyLD, an independent processor, which fetches remote contexts with
@@ -107,7 +107,7 @@ def open_kb(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase(settings, read_only=True, embedder=HashEmbedder())
 
 
-def make_app(settings: Settings, **config: object):  # noqa: ANN201
+def make_app(settings: Settings, **config: object):
     options = {"ZAMENA_SETTINGS": settings, "KB_OPENER": open_kb, "TESTING": True, "PUBLIC_URL": "http://localhost/"}
     return create_app({**options, **config})
 
@@ -127,7 +127,7 @@ def get_from(address: str, url: str, headers: dict[str, str] | None = None) -> t
 class LiveServer:
     """The app served by waitress (as `zamena serve` serves it) on a free loopback port, in a thread."""
 
-    def __init__(self, app, threads: int = 8) -> None:  # noqa: ANN001
+    def __init__(self, app, threads: int = 8) -> None:
         self.app = app
         settings = app.config["ZAMENA_SETTINGS"]
         self.server = create_server(

@@ -36,7 +36,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     errors: list[str] = []
@@ -47,12 +47,12 @@ def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
     assert errors == []  # no script ran, no alert() from a label
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_search_in_russian_then_english_and_open_a_firm(page) -> None:  # noqa: ANN001
+def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "ru"
     page.get_by_role("searchbox").fill("оптический трансформатор тока")
@@ -85,7 +85,7 @@ def test_search_in_russian_then_english_and_open_a_firm(page) -> None:  # noqa: 
     _shot(page, "04-document")
 
 
-def test_run_a_sparql_example(page) -> None:  # noqa: ANN001
+def test_run_a_sparql_example(page) -> None:
     page.goto("/query?lang=ru")
     page.locator("#example-products-by-okpd2").click()
     page.wait_for_selector("table.results-table")
