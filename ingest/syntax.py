@@ -149,8 +149,10 @@ def _write_sentence(
         else:
             deps[token.i] = doc.vocab.strings.add(node.rel)
         heads[token.i] = head - token.i
-    if root is None:
-        return
+    if root is None:  # no word without a head: the parser closed a cycle instead; its first verb is the root
+        root = next((t.i for t in tokens if t.pos_ in ("VERB", "AUX")), tokens[0].i)
+        heads[root] = 0
+        deps[root] = doc.vocab.strings.add("ROOT")
     for token in tokens:  # a second root, if the parser gave one, hangs under the first
         if heads[token.i] == 0 and token.i != root:
             heads[token.i] = root - token.i
@@ -168,26 +170,45 @@ _MODIFIERS = {"amod", "case", "det", "punct", "goeswith"}
 def _break_cycles(tokens: list[Token], root: int, heads: numpy.ndarray, deps: numpy.ndarray, doc: Doc) -> None:
     """slovnet's parser at times has two words head each other («биоразлагаемой упаковки»), and spaCy
     needs a tree. The member of a cycle that is not a modifier is hung under the nearest noun or verb on
-    its left outside the cycle's subtree (where such a word attaches), or under the root."""
+    its left whose own chain reaches the root (where such a word attaches), or under the root; cycles are
+    looked for again until none is left, since a sentence may hold several."""
     indexes = [t.i for t in tokens]
+    for _ in range(len(indexes)):
+        cycle = _first_cycle(indexes, root, heads)
+        if cycle is None:
+            return
+        labels = {i: doc.vocab.strings[int(deps[i])] for i in cycle}
+        detached = next((i for i in sorted(cycle) if labels[i] not in _MODIFIERS), min(cycle))
+        below = _descendants(cycle, indexes, heads)
+        target = next(
+            (i for i in range(detached - 1, tokens[0].i - 1, -1)
+             if i in indexes and i not in below and doc[i].pos_ in ("NOUN", "PROPN", "VERB")
+             and _reaches(i, root, heads, len(indexes))),
+            root,
+        )  # fmt: skip
+        heads[detached] = target - detached
+
+
+def _reaches(start: int, root: int, heads: numpy.ndarray, steps: int) -> bool:
+    current = start
+    for _ in range(steps + 1):
+        if current == root:
+            return True
+        current = current + int(heads[current])
+    return False
+
+
+def _first_cycle(indexes: list[int], root: int, heads: numpy.ndarray) -> list[int] | None:
+    """The tokens of a cycle of heads that never reaches the root, or None when every chain does."""
     for start in indexes:
         path: list[int] = []
         current = start
         while current != root and current not in path and len(path) <= len(indexes):
             path.append(current)
             current = current + int(heads[current])
-        if current == root:
-            continue
-        cycle = path[path.index(current) :]
-        labels = {i: doc.vocab.strings[int(deps[i])] for i in cycle}
-        detached = next((i for i in sorted(cycle) if labels[i] not in _MODIFIERS), min(cycle))
-        below = _descendants(cycle, indexes, heads)
-        target = next(
-            (i for i in range(detached - 1, tokens[0].i - 1, -1)
-             if i in indexes and i not in below and doc[i].pos_ in ("NOUN", "PROPN", "VERB")),
-            root,
-        )  # fmt: skip
-        heads[detached] = target - detached
+        if current != root and current in path:
+            return path[path.index(current) :]
+    return None
 
 
 def _descendants(cycle: list[int], indexes: list[int], heads: numpy.ndarray) -> set[int]:

@@ -75,7 +75,9 @@ def clause_of(token: Token) -> Token:
 
 def _verb_of(token: Token) -> Token:
     """The verb a word depends on («составят» for «343 млн руб.»), or the sentence's root."""
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+    for _ in range(len(token.doc)):  # bounded: a head chain may loop where the parse left a cycle
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
         token = token.head
     return token
 

@@ -116,3 +116,22 @@ def test_the_whole_corpus_ingests_and_validates(tmp_path: Path) -> None:
     assert stats["firms"] >= 12
     assert sorted(schemes.values()) == [10, 2899, 19503]
     assert violations == []
+
+
+def test_every_parsed_sentence_of_the_corpus_is_a_tree() -> None:
+    """Each word's chain of heads ends at its sentence's root: the tree rules climb heads, and a cycle
+    (the parser at times returns one, and no root) would hold them forever."""
+    from ingest.pipeline import build_pipeline
+
+    nlp = build_pipeline()
+    looping = []
+    for path in NEWS + PROFILES:
+        for document in read_documents(path):
+            doc = nlp(document.text)
+            for token in doc:
+                current, steps = token, 0
+                while current.head.i != current.i and steps <= len(doc):
+                    current, steps = current.head, steps + 1
+                if steps > len(doc):
+                    looping.append(f"{path.name}: {token.text!r} at {token.idx}")
+    assert looping == []
