@@ -264,7 +264,9 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
     facts += [_followed(fact, resolver) for fact in document.facts]
-    facts = _promote_acting_organisations(facts, resolver)
+    facts, promoted = _promote_acting_organisations(facts, resolver)
+    if promoted:  # rules that want a firm read the sentences again, as they will once the firm is known
+        facts += relation_facts(sentences, by_sentence, resolver)
     return Extraction(document, resolver.entities, _unique(facts))
 
 
@@ -274,8 +276,9 @@ _FIRM_AS_OBJECT = {"manufacturer", "supplier"}
 _FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees", "investment"}
 
 
-def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> list[Fact]:
-    """An ORG the model found that makes, supplies, joins a cluster or is a zone's resident is a firm."""
+def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> tuple[list[Fact], bool]:
+    """An ORG the model found that makes, supplies, joins a cluster or is a zone's resident is a firm:
+    the facts with their refs followed, and whether any organisation was promoted."""
     acting = {f.object for f in facts if f.predicate in _FIRM_AS_OBJECT and isinstance(f.object, tuple)}
     acting |= {f.subject for f in facts if f.predicate in _FIRM_AS_SUBJECT}
     moved = False
@@ -284,7 +287,7 @@ def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> list
         if entity is not None and entity.type == "ORG":
             resolver.move(entity, "FIRM", entity.key)
             moved = True
-    return [_followed(fact, resolver) for fact in facts] if moved else facts
+    return ([_followed(fact, resolver) for fact in facts], True) if moved else (facts, False)
 
 
 def nlp_text(document: Document) -> str:

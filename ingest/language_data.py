@@ -436,6 +436,8 @@ NOT_UNITS = {"год", "месяц", "день", "неделя", "час", "ра
 # where the sentence says so, and never a count of things made.
 CURRENCY_UNITS = {"рубль", "руб.", "руб", "р.", "доллар", "долл.", "евро"}
 INVESTMENT_WORDS = {"инвестиция", "инвестировать", "вложение", "вложить", "вкладывать", "капиталовложение"}
+# Words that name who reports a figure («по данным Recipe.ru», «как сообщает …»): the source, not the firm.
+SOURCE_WORDS = {"данные", "данный", "источник", "сообщать", "сообщить", "согласно", "информация", "пресс-служба"}
 QUANTITY_COMPARATORS = {
     "не более": "max",
     "не больше": "max",

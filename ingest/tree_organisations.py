@@ -42,6 +42,7 @@ from ingest.language_data import (
     QUANTITY_COMPARATORS,
     RESIDENCE_VERBS,
     RESIDENT_NOUNS,
+    SOURCE_WORDS,
     STAFF_NOUNS,
     STATUS_NOUNS,
     STATUS_VERBS,
@@ -80,6 +81,18 @@ def _verb_of(token: Token) -> Token:
             break
         token = token.head
     return token
+
+
+def _is_source(token: Token) -> bool:
+    """«по данным Recipe.ru», «согласно источнику», «как сообщает Moscowseasons»: who reports, not who acts."""
+    current = token
+    for _ in range(3):
+        if lemmas_of(current) & SOURCE_WORDS:
+            return True
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
 
 
 def _future(verb: Token) -> bool:
@@ -351,8 +364,13 @@ class OrganisationReader:
         (a price, revenue, a grant) is left alone."""
         if not any(lemmas_of(t) & INVESTMENT_WORDS for t in self.sent):
             return None, ""
-        # a firm, never an organisation: that is the source («по данным Recipe.ru»), a bank or a ministry
-        firm = self._nearest(number, ("FIRM",)) or self.last_of(number.i, ("FIRM",))
+        # the nearest organisation that is not the report's source («по данным Recipe.ru», «как сообщает …»)
+        named = [
+            (abs(i - number.i), e)
+            for i, e in self.entity_at.items()
+            if e.type in FIRM_TYPES and not _is_source(number.doc[i])
+        ]
+        firm = min(named, key=lambda pair: pair[0])[1] if named else self.last_of(number.i, ("FIRM",))
         return firm, "investment"
 
     def _owner(self, number: Token, unit: Token) -> tuple[Entity | None, str]:
