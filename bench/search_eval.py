@@ -1,13 +1,21 @@
-"""Search quality on tests/data/search-queries.jsonl: nDCG@10, Recall@5 and MRR for BM25, dense and hybrid.
+"""Search quality on tests/data/search-queries.jsonl, for BM25, dense and hybrid, today's relevance rules
+against the engine without them (`baseline`):
+
+- nDCG@10, Recall@5, MRR and P@1 over the questions that have an answer;
+- abstention: the share of questions nobody in the graph answers (`"type": "nobody"`, no gold) that get an
+  empty answer;
+- F1 of the answered set against the gold, per question (an empty answer to a "nobody" question is 1);
+- FP/q: answered results with no gold grade, per question (each firm answered to a "nobody" question is one).
 
 Runs against the knowledge base at ZAMENA_HOME (what `make run` builds), read-only:
 
-    python -m bench.search_eval [--json out.json] [--grid]
+    python -m bench.search_eval [--json out.json] [--grid] [--calibrate]
 
 Gold answers are entity URIs relative to `{base}id/` (see tests/data/search-queries.md). `--grid` also
-prints hybrid nDCG@10 over fusion weights (dense, whole-match) and RRF k, so that a change of the defaults in
-search/fusion.py can be argued from numbers. Queries whose gold answers are not in the graph are listed
-and left out of the averages.
+prints hybrid nDCG@10 over fusion weights (dense, whole-match) and RRF k. `--calibrate` chooses the answer
+floor (a share of the best answer's score) by F1 on one half of the questions (even positions) and reports
+it on the other half, so that the floor is not fitted to the questions it is judged on. Questions whose gold
+answers are not in the graph are listed and left out of the averages.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from zamena.settings import Settings
 
 QUERIES = Path(__file__).resolve().parent.parent / "tests" / "data" / "search-queries.jsonl"
 MODES = ("lexical", "dense", "hybrid")
-METRICS = ("nDCG@10", "Recall@5", "MRR")
+METRICS = ("nDCG@10", "Recall@5", "MRR", "P@1", "F1", "abstention", "FP/q")
+FLOORS = tuple(round(0.05 * i, 2) for i in range(13))  # the answer floors --calibrate tries (share of the best)
 
 
 def ndcg(uris: list[str], gold: dict[str, int], k: int = 10) -> float:
@@ -65,22 +74,34 @@ def known_uris(kb: KnowledgeBase, uris: set[str]) -> set[str]:
 
 
 def evaluate(engine: SearchEngine, queries: list[dict[str, object]], mode: str) -> dict[str, float]:
+    """The metrics over `queries` (see the module's docstring); a metric with no question to count is 0."""
     totals = dict.fromkeys(METRICS, 0.0)
+    answerable = nobody = 0
     for query in queries:
         gold = query["gold"]
         results = engine.search(str(query["query"]), k=10, kind=str(query["kind"]), mode=mode)
         uris = [r.uri for r in results]
+        totals["FP/q"] += sum(1 for uri in uris if uri not in gold)
+        right = sum(1 for uri in uris if uri in gold)
+        totals["F1"] += (2 * right / (len(uris) + len(gold))) if gold else float(not uris)
+        if not gold:
+            nobody += 1
+            totals["abstention"] += not uris
+            continue
+        answerable += 1
         totals["nDCG@10"] += ndcg(uris, gold)
         totals["Recall@5"] += recall(uris, gold)
         totals["MRR"] += reciprocal_rank(uris, gold)
-    return {name: value / max(len(queries), 1) for name, value in totals.items()}
+        totals["P@1"] += bool(uris) and uris[0] in gold
+    counts = {name: answerable for name in METRICS} | {"abstention": nobody, "FP/q": len(queries), "F1": len(queries)}
+    return {name: value / max(counts[name], 1) for name, value in totals.items()}
 
 
 def split_queries(kb: KnowledgeBase) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(queries with at least one gold answer in the graph, the others)."""
     queries = load_queries(kb.settings.base_uri)
     present = known_uris(kb, {uri for q in queries for uri in q["gold"]})
-    kept = [q for q in queries if present & set(q["gold"])]
+    kept = [q for q in queries if present & set(q["gold"]) or (q["type"] == "nobody" and not q["gold"])]
     return kept, [q for q in queries if q not in kept]
 
 
@@ -90,6 +111,8 @@ def subsets(queries: list[dict[str, object]]) -> dict[str, list[dict[str, object
     groups["concept"] = [q for q in queries if q["kind"] == "concept"]
     groups["paraphrase"] = [q for q in queries if q["type"] == "paraphrase"]
     groups["lookup"] = [q for q in queries if q["type"] == "lookup"]
+    groups["nobody"] = [q for q in queries if q["type"] == "nobody"]
+    groups["substitute"] = [q for q in queries if q["type"] in ("substitute", "brand")]
     groups["en"] = [q for q in queries if q["lang"] == "en"]
     groups["ru"] = [q for q in queries if q["lang"] == "ru"]
     return {name: subset for name, subset in groups.items() if subset}
@@ -102,10 +125,47 @@ def evaluation_table(engine: SearchEngine, queries: list[dict[str, object]]) -> 
     }
 
 
+def print_table(title: str, engine: SearchEngine, queries: list[dict[str, object]], report: dict) -> None:
+    print(f"\n{title}")
+    print(f"{'subset':<11} {'n':>3}  {'mode':<8} " + " ".join(f"{name:>10}" for name in METRICS))
+    sizes = {name: len(subset) for name, subset in subsets(queries).items()}
+    for key, scores in evaluation_table(engine, queries).items():
+        name, mode = key.split("/")
+        report[f"{title}/{key}"] = scores
+        print(f"{name:<11} {sizes[name]:>3}  {mode:<8} " + " ".join(f"{scores[m]:>10.3f}" for m in METRICS))
+
+
+def calibrate(engine: SearchEngine, queries: list[dict[str, object]]) -> dict[str, object]:
+    """The answer floor (a share of the best answer's score) with the best F1 on the even-numbered questions,
+    judged on the odd ones; F1 counts the answered set against the gold (an empty answer to a question nobody
+    answers is right), so padding costs what it should."""
+    tune, held = queries[0::2], queries[1::2]
+    by_floor = {}
+    for floor in FLOORS:
+        engine.answer_floor = floor
+        by_floor[floor] = evaluate(engine, tune, "hybrid")["F1"]
+    best = max(FLOORS, key=lambda floor: (round(by_floor[floor], 4), -floor))
+    engine.answer_floor = 0.0
+    without = evaluate(engine, held, "hybrid")["F1"]
+    engine.answer_floor = best
+    result = {
+        "floor": best,
+        "tuned": by_floor[best],
+        "held": evaluate(engine, held, "hybrid")["F1"],
+        "held_without": without,
+    }
+    print("\nanswer floor (hybrid F1 on the even half, by floor):")
+    print("  " + "  ".join(f"{floor}:{value:.3f}" for floor, value in by_floor.items()))
+    print(f"  chosen on the even half: {best} (F1 {result['tuned']:.3f})")
+    print(f"  on the odd half: F1 {result['held']:.3f} (without a floor: {without:.3f})")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="Also write the numbers to this file.")
     parser.add_argument("--grid", action="store_true", help="Print hybrid nDCG@10 over fusion weights and RRF k.")
+    parser.add_argument("--calibrate", action="store_true", help="Choose the similarity floor on half the set.")
     args = parser.parse_args(argv)
 
     with KnowledgeBase(Settings.from_env(), read_only=True) as kb:
@@ -114,19 +174,15 @@ def main(argv: list[str] | None = None) -> int:
             print("the search index is missing or stale: run `zamena index` (or `make run`) first", file=sys.stderr)
             return 2
         queries, skipped = split_queries(kb)
-        engine = SearchEngine(kb.graph, kb.search_service.index(), kb.search_service.embedder)
+        index, embedder = kb.search_service.index(), kb.search_service.embedder
+        engine = SearchEngine(kb.graph, index, embedder)
         report: dict[str, object] = {"queries": len(queries), "skipped": [q["id"] for q in skipped], "index": status}
         print(f"{len(queries)} queries ({len(skipped)} skipped: gold not in the graph: {report['skipped']})")
         print(f"{status['items']} indexed items, model {status['model']}")
-        print(f"{'subset':<11} {'n':>3}  {'mode':<8} {'nDCG@10':>8} {'Recall@5':>9} {'MRR':>6}")
-        sizes = {name: len(subset) for name, subset in subsets(queries).items()}
-        for key, scores in evaluation_table(engine, queries).items():
-            name, mode = key.split("/")
-            report[key] = scores
-            print(
-                f"{name:<11} {sizes[name]:>3}  {mode:<8} {scores['nDCG@10']:>8.3f} "
-                f"{scores['Recall@5']:>9.3f} {scores['MRR']:>6.3f}"
-            )
+        if args.calibrate:
+            report["calibration"] = calibrate(engine, queries)
+        print_table("baseline", SearchEngine(kb.graph, index, embedder, relevance=False), queries, report)
+        print_table(f"relevance (answer floor {engine.answer_floor})", engine, queries, report)
         if args.grid:
             print("\nhybrid nDCG@10 (all) by whole-match weight, RRF k and dense weight (lexical weight 1)")
             grid = {}

@@ -16,10 +16,10 @@ import typing
 from dataclasses import dataclass
 from typing import Literal, get_args, get_origin, get_type_hints
 
-ResultKind = Literal["firm", "product", "concept", "document"]
+ResultKind = Literal["firm", "product", "concept", "document", "person", "organisation"]
 RESULT_KINDS: tuple[str, ...] = get_args(ResultKind)
 # A reason is a text of the result's own (its profile, or the text that matched), or a node that credited it.
-ReasonKind = Literal["text", "profile", "product", "concept"]
+ReasonKind = Literal["text", "profile", "product", "concept", "sentence"]
 
 
 def _field(
@@ -43,7 +43,10 @@ class Evidence:
 class Reason:
     """Why a result matched: a text of its own, or a product or classifier concept that credited it."""
 
-    kind: ReasonKind = _field("text or profile: a text of the result's own; product or concept: a node it is linked to")
+    kind: ReasonKind = _field(
+        "text or profile: a text of the result's own; product or concept: a node it is linked to; sentence: a "
+        "sentence that states what the firm makes, supplies or knows (uri: its document)"
+    )
     uri: str | None = _field("the node that matched", omit_none=True, default=None)
     label: str | None = _field("the node's name", omit_none=True, default=None)
     text: str | None = _field("the text that matched", omit_none=True, default=None)
@@ -107,6 +110,10 @@ class SearchAnswer:
     filters: Filters = _field("the filters applied", sent=False, default_factory=Filters)
     # An exception's text is for the page's reader and the log, not a contract with API clients.
     error: str | None = _field("why the ranked search could not run", sent=False, default=None)
+    suggestions: list[SearchResult] = _field(
+        "when no firm or product answers: the classifier classes and competences nearest the question",
+        default_factory=list,
+    )
 
     def to_json(self) -> dict[str, object]:
         return to_json(self)  # type: ignore[return-value]

@@ -41,6 +41,24 @@ CANDIDATES = 100  # hits taken from each list before fusion
 CREDITED_HITS = 60  # fused hits whose firms are looked up
 BROAD_HIT_NODES = 200  # past this many credited nodes, a hit's tail is cut (see _short_tails)
 HIT_DECAY = 0.5  # a firm's score: its best hit, plus half the next, a quarter of the third…
+# Words that say nothing of what is asked: a lemma found in more than this share of the indexed texts
+# («производство», «оборудование», «продукция» in the classifiers' labels) matches nothing by itself —
+# once the index is large enough for shares to mean something (GENERIC_TEXTS texts hold it).
+GENERIC_SHARE = 0.01
+GENERIC_TEXTS = 50
+# The same for a small index, where shares say little: words of any question about making things.
+GENERIC_LEMMAS = frozenset(
+    "производство производить продукция продукт изделие оборудование компания фирма предприятие производитель "
+    "выпуск выпускать товар система решение технология российский отечественный аналог замена "
+    "manufacturing manufacture production product equipment company firm maker system solution".split()
+)
+# An answer scoring under this share of the best one is left out: the scores of firms credited only by a
+# distant hit (a class's label, one shared word) fall far below the answer's, and padded every list
+# (`python -m bench.search_eval --calibrate` chooses it on half the questions).
+ANSWER_FLOOR = 0.55
+# A classifier class credits the firms under it only when it says what they make: not a section («C»)
+# nor a two-digit class («26»), which hold thousands of unrelated products.
+SPECIFIC_NOTATION = re.compile(r"\d{2}\.\d")
 # A classifier code in a question ("27.11", "ОКПД 2 26.51.43") asks for that class: an exact look-up that
 # no embedding model reads reliably, so those classes lead the hits. Naming a classifier narrows it.
 CODE = re.compile(r"(?<![\d.])\d{2}(?:\.\d+)+(?![\d.])")
@@ -74,12 +92,17 @@ SELECT ?firm WHERE {{
   FILTER NOT EXISTS {{ ?firm a schema:GovernmentOrganization }}
 }}"""
 # Nodes an evidence sentence states facts about (the fact's subject or object, or the subject's maker).
+# Only a sentence that states what a firm can do credits it: membership of a centre or residency is a
+# filter, never a reason (the seed's list of twelve members matched every question about the centre).
 SENTENCE_CREDIT_QUERY = """
 SELECT DISTINCT ?doc ?start ?firm WHERE {
-  VALUES (?doc ?start) { %s }
+  VALUES (?doc ?start) { %(sentences)s }
   ?e prov:wasDerivedFrom ?doc ; oa:hasSelector/oa:start ?start .
+  %(what)s
   { ?e rdf:subject ?firm } UNION { ?e rdf:object ?firm } UNION { ?e rdf:subject/schema:manufacturer ?firm }
 }"""
+CAPABILITY_FACTS = """VALUES ?what { schema:manufacturer zo:supplier zo:substitutes zo:hasCompetence org:classification
+                 schema:category zo:productionCapacity } ?e rdf:predicate ?what ."""
 LABEL_QUERY = """
 SELECT ?s ?label WHERE {
   VALUES ?s { %s }
@@ -92,6 +115,8 @@ class Hit:
     item_id: int
     item: IndexItem
     score: float
+    matched: bool = False  # its words hold a telling word of the question, or it has a code the question names
+    similarity: float | None = None  # the inner product of its embedding and the question's, when a dense hit
 
 
 class SearchEngine:
@@ -107,10 +132,15 @@ class SearchEngine:
         lexical_weight: float = fusion.LEXICAL_WEIGHT,
         whole_match_weight: float = fusion.WHOLE_MATCH_WEIGHT,
         rrf_k: float = fusion.RRF_K,
+        answer_floor: float = ANSWER_FLOOR,
+        relevance: bool = True,
     ) -> None:
         self.graph = graph
         self.index = index
         self.embedder = embedder
+        self.answer_floor = answer_floor
+        # False: every hit credits as before the floors and the generic words (the evaluation's baseline)
+        self.relevance = relevance
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.whole_match_weight = whole_match_weight
@@ -124,28 +154,47 @@ class SearchEngine:
             raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         allowed = None if set(kinds) >= {"firm", "product", "concept", "sentence"} else self.index.ids_of_kind(kinds)
         lists, weights = [], []
+        similarity: dict[int, float] = {}
+        words = self.telling_words(query)
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_queries([query])[0]
-            ids, _scores = self.index.dense(vector, limit, allowed)
+            ids, scores = self.index.dense(vector, limit, allowed)
+            similarity = {int(i): float(score) for i, score in zip(ids, scores, strict=True)}
             lists.append(ids)
             weights.append(self.dense_weight)
+        lexical_ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        if mode in ("hybrid", "lexical") and words:
+            lexical_ids, _scores = self.index.lexical(words, limit, allowed)
         if mode == "lexical":
-            ids, _scores = self.index.lexical(query, limit, allowed)
-            lists.append(ids)
+            lists.append(lexical_ids)
             weights.append(self.lexical_weight)
         if mode == "hybrid":
-            ids, _scores = self.index.lexical(query, limit, allowed)
-            whole = self._containing_every_word(ids, query)
+            whole = self._containing_every_word(lexical_ids, words)
             # A third list: the lexical hits that hold every word of the question, an exact match the
             # model may rank low ("дыхательных контуров" deep in a firm's description).
-            lists += [ids if CYRILLIC.search(query) else whole, whole]
+            lists += [lexical_ids if CYRILLIC.search(query) else whole, whole]
             weights += [self.lexical_weight, self.whole_match_weight]
         fused = fusion.reciprocal_rank_fusion(lists, weights, self.rrf_k)
+        codes: set[int] = set()
         if mode in ("hybrid", "lexical"):
-            fused = self._codes_first(fused, query, kinds, best=sum(weights) / (self.rrf_k + 1))
-        return [Hit(i, self.index.items[i], score) for i, score in fused]
+            fused, codes = self._codes_first(fused, query, kinds, best=sum(weights) / (self.rrf_k + 1))
+        matched = {int(i) for i in lexical_ids} | codes
+        return [Hit(i, self.index.items[i], score, i in matched, similarity.get(i)) for i, score in fused]
 
-    def _containing_every_word(self, ids: np.ndarray, query: str) -> np.ndarray:
+    def telling_words(self, query: str) -> list[str]:
+        """The question's lemmas that say what is asked: not those most indexed texts hold (GENERIC_SHARE),
+        nor the words of any question about making things (GENERIC_LEMMAS)."""
+        words = lemmas(query)
+        if not self.relevance:
+            return words
+        size = max(1, len(self.index.items))
+        return [w for w in words if w not in GENERIC_LEMMAS and not self._common(self.index.lemma_count(w), size)]
+
+    @staticmethod
+    def _common(count: int, size: int) -> bool:
+        return count > GENERIC_TEXTS and count / size > GENERIC_SHARE
+
+    def _containing_every_word(self, ids: np.ndarray, words: list[str]) -> np.ndarray:
         """The lexical hits that hold every word (lemma) of the query, best first.
 
         For a question without Cyrillic these are the only lexical hits fused: the lexical index is one of
@@ -153,16 +202,17 @@ class SearchEngine:
         competence labels), where one shared generic word ("equipment") would outrank the model's hits.
         A name or code matches whole and stays; a partial match is left to the model.
         """
-        words = set(lemmas(query))
-        return np.array([i for i in ids if words <= set(self.index.items[int(i)].tokens)], dtype=np.int64)
+        wanted = set(words)
+        return np.array([i for i in ids if wanted <= set(self.index.items[int(i)].tokens)], dtype=np.int64)
 
     def _codes_first(
         self, fused: list[tuple[int, float]], query: str, kinds: tuple[str, ...], best: float
-    ) -> list[tuple[int, float]]:
-        """The classes whose notation the question names, first, with the best score a fused hit can have."""
+    ) -> tuple[list[tuple[int, float]], set[int]]:
+        """The classes whose notation the question names, first, with the best score a fused hit can have;
+        and their item ids."""
         codes = set(CODE.findall(query))
         if not codes or "concept" not in kinds:
-            return fused
+            return fused, set()
         exact = self.index.concepts_with_notation(codes)
         schemes = {SCHEME_WORDS[w] for w in re.findall(r"[^\W\d_]+", query.lower()) if w in SCHEME_WORDS}
         if schemes and exact:
@@ -174,14 +224,14 @@ class SearchEngine:
             }
             exact = [i for i in exact if self.index.items[i].uri in named]
         if not exact:
-            return fused
+            return fused, set()
         # One item per class (a class labelled in two languages has two): the one the fusion ranked higher.
         rank = {item_id: position for position, (item_id, _score) in enumerate(fused)}
         chosen: dict[str, int] = {}
         for i in sorted(exact, key=lambda i: (rank.get(i, len(rank)), i)):
             chosen.setdefault(self.index.items[i].uri, i)
         first = set(chosen.values())
-        return [(i, best) for i in chosen.values()] + [(i, s) for i, s in fused if i not in first]
+        return [(i, best) for i in chosen.values()] + [(i, s) for i, s in fused if i not in first], first
 
     # ------------------------------------------------------------ answers
 
@@ -209,6 +259,9 @@ class SearchEngine:
             results = self._documents(hits)
         else:
             results = self._by_uri(hits, kind)
+        if self.relevance and results:  # far below the best answer: no reason the reader would accept
+            best = max(r.score for r in results)
+            results = [r for r in results if r.score >= self.answer_floor * best]
         results = keep(self.graph, results, Filters(code, centre, zone), k)
         self._add_labels(results)
         if kind in ("firm", "product"):
@@ -260,6 +313,8 @@ class SearchEngine:
                     quote = quote_of(item)
                     if len(result.evidence) < EVIDENCE_PER_RESULT and quote not in result.evidence:
                         result.evidence.append(quote)
+                    if all(r.text != item.text for r in result.reasons):
+                        result.reasons.append(Reason("sentence", uri=item.document, text=item.text))
                     continue
                 notation = item.notation or None
                 if item.kind == "firm":
@@ -278,7 +333,7 @@ class SearchEngine:
         for hit in hits:
             if hit.item.kind == "sentence":
                 by_sentence[(hit.item.document, hit.item.start)].append(hit.item_id)
-            else:
+            elif hit.item.kind != "concept" or self._specific(hit.item):
                 by_uri[hit.item.uri].append(hit.item_id)
         found: list[tuple[str, list[int], str, str]] = []  # (hit, its item ids, credited node, how)
         if by_uri:
@@ -286,7 +341,8 @@ class SearchEngine:
                 found.append((str(hit_uri), by_uri[str(hit_uri)], str(node), str(via)))
         if by_sentence:
             rows = " ".join(f"({URIRef(d).n3()} {Literal(s).n3()})" for d, s in by_sentence)
-            for doc, start, node in self.graph.query(SENTENCE_CREDIT_QUERY % rows):
+            what = CAPABILITY_FACTS if self.relevance else ""
+            for doc, start, node in self.graph.query(SENTENCE_CREDIT_QUERY % {"sentences": rows, "what": what}):
                 key = (str(doc), int(start))
                 found.append((f"{doc}#{start}", by_sentence.get(key, []), str(node), "sentence"))
         found = _short_tails(found)
@@ -298,6 +354,10 @@ class SearchEngine:
                     if (node, via) not in credits[item_id]:
                         credits[item_id].append((node, via))
         return credits
+
+    def _specific(self, item: IndexItem) -> bool:
+        """A competence, or a class below the two-digit level: one that says what its firms make."""
+        return not self.relevance or not item.notation or bool(SPECIFIC_NOTATION.match(item.notation))
 
     # ------------------------------------------------------------ labels
 

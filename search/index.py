@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,7 @@ class SearchIndex:
     _lexical: tuple[LexicalIndex, np.ndarray] | None = field(default=None, repr=False)
     _kind_ids: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _concepts_by_notation: dict[str, list[int]] | None = field(default=None, repr=False)
+    _frequency: Counter[str] | None = field(default=None, repr=False)  # lemma → texts that hold it
 
     def __post_init__(self) -> None:
         if self.vectors is None:
@@ -142,6 +144,7 @@ class SearchIndex:
         self._lexical = None
         self._kind_ids = {}
         self._concepts_by_notation = None
+        self._frequency = None
         return report
 
     def _remove_graphs(self, graphs: Iterable[str]) -> int:
@@ -180,6 +183,15 @@ class SearchIndex:
             )
         return self._kind_ids[key]
 
+    def lemma_count(self, lemma: str) -> int:
+        """How many indexed texts hold `lemma`: a word in many of them says little of any one."""
+        if self._frequency is None:
+            counts: Counter[str] = Counter()
+            for item in self.items.values():
+                counts.update(set(item.tokens))
+            self._frequency = counts
+        return self._frequency.get(lemma, 0)
+
     def concepts_with_notation(self, codes: Iterable[str]) -> list[int]:
         """Ids of the concept items whose notation is one of `codes` (looked up, not scanned: 100k items)."""
         if self._concepts_by_notation is None:
@@ -207,8 +219,10 @@ class SearchIndex:
         found = ids[0] >= 0
         return ids[0][found], scores[0][found]
 
-    def lexical(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(vector ids, BM25 scores) of the best `k` items by lemmas."""
+    def lexical(
+        self, query: str | Sequence[str], k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(vector ids, BM25 scores) of the best `k` items by lemmas (of a text, or the lemmas given)."""
         if self._lexical is None:
             order = np.array(sorted(self.items), dtype=np.int64)
             self._lexical = (LexicalIndex([self.items[int(i)].tokens for i in order]), order)

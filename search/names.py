@@ -25,13 +25,17 @@ CLASSES = {
     "product": "schema:Product",
     "concept": "skos:Concept",
     "document": "schema:CreativeWork schema:NewsArticle zo:CompanyProfile",
+    "person": "schema:Person",
+    "organisation": "org:Organization schema:Organization schema:GovernmentOrganization",
 }
+# What a kind leaves out: an organisation asked for by name is not one of the firms (they have their kind).
+EXCLUDED = {"organisation": "FILTER NOT EXISTS { ?s a schema:Corporation }"}
 NAME_QUERY = """
 SELECT ?s (SAMPLE(?name) AS ?label) (SAMPLE(?code) AS ?notation) WHERE {
     VALUES ?class { %(classes)s }
     ?s a ?class ; skos:prefLabel|skos:altLabel|dcterms:title ?l .
     OPTIONAL { ?s skos:prefLabel|dcterms:title ?name } OPTIONAL { ?s skos:notation ?code }
-    FILTER(%(filters)s)
+    FILTER(%(filters)s) %(excluded)s
 } GROUP BY ?s ORDER BY ?label LIMIT %(limit)d"""
 
 
@@ -62,7 +66,9 @@ def match_names(graph: KnowledgeGraph, query: str, kind: str, k: int) -> list[Se
     if not stems:
         return []
     filters = " || ".join(f"CONTAINS(LCASE(REPLACE(STR(?l), 'ё', 'е')), {Literal(s).n3()})" for s in stems)
-    rows = graph.query(NAME_QUERY % {"classes": CLASSES[kind], "filters": filters, "limit": int(k)})
+    rows = graph.query(
+        NAME_QUERY % {"classes": CLASSES[kind], "filters": filters, "excluded": EXCLUDED.get(kind, ""), "limit": int(k)}
+    )
     results = [
         SearchResult(
             uri=str(s),

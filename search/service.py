@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FACET_POOL = 50  # the facets count this many of the first answers (before filters)
+SUGGESTIONS = 3  # classes and competences offered when nothing answers
+# People and organisations are found by their names: the index holds what firms make, not who is who.
+BY_NAME_KINDS = ("person", "organisation")
 
 
 class SearchService:
@@ -113,11 +116,13 @@ class SearchService:
         zone: bool = False,
         mode: str = "hybrid",
         with_facets: bool = True,
+        nearest: bool = False,
     ) -> SearchAnswer:
         """The answer to `query`: the best `k` results of `kind` that pass the filters (a classifier `code`
         prefix, members of a competence `centre`, residents of a `zone`), and facets over the first answers
         before the filters. Without a usable index or model, names are matched in the graph instead
-        (`fallback`, and `error` says why when something failed)."""
+        (`fallback`, and `error` says why when something failed). `nearest` asks for the nearest whatever their
+        distance (similar firms): no answer floor, no generic words left out."""
         if kind not in RESULT_KINDS:
             raise ValueError(f"unknown result kind {kind!r}: use one of {', '.join(RESULT_KINDS)}")
         if mode not in MODES:
@@ -125,8 +130,11 @@ class SearchService:
         answer = SearchAnswer(query, kind, filters=Filters(code or None, centre, zone))  # type: ignore[arg-type]
         if not query.strip():
             return answer
+        if kind in BY_NAME_KINDS:
+            answer.results = match_names(self.graph, query, kind, k)
+            return answer
         try:
-            if self._ranked(answer, k, mode, with_facets):
+            if self._ranked(answer, k, mode, with_facets, nearest):
                 return answer
         except Exception as error:  # a missing model or a damaged index must not cost the answer: names still match
             log.warning("search by names instead: %s: %s", type(error).__name__, error)
@@ -138,7 +146,7 @@ class SearchService:
         answer.results = keep(self.graph, found, answer.filters, k)
         return answer
 
-    def _ranked(self, answer: SearchAnswer, k: int, mode: str, with_facets: bool) -> bool:
+    def _ranked(self, answer: SearchAnswer, k: int, mode: str, with_facets: bool, nearest: bool) -> bool:
         """Fill `answer` from the index; False when it has nothing to give (none built, or stale and empty)."""
         index = self.index()
         answer.stale = index is None or index.state_token != self.graph.state_token()
@@ -146,7 +154,7 @@ class SearchService:
             return False
         if answer.stale:
             log.warning("the search index was built from an older graph: run `zamena index` to update it")
-        engine = SearchEngine(self.graph, index, self.embedder)
+        engine = SearchEngine(self.graph, index, self.embedder, relevance=not nearest)
         unfiltered = []
         if with_facets or not answer.filters:
             pool = max(k, FACET_POOL) if with_facets else k
@@ -166,4 +174,6 @@ class SearchService:
             )
         else:
             answer.results = unfiltered[:k]
+        if not answer.results and answer.kind in ("firm", "product"):  # say so, and where to look instead
+            answer.suggestions = engine.search(answer.query, k=SUGGESTIONS, kind="concept", mode=mode)
         return bool(unfiltered or answer.results) or not answer.stale

@@ -80,6 +80,7 @@ def test_the_json_keeps_the_api_keys_and_leaves_out_what_is_not_sent() -> None:
         "facets": {"section": [{"value": "28", "count": 1}], "centre": [{"value": "1", "count": 1}]},
         "fallback": True,
         "stale": True,
+        "suggestions": [],
     }
     assert to_json(SearchResult(FIRM, "", "firm", 0.0))["notation"] is None  # a result's notation is always sent
 
@@ -100,7 +101,8 @@ def test_the_schema_documents_every_field_sent_and_nothing_else() -> None:
         assert all(schema["properties"][key].get("description") for key in schema["properties"]), name
     assert schemas["Reason"]["required"] == ["kind"]
     assert schemas["SearchResult"]["properties"]["why"]["items"] == {"$ref": "#/components/schemas/Reason"}
-    assert schemas["SearchResult"]["properties"]["kind"]["enum"] == ["firm", "product", "concept", "document"]
+    kinds = ["firm", "product", "concept", "document", "person", "organisation"]
+    assert schemas["SearchResult"]["properties"]["kind"]["enum"] == kinds
     assert schemas["Evidence"]["properties"]["start"]["type"] == ["integer", "null"]
 
 

@@ -32,6 +32,11 @@ UI: dict[str, tuple[str, str]] = {
     "search.button": ("Найти", "Search"),
     "search.results": ("Найдено", "Found"),
     "search.none": ("Ничего не найдено. Попробуйте другие слова.", "Nothing found. Try other words."),
+    "search.nobody": (
+        "В графе нет фирм, о которых известно, что они отвечают на запрос «{query}».",
+        "The graph knows no firm that answers «{query}».",
+    ),
+    "search.suggestions": ("Близкие понятия", "Nearest concepts"),
     "search.unavailable": (
         "Поиск по смыслу ещё не построен для этой базы; показаны совпадения по названиям.",
         "Semantic search is not built for this knowledge base yet; matches by name are shown.",
@@ -61,6 +66,8 @@ UI: dict[str, tuple[str, str]] = {
     "one.product": ("продукт", "product"),
     "one.concept": ("понятие", "concept"),
     "one.document": ("документ", "document"),
+    "one.person": ("человек", "person"),
+    "one.organisation": ("организация", "organisation"),
     "entity.uri": ("Адрес (URI)", "URI"),
     "entity.types": ("Тип", "Type"),
     "entity.aliases": ("Другие названия", "Other names"),

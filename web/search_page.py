@@ -47,7 +47,7 @@ def search(
     kind = kind if kind in KINDS else "firm"
     k = max(1, min(int(k), MAX_K))
     answer = kb.search(query, k=k, kind=kind, code=code or None, centre=centre)
-    relabel(kb, answer.results, lang)
+    relabel(kb, answer.results + answer.suggestions, lang)
     return answer
 
 
@@ -68,7 +68,7 @@ def similar_firms(kb: KnowledgeBase, description: Description, limit: int = 5) -
     for predicate, values in description.outgoing + description.incoming:
         if predicate.uri.endswith(("hasCompetence", "manufacturer", "classification")):
             words_of_firm += [v.label for v in values]
-    answer = kb.search(" ".join(words_of_firm), k=limit + 1, kind="firm", with_facets=False)
+    answer = kb.search(" ".join(words_of_firm), k=limit + 1, kind="firm", with_facets=False, nearest=True)
     if answer.fallback:  # names that happen to match are not "similar": without the index, no such section
         return []
     return [r for r in answer.results if r.uri != description.uri][:limit]

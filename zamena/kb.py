@@ -299,7 +299,7 @@ class KnowledgeBase:
         """Firms (or products, concepts, documents) with score, reasons and evidence, and facets.
 
         Options (SearchService.search): k, kind (firm|product|concept|document), code (classifier code
-        prefix), centre, zone, mode, with_facets.
+        prefix), centre, zone, mode, with_facets, nearest.
         """
         return self.search_service.search(query, **options)  # type: ignore[arg-type]
 

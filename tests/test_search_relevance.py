@@ -1,0 +1,134 @@
+"""Answer only what can be shown: no credit through broad classes, membership lists or words that say nothing;
+an honest "nobody" with the nearest concepts; people and organisations by name; a reason for every firm.
+
+The graph is written for these tests (invented firms) on the real Oxigraph store, the index built with the
+deterministic fake embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import XSD, Literal, URIRef
+from rdflib.namespace import PROV, RDF, SKOS
+
+from ontology.namespaces import OA, ORG, SCHEMA, ZO
+from search.fake_embedder import HashEmbedder
+from zamena.kb import KnowledgeBase
+from zamena.settings import Settings
+
+BASE = "https://zamena.example.org/"
+PUMPS = URIRef(BASE + "id/firm/nasosmash")  # makes pumps, filed under the two-digit class 28 only
+LIST_ONLY = URIRef(BASE + "id/firm/spisok")  # named only in the centre's list of members
+VALVES = URIRef(BASE + "id/firm/klapan")  # makes valves: its product is in a specific class
+SECTION = URIRef(BASE + "id/okpd2/C")
+DIVISION = URIRef(BASE + "id/okpd2/28")
+VALVE_CLASS = URIRef(BASE + "id/okpd2/28.14.1")
+CENTRE = URIRef(BASE + "id/centre/c")
+PERSON = URIRef(BASE + "id/person/efimov-vladimir")
+MINISTRY = URIRef(BASE + "id/organisation/minpromtorg")
+LIST = "В центр компетенций вошли «Насосмаш», «Список» и «Клапан»: все они хотят импортозамещения."
+
+
+def evidence(name: str, subject: URIRef, predicate: URIRef, obj: URIRef, text: str, start: int = 0) -> list:
+    node = URIRef(BASE + f"id/evidence/{name}")
+    selector = URIRef(f"{node}#quote")
+    return [
+        (node, RDF.type, ZO.Evidence),
+        (node, RDF.subject, subject),
+        (node, RDF.predicate, predicate),
+        (node, RDF.object, obj),
+        (node, PROV.wasDerivedFrom, URIRef(BASE + "id/document/news")),
+        (node, OA.hasSelector, selector),
+        (selector, OA.exact, Literal(text)),
+        (selector, OA.start, Literal(start, datatype=XSD.integer)),
+        (selector, OA.end, Literal(start + len(text), datatype=XSD.integer)),
+    ]
+
+
+def triples() -> list:
+    valve = URIRef(BASE + "id/product/klapan-dz")
+    out = [
+        (SECTION, RDF.type, SKOS.Concept),
+        (SECTION, SKOS.notation, Literal("C")),
+        (SECTION, SKOS.prefLabel, Literal("Продукция обрабатывающих производств", lang="ru")),
+        (DIVISION, RDF.type, SKOS.Concept),
+        (DIVISION, SKOS.notation, Literal("28")),
+        (DIVISION, SKOS.prefLabel, Literal("Машины и оборудование, не включенные в другие группировки", lang="ru")),
+        (DIVISION, SKOS.broader, SECTION),
+        (VALVE_CLASS, RDF.type, SKOS.Concept),
+        (VALVE_CLASS, SKOS.notation, Literal("28.14.1")),
+        (VALVE_CLASS, SKOS.prefLabel, Literal("Краны, клапаны и аналогичная арматура", lang="ru")),
+        (VALVE_CLASS, SKOS.broader, DIVISION),
+        (CENTRE, RDF.type, ZO.CompetenceCentre),
+        (CENTRE, SKOS.prefLabel, Literal("Центр компетенций", lang="ru")),
+        (valve, RDF.type, SCHEMA.Product),
+        (valve, SKOS.prefLabel, Literal("запорный клапан", lang="ru")),
+        (valve, SCHEMA.manufacturer, VALVES),
+        (valve, SCHEMA.category, VALVE_CLASS),
+        (PERSON, RDF.type, SCHEMA.Person),
+        (PERSON, SKOS.prefLabel, Literal("Владимир Ефимов", lang="ru")),
+        (MINISTRY, RDF.type, SCHEMA.GovernmentOrganization),
+        (MINISTRY, SKOS.prefLabel, Literal("Минпромторг", lang="ru")),
+        *evidence("e1", valve, SCHEMA.manufacturer, VALVES, "«Клапан» выпускает запорные клапаны."),
+    ]
+    for firm, name in ((PUMPS, "Насосмаш"), (LIST_ONLY, "Список"), (VALVES, "Клапан")):
+        out += [
+            (firm, RDF.type, SCHEMA.Corporation),
+            (firm, SKOS.prefLabel, Literal(name, lang="ru")),
+            (firm, ORG.memberOf, CENTRE),
+        ]
+        out += evidence(f"m-{name}", firm, ORG.memberOf, CENTRE, LIST, start=100)
+    out.append((PUMPS, ORG.classification, DIVISION))
+    return out
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    home = Path(tmp_path_factory.mktemp("relevance"))
+    with KnowledgeBase(Settings.from_env(home=home, store="oxigraph"), embedder=HashEmbedder()) as knowledge_base:
+        knowledge_base.graph.replace_document_graph(URIRef(BASE + "graph/relevance"), triples())
+        knowledge_base.update_index()
+        yield knowledge_base
+
+
+def firms(kb: KnowledgeBase, question: str, **options: object) -> list[str]:
+    return [r.uri for r in kb.search(question, mode="lexical", **options).results]
+
+
+def test_a_two_digit_class_or_a_section_credits_no_firm(kb: KnowledgeBase) -> None:
+    # «машины» is in the label of class 28 only, which Насосмаш is filed under
+    assert str(PUMPS) not in firms(kb, "машины")
+    assert str(PUMPS) in firms(kb, "машины", nearest=True)  # without the rules it was padded in
+
+
+def test_a_class_at_a_specific_level_credits_the_firm_whose_product_is_in_it(kb: KnowledgeBase) -> None:
+    assert firms(kb, "арматура") == [str(VALVES)]
+
+
+def test_a_list_of_members_is_no_reason(kb: KnowledgeBase) -> None:
+    assert firms(kb, "импортозамещение") == []
+    assert set(firms(kb, "импортозамещение", nearest=True)) >= {str(PUMPS), str(LIST_ONLY)}
+
+
+def test_words_that_say_nothing_match_nothing(kb: KnowledgeBase) -> None:
+    assert firms(kb, "производство оборудования") == []
+
+
+def test_nobody_is_said_with_the_nearest_concepts(kb: KnowledgeBase) -> None:
+    nobody = kb.search("машины", mode="lexical")  # a class matches, but no firm is known to make them
+    assert nobody.results == [] and [s.uri for s in nobody.suggestions] == [str(DIVISION)]
+    assert kb.search("подводные лодки", mode="lexical").suggestions == []  # nothing near: nothing offered
+
+
+def test_people_and_organisations_are_found_by_name(kb: KnowledgeBase) -> None:
+    assert [r.uri for r in kb.search("Ефимов", kind="person").results] == [str(PERSON)]
+    assert [r.uri for r in kb.search("Минпромторг", kind="organisation").results] == [str(MINISTRY)]
+    assert kb.search("Клапан", kind="organisation").results == []  # a firm has its own kind
+
+
+def test_every_answered_firm_has_a_reason(kb: KnowledgeBase) -> None:
+    for question in ("запорный клапан", "клапаны", "арматура", "Клапан"):
+        for result in kb.search(question).results:
+            assert result.reasons, (question, result.uri)
