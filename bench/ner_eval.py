@@ -161,6 +161,7 @@ def _filters() -> dict[str, Callable[[], Callable[[], None]]]:
             pipeline, "names_no_organisation", lambda *args: False
         ),
         "a legal form alone is no name": lambda: _switch_off(pipeline, "_only_forms", lambda span: False),
+        "a phrase of common words is no name": lambda: _switch_off(pipeline, "_common_phrase", lambda span: False),
         "later mentions of a found name": without_component("zamena_document_names"),
         "short names in brackets": without_component("zamena_bracketed_aliases"),
         "clusters and centres by their words": without_component("zamena_organisations"),

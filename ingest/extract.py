@@ -299,10 +299,12 @@ def nlp_text(document: Document) -> str:
     start, end = document.body or (0, len(document.text))
     head, body = document.text[:start], document.text[start:end]
     if document.metadata.get("markup") == "markdown":
-        body = _unwrapped(body)
+        body = _HEADING_MARK.sub(lambda mark: " " * len(mark.group()), _unwrapped(body))
     return re.sub(r"[^\r\n]", " ", head) + body
 
 
+# A heading's marks («# », «## »): markup, not words; blanked, so that no name or quote starts with them.
+_HEADING_MARK = re.compile(r"(?m)^[ \t]*#{1,6}(?=[ \t])")
 # Lines that start a block of their own in Markdown: headings, list items, quotes, tables, code fences.
 _BLOCK_LINE = re.compile(r"\s*(#|[-*+>|]\s|\d+[.)]\s|```)")
 

@@ -57,6 +57,13 @@ PREDICATES: dict[str, URIRef] = {
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
 
 
+def _number(value: float) -> Literal:
+    """A figure as a typed literal: «210» an xsd:integer, «2,1 га» an xsd:decimal."""
+    if float(value).is_integer():
+        return Literal(int(value), datatype=XSD.integer)
+    return Literal(str(value), datatype=XSD.decimal)
+
+
 def document_id(document: Document) -> str:
     """A document's identity: its file name without the extension, as a slug; a record's number follows."""
     path, _, record = document.source.partition("#")  # "records.jsonl#7": record 7 of a file
@@ -155,7 +162,7 @@ class GraphMapper:
             )
             triples += [
                 (obj, RDF.type, ZO.Quantity),
-                (obj, SCHEMA.value, Literal(value["value"], datatype=XSD.integer)),
+                (obj, SCHEMA.value, _number(value["value"])),
                 (obj, ZO.comparator, Literal(value["comparator"])),
                 (obj, SCHEMA.unitText, Literal(value["unit"], lang="ru")),
             ]

@@ -33,6 +33,7 @@ from ingest.language_data import (
     NON_ORGANISATION_TRIGGERS,
     NUMERAL_WORDS,
     PRODUCT_TRIGGERS,
+    PRODUCTION_PLACES,
     ZONE_DESCRIPTORS,
     ZONE_TRIGGERS,
 )
@@ -627,6 +628,33 @@ def _only_forms(span: Span) -> bool:
     return bool(words) and all(word in ORGANISATIONAL_FORMS for word in words)
 
 
+# Words for a plant: a phrase of common words ending in one describes a plant, it does not name a firm.
+PLANT_WORDS = PRODUCTION_PLACES | {"комплекс", "фармкомплекс", "фармзавод", "центр", "корпус", "технопарк"}
+# Tags pymorphy3 gives proper names: a word with one of them may be (part of) an organisation's name.
+_NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "UNKN", "LATN"}
+
+
+def _common_phrase(span: Span) -> bool:
+    """«Новый фармкомплекс рассчитан на …», «в мире»: words of the dictionary, none a proper name, no quotes
+    and nothing capitalised but the sentence's first word — a phrase the model took for a name."""
+    words = [t for t in span if not (t.is_punct or t.is_space)]
+    if not words or any(t.text in _QUOTE_CHARS for t in span):
+        return False
+    if any(not t.is_alpha or (i and not t.is_lower) for i, t in enumerate(words)):
+        return False
+    # A capitalised phrase of common words may well be a name («Российские железные дороги»), unless it
+    # ends in a word for a plant («Новый фармкомплекс», «Зеленоградский завод»); a lower-case one is none.
+    if not words[0].is_lower and not (
+        len(words) >= 2 and words[0].is_sent_start and lookup_lemma(words[-1].text) in PLANT_WORDS
+    ):
+        return False
+    for token in words:
+        found = parse(token.text)
+        if not found or not found[0].is_known or set(found[0].tag.grammemes) & _NAME_TAGS:
+            return False
+    return True
+
+
 @Language.component("zamena_model_entities")
 def model_entities(doc: Doc) -> Doc:
     """The statistical model's names that no rule claimed: organisations, people, places."""
@@ -634,6 +662,8 @@ def model_entities(doc: Doc) -> Doc:
     other_names = [s._.zamena_name for s in doc.spans[ENTITIES] if s.label_ == "MISC" and s._.zamena_name]
     for ent in doc.ents:
         if ent.label_ == "ORG":
+            if _common_phrase(ent):
+                continue
             if _names_no_organisation(ent, text, other_names):
                 name = nominative([t for t in ent if t.text not in _QUOTE_CHARS] or list(ent))
                 if add_entity(doc, ent, "MISC", name, name_key(name)) is not None:

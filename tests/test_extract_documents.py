@@ -73,14 +73,15 @@ def test_the_nlp_text_blanks_the_front_matter_and_keeps_offsets(tmp_path: Path) 
     text = nlp_text(document)
     assert len(text) == len(document.text)
     assert text[:start].strip() == "" and text[:start].count("\n") == document.text[:start].count("\n")
-    assert text[start:].replace("\n", " ") == document.text[start:end].replace("\n", " ")
+    body = re.sub(r"(?m)^#+(?= )", lambda mark: " " * len(mark.group()), document.text[start:end])
+    assert text[start:].replace("\n", " ") == body.replace("\n", " ")  # a heading's marks blanked
 
 
 def test_a_markdown_paragraph_wrapped_over_lines_is_read_as_running_text(tmp_path: Path) -> None:
     body = "# Заголовок\n\nЗавод рассчитан на 1000 машин\nв год.\n\n- пункт\n- другой пункт\n"
     document = read_one(write(tmp_path, body, "plain.md"))
     text = nlp_text(document)
-    assert text == "# Заголовок\n\nЗавод рассчитан на 1000 машин в год.\n\n- пункт\n- другой пункт\n"
+    assert text == "  Заголовок\n\nЗавод рассчитан на 1000 машин в год.\n\n- пункт\n- другой пункт\n"
 
 
 def test_the_front_matter_is_not_read_by_the_nlp(tmp_path: Path) -> None:

@@ -31,12 +31,13 @@ def read_one(path: Path):
     return document
 
 
-def test_there_is_one_profile_per_firm_of_the_seed() -> None:
+def test_every_firm_of_the_seed_has_a_profile_and_no_firm_has_two() -> None:
     seed = SEED.read_text(encoding="utf-8")
     listed = re.search(r"такие компании ОЭЗ Москвы, как (.+?)\.\n", seed).group(1)  # type: ignore[union-attr]
     seed_firms = {name_key(n) for n in re.findall(r"«([^»]+)»", listed)}
-    profile_firms = {name_key(str(yaml.safe_load(p.read_text().split("---")[1])["name"])) for p in PROFILES}
-    assert len(seed_firms) == 12 and profile_firms == seed_firms
+    names = [name_key(str(yaml.safe_load(p.read_text().split("---")[1])["name"])) for p in PROFILES]
+    assert len(seed_firms) == 12 and seed_firms <= set(names)
+    assert len(names) == len(set(names)) >= 60
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
