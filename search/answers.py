@@ -52,7 +52,8 @@ class Reason:
     text: str | None = _field("the text that matched", omit_none=True, default=None)
     via: str | None = _field(
         "how the node credits a firm: product (the firm makes it), concept (the firm, its product or its "
-        "competence is under that class)",
+        "competence is under that class), substitute (the node is an imported brand or line, and the firm "
+        "makes things of its class or has its competence)",
         omit_none=True,
         default=None,
     )

@@ -82,7 +82,14 @@ CREDIT_BRANCHES = (
     "?c skos:broader* ?hit . "
     "?k skos:closeMatch|skos:exactMatch|skos:broadMatch|^skos:closeMatch|^skos:exactMatch|^skos:narrowMatch ?c . "
     '?firm zo:hasCompetence|org:classification ?k . BIND("concept" AS ?via)',
+    # an imported brand or line (corpora/brands): the firms that make its class, or have its competence
+    "?hit skos:inScheme ?brands . FILTER(STRENDS(STR(?brands), '/id/brand')) ?hit skos:broadMatch ?class . "
+    '?c skos:broader* ?class . ?p schema:category ?c . ?p schema:manufacturer ?firm . BIND("substitute" AS ?via)',
+    "?hit skos:inScheme ?brands . FILTER(STRENDS(STR(?brands), '/id/brand')) ?hit skos:related ?k . "
+    '?firm zo:hasCompetence ?k . BIND("substitute" AS ?via)',
 )
+BRAND_PATH = "/id/brand/"
+BRAND_NAMES_QUERY = "SELECT ?b ?l WHERE { VALUES ?b { %s } ?b skos:prefLabel|skos:altLabel ?l }"
 CREDIT_UNION = "\n  UNION ".join("{ VALUES ?hit { %(hits)s } " + branch + " }" for branch in CREDIT_BRANCHES)
 CREDIT_QUERY = "SELECT DISTINCT ?hit ?firm ?via WHERE {\n  " + CREDIT_UNION + "\n}"
 FIRM_QUERY = f"""
@@ -254,7 +261,7 @@ class SearchEngine:
             return []
         hits = self.hits(query, ITEM_KINDS[kind], mode)
         if kind == "firm":
-            results = self._firms(hits)
+            results = self._firms(hits, self.telling_words(query))
         elif kind == "document":
             results = self._documents(hits)
         else:
@@ -295,9 +302,9 @@ class SearchEngine:
                 result.evidence.append(quote_of(item))
         return sorted(results.values(), key=lambda r: -r.score)
 
-    def _firms(self, hits: list[Hit]) -> list[SearchResult]:
+    def _firms(self, hits: list[Hit], words: list[str]) -> list[SearchResult]:
         top = hits[:CREDITED_HITS]
-        credits = self._credits(top)
+        credits = self._credits(top, words)
         firms: dict[str, SearchResult] = {}
         counted: dict[str, int] = defaultdict(int)  # hits per firm so far: only the first three add to its score
         for hit in top:
@@ -325,8 +332,11 @@ class SearchEngine:
                     result.reasons.append(reason)
         return sorted(firms.values(), key=lambda r: -r.score)
 
-    def _credits(self, hits: list[Hit]) -> dict[int, list[tuple[str, str]]]:
-        """Item id → [(firm URI, how)] for the hits."""
+    def _credits(self, hits: list[Hit], words: list[str]) -> dict[int, list[tuple[str, str]]]:
+        """Item id → [(firm URI, how)] for the hits; an imported brand credits only when the question names
+        it (a question about drives is answered by the drives' class, not by every brand of drives)."""
+        named = self._named_brands([h.item.uri for h in hits if BRAND_PATH in h.item.uri], words)
+        hits = [h for h in hits if BRAND_PATH not in h.item.uri or h.item.uri in named]
         credits: dict[int, list[tuple[str, str]]] = defaultdict(list)
         by_uri: dict[str, list[int]] = defaultdict(list)
         by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -354,6 +364,14 @@ class SearchEngine:
                     if (node, via) not in credits[item_id]:
                         credits[item_id].append((node, via))
         return credits
+
+    def _named_brands(self, brands: list[str], words: list[str]) -> set[str]:
+        """Those of `brands` whose name or a spelling of it holds a word of the question."""
+        if not brands or not self.relevance:
+            return set(brands)
+        wanted = set(words)
+        rows = self.graph.query(BRAND_NAMES_QUERY % iris(sorted(set(brands))))
+        return {str(brand) for brand, name in rows if wanted & set(lemmas(str(name)))}
 
     def _specific(self, item: IndexItem) -> bool:
         """A competence, or a class below the two-digit level: one that says what its firms make."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from ingest.brands import brand_triples, is_brand_catalogue
 from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
 from ingest.extract import extract, nlp_text
@@ -212,6 +213,11 @@ class KnowledgeBase:
                 with _reported(report, str(path), strict), report.timed("classifiers"):
                     changed, triples = self.ingest_classifier(path)
                     report.count(changed, 0, triples)
+                continue
+            if is_brand_catalogue(path):  # the imported brands, a scheme of their own, not records
+                with _reported(report, str(path), strict), report.timed("classifiers"):
+                    graph, content = brand_triples(path, self.minter)
+                    report.count(self.graph.replace_document_graph(graph, content), 0, len(content))
                 continue
             documents: list[Document] = []
             with _reported(report, str(path), strict), report.timed("read"):
