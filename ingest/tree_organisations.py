@@ -365,12 +365,7 @@ class OrganisationReader:
         if not any(lemmas_of(t) & INVESTMENT_WORDS for t in self.sent):
             return None, ""
         # the nearest organisation that is not the report's source («по данным Recipe.ru», «как сообщает …»)
-        named = [
-            (abs(i - number.i), e)
-            for i, e in self.entity_at.items()
-            if e.type in FIRM_TYPES and not _is_source(number.doc[i])
-        ]
-        firm = min(named, key=lambda pair: pair[0])[1] if named else self.last_of(number.i, ("FIRM",))
+        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",))
         return firm, "investment"
 
     def _owner(self, number: Token, unit: Token) -> tuple[Entity | None, str]:
@@ -410,8 +405,15 @@ class OrganisationReader:
                     return True
         return False
 
-    def _nearest(self, token: Token, types: tuple[str, ...]) -> Entity | None:
-        named = [(abs(i - token.i), e) for i, e in self.entity_at.items() if e.type in types]
+    def _nearest(
+        self, token: Token, types: tuple[str, ...], skip: Callable[[Token], bool] | None = None
+    ) -> Entity | None:
+        """The entity of `types` named nearest to `token`, leaving out those whose word `skip` refuses."""
+        named = [
+            (abs(i - token.i), e)
+            for i, e in self.entity_at.items()
+            if e.type in types and not (skip and skip(token.doc[i]))
+        ]
         return min(named, key=lambda pair: pair[0])[1] if named else None
 
 
