@@ -22,6 +22,7 @@ from defusedxml.ElementTree import fromstring
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from ingest.competences import COMPETENCES_FILE
 from ingest.document import ReadError
 from ingest.readers import MAX_FILE_BYTES, decode
 from ontology.graph import Triple
@@ -29,7 +30,6 @@ from ontology.uris import UriMinter
 
 log = logging.getLogger(__name__)
 
-COMPETENCES_FILE = Path(__file__).resolve().parent.parent / "ontology" / "competences.ttl"
 
 # A section letter, or a code of two digits and up to three more groups: 27, 27.1, 27.11.10.110.
 _CODE = re.compile(r"\d{2}(\.\d{1,3}){0,3}")

@@ -188,4 +188,11 @@ class GraphMapper:
             (selector, OA.start, Literal(fact.start, datatype=XSD.integer)),
             (selector, OA.end, Literal(fact.end, datatype=XSD.integer)),
         ]
+        if fact.statement:  # a stated fact: in words, with the pages it cites (the line stays the selector)
+            triples.append((evidence, ZO.statement, Literal(fact.statement, lang="ru")))
+            for page in fact.cites:
+                url = URIRef(page["url"])
+                triples.append((evidence, DCTERMS.source, url))
+                if page.get("date"):
+                    triples.append((url, DCTERMS.date, Literal(page["date"], datatype=XSD.date)))
         return triples

@@ -47,6 +47,10 @@ class Fact:
     end: int
     confidence: float
     rule: str
+    # A fact a structured source states (a profile's front matter): the statement in words a reader
+    # checks («Профиль компании: выпускает …»), and the pages it cites, each {"url", "date"}.
+    statement: str = ""
+    cites: list[dict[str, str]] = field(default_factory=list)
 
     def sentence(self, text: str) -> str:
         return text[self.start : self.end]

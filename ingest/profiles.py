@@ -14,9 +14,11 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ingest.competences import competence_label
 from ingest.document import Document, ReadError
 from ingest.model import Entity, Fact, Mention
 from ingest.names import name_key
+from ontology.terms import iri_problem
 
 KINDS = ("profile", "news")
 KEYS = {
@@ -35,6 +37,8 @@ KEYS = {
     "synthetic",
 }
 CONFIDENCE = 1.0  # stated by the profile's author, with a source
+# How a stated fact opens when a reader sees it, in place of the front-matter line it stands on.
+STATEMENT_OPENING = "Профиль компании:"
 RULE = "profile-front-matter"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(\r?\n|\Z)", re.DOTALL)
 _OKPD2 = re.compile(r"\d{2}(\.\d{1,3}){0,3}")
@@ -162,20 +166,38 @@ def _sources(front: _FrontMatter, fields: dict[str, Node]) -> dict[str, dict[str
         entry = {k: front.scalar(v, f"sources.{key}.{k}") for k, v in front.mapping(node, f"source {key}").items()}
         if not ("url" in entry or "document" in entry):
             raise front.fail(node, f"source {key!r} needs a `url` or a `document`")
+        problem = iri_problem(entry["url"]) if "url" in entry else None
+        if problem:
+            raise front.fail(node, f"source {key!r}: {entry['url']!r} is not an absolute URL ({problem})")
         if "supports" not in entry:
             raise front.fail(node, f"source {key!r} needs `supports`: what it is evidence for")
         sources[key] = entry
     return sources
 
 
-def _cited(front: _FrontMatter, statement: dict[str, Node], node: Node, sources: dict[str, dict[str, str]]) -> None:
-    """Refuse a statement that names no source, or one the `sources` do not list."""
+def _cited(
+    front: _FrontMatter, statement: dict[str, Node], node: Node, sources: dict[str, dict[str, str]]
+) -> list[dict[str, str]]:
+    """The pages a statement cites ({"url", "date"} where known); a statement that names no source, or one
+    the `sources` do not list, is refused."""
     if "source" not in statement:
         raise front.fail(node, "statement has no `source`")
+    cited_pages = []
     for cited in front.items(statement["source"]):
         key = front.scalar(cited, "source")
         if key not in sources:
             raise front.fail(cited, f"source {key!r} is not among the `sources` ({', '.join(sources)})")
+        entry = sources[key]
+        page = {"url": entry["url"]} if "url" in entry else {}
+        if page and "date" in entry:
+            page["date"] = entry["date"]
+        if page:
+            cited_pages.append(page)
+    return cited_pages
+
+
+def _quoted(name: str) -> str:
+    return name if name.startswith("«") else f"«{name}»"
 
 
 def _statement(front: _FrontMatter, node: Node, what: str, value_key: str) -> tuple[dict[str, Node], Node]:
@@ -200,65 +222,84 @@ def _profile_statements(
     firm.attributes.update(_descriptions(document))
     firm.mentions.append(Mention(*front.span(name_node), name))
     entities: dict[tuple[str, str], Entity] = {firm.ref: firm}
-    facts: list[Fact] = [Fact(firm.ref, "type", {}, *front.line(name_node), CONFIDENCE, RULE)]
+    facts: list[Fact] = [
+        Fact(firm.ref, "type", {}, *front.line(name_node), CONFIDENCE, RULE, f"{STATEMENT_OPENING} {_quoted(name)}")
+    ]
 
-    def fact(subject: tuple[str, str], predicate: str, obj: tuple[str, str] | str, node: Node) -> None:
-        facts.append(Fact(subject, predicate, obj, *front.line(node), CONFIDENCE, RULE))
+    def fact(
+        subject: tuple[str, str],
+        predicate: str,
+        obj: tuple[str, str] | str,
+        node: Node,
+        said: str,
+        cites: list[dict[str, str]],
+    ) -> None:
+        statement = f"{STATEMENT_OPENING} {said}"
+        facts.append(Fact(subject, predicate, obj, *front.line(node), CONFIDENCE, RULE, statement, cites))
 
     def organisation(key: str, kind: str, predicate: str) -> None:
         if key not in fields:
             return
         statement, value = _statement(front, fields[key], key, "name")
-        _cited(front, statement, fields[key], sources)
+        cites = _cited(front, statement, fields[key], sources)
         org_name = front.scalar(value, f"{key}.name")
         entity = entities.setdefault((kind, name_key(org_name)), Entity(kind, name_key(org_name), org_name))
         entity.mentions.append(Mention(*front.span(value), org_name))
-        fact(firm.ref, predicate, entity.ref, value)
+        said = f"резидент {_quoted(org_name)}" if predicate == "residentOf" else f"входит в {org_name}"
+        fact(firm.ref, predicate, entity.ref, value, said, cites)
 
     organisation("zone", "ZONE", "residentOf")
     organisation("centre", "CENTRE", "memberOf")
 
     for node in front.items(fields.get("products")):
         statement, value = _statement(front, node, "a product", "name")
-        _cited(front, statement, node, sources)
+        cites = _cited(front, statement, node, sources)
         product_name = front.scalar(value, "product name")
         product = Entity("PRODUCT", name_key(product_name), product_name)
         if "name_en" in statement:
             product.aliases.add(front.scalar(statement["name_en"], "name_en"))
         product.mentions.append(Mention(*front.span(value), product_name))
         entities[product.ref] = product
-        facts.append(Fact(product.ref, "type", {}, *front.line(value), CONFIDENCE, RULE))
+        said = f"{STATEMENT_OPENING} продукт «{product_name}»"
+        facts.append(Fact(product.ref, "type", {}, *front.line(value), CONFIDENCE, RULE, said, cites))
         role = front.scalar(statement["role"], "role") if "role" in statement else "manufacturer"
         if role not in ("manufacturer", "supplier"):
             raise front.fail(statement["role"], f"role {role!r}: use manufacturer or supplier")
-        fact(product.ref, role, firm.ref, value)
+        does = "выпускает" if role == "manufacturer" else "поставляет"
+        fact(product.ref, role, firm.ref, value, f"{does} {product_name}", cites)
         if "okpd2" in statement:
             code = front.scalar(statement["okpd2"], "okpd2")
             if not _OKPD2.fullmatch(code):
                 raise front.fail(statement["okpd2"], f"{code!r} is not an ОКПД 2 code like 27.11.4")
-            fact(product.ref, "category", f"id/okpd2/{code}", statement["okpd2"])
+            said = f"{product_name} — продукция класса ОКПД 2 {code}"
+            fact(product.ref, "category", f"id/okpd2/{code}", statement["okpd2"], said, cites)
         for replaced_node in front.items(statement.get("substitutes")):
             replaced_name = front.scalar(replaced_node, "substitutes")
             replaced = Entity("PRODUCT", name_key(replaced_name), replaced_name, attributes={"imported": "yes"})
             replaced.mentions.append(Mention(*front.span(replaced_node), replaced_name))
             entities.setdefault(replaced.ref, replaced)
-            fact(product.ref, "substitutes", replaced.ref, replaced_node)
+            said = f"{product_name} заменяет {replaced_name}"
+            fact(product.ref, "substitutes", replaced.ref, replaced_node, said, cites)
 
-    # Codes the firm is filed under: (key, what it is, its field and label, its form, the error, predicate, path).
+    # Codes the firm is filed under: (key, what it is, its field and label, its form, the error, predicate,
+    # path, how a reader is told).
     coded = (
         ("competences", "a competence", "id", "competence id", _COMPETENCE,
-         "competence {!r} is not an id of ontology/competences.ttl", "hasCompetence", "id/competence/"),
+         "competence {!r} is not an id of ontology/competences.ttl", "hasCompetence", "id/competence/",
+         "компетенция «{}»"),
         ("okved2", "an ОКВЭД 2 code", "code", "okved2 code", _OKVED2,
-         "{!r} is not an ОКВЭД 2 code like 27.11", "classification", "id/okved2/"),
+         "{!r} is not an ОКВЭД 2 code like 27.11", "classification", "id/okved2/",
+         "вид деятельности ОКВЭД 2 {}"),
     )  # fmt: skip
-    for key, what, field_name, label, form, problem, predicate, path in coded:
+    for key, what, field_name, label, form, problem, predicate, path, told in coded:
         for node in front.items(fields.get(key)):
             statement, value = _statement(front, node, what, field_name)
-            _cited(front, statement, node, sources)
+            cites = _cited(front, statement, node, sources)
             code = front.scalar(value, label)
             if not form.fullmatch(code):
                 raise front.fail(value, problem.format(code))
-            fact(firm.ref, predicate, f"{path}{code}", value)
+            shown = competence_label(code) if predicate == "hasCompetence" else code
+            fact(firm.ref, predicate, f"{path}{code}", value, told.format(shown), cites)
 
     document.entities = list(entities.values())
     document.facts = facts

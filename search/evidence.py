@@ -27,7 +27,8 @@ EVIDENCE_BRANCHES = (
 EVIDENCE_UNION = "\n  UNION ".join(
     "{ VALUES (?firm ?node) { %(pairs)s } "
     + branch
-    + " ?e prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel . ?sel oa:exact ?exact ; oa:start ?start ; oa:end ?end . }"
+    + " ?e prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel . ?sel oa:exact ?line ; oa:start ?start ; oa:end ?end ."
+    + " OPTIONAL { ?e zo:statement ?said } BIND(COALESCE(?said, ?line) AS ?exact) }"
     for branch in EVIDENCE_BRANCHES
 )
 EVIDENCE_SELECT = "SELECT DISTINCT ?firm ?node ?doc ?exact ?start ?end WHERE {\n  "

@@ -54,10 +54,13 @@ SELECT ?s ?t ?p ?o WHERE { GRAPH %(g)s {
                            dcterms:description dcterms:abstract rdfs:comment skos:definition skos:scopeNote }
 } }"""
 
+# A fact a source states outright is indexed in its words («Профиль компании: выпускает …»), not as the
+# front-matter line it stands on.
 SENTENCE_QUERY = """
 SELECT DISTINCT ?doc ?exact ?start ?end WHERE { GRAPH %(g)s {
     ?e a zo:Evidence ; prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel .
-    ?sel oa:exact ?exact ; oa:start ?start ; oa:end ?end .
+    ?sel oa:exact ?line ; oa:start ?start ; oa:end ?end .
+    OPTIONAL { ?e zo:statement ?said } BIND(COALESCE(?said, ?line) AS ?exact)
 } }"""
 
 NAMES = ("prefLabel", "name")

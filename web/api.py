@@ -58,6 +58,9 @@ def description_json(d: Description) -> dict[str, object]:
                         "end": q.end,
                         "confidence": float(q.confidence) if q.confidence is not None else None,
                         "rule": q.rule,
+                        # a fact its source stated outright: in words, and the pages it cites
+                        **({"statement": q.statement} if q.statement else {}),
+                        **({"cites": [{"url": u, "site": h, "date": d} for u, h, d in q.cites]} if q.cites else {}),
                     }
                     for q in f.quotes
                 ],

@@ -18,7 +18,7 @@ from ontology.graph import KnowledgeGraph
 from ontology.namespaces import PROV, SCHEMA, ZO
 from ontology.terms import iri_problem
 from web.i18n import local_name, term_name
-from web.quantities import quantity_text, report_note
+from web.quantities import date_text, quantity_text, report_note
 
 # The class that names an entity's kind, most specific first.
 KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
@@ -83,6 +83,8 @@ class Quote:
     end: int | None
     confidence: str | None
     rule: str | None
+    statement: str = ""  # a fact a source stated outright, in words (then `quote` is its front-matter line)
+    cites: list[tuple[str, str, str]] = field(default_factory=list)  # (url, site, date) of the pages it cites
 
 
 @dataclass
@@ -283,7 +285,7 @@ class Describer:
         # each figure with its own source and date: reports that disagree stand side by side
         reports: dict[str, tuple[list[str], bool]] = {}
         publishers = self.publishers(row[4] for row in evidence if str(row[3]) in figures)
-        for _e, _s, _p, o, doc, *_rest, rule in evidence:
+        for _e, _s, _p, o, doc, *_rest, rule, _said in evidence:
             if str(o) in figures:
                 sources, plan = reports.setdefault(str(o), ([], False))
                 label = publishers.get(str(doc)) or _quoted(names.get(str(doc), local_name(str(doc))))
@@ -306,7 +308,8 @@ class Describer:
             incoming.setdefault(p, []).append(self._value(s, names, kinds))
 
         facts: dict[tuple[Node, Node, Node], Fact] = {}
-        for _e, s, p, o, doc, quote, start, end, confidence, rule in evidence:
+        cited = self.cited_pages(row[0] for row in evidence if row[10] is not None)
+        for _e, s, p, o, doc, quote, start, end, confidence, rule, said in evidence:
             fact = facts.setdefault(
                 (s, p, o),
                 Fact(self._value(s, names, kinds), self._value(p, names, kinds), self._value(o, names, kinds)),
@@ -321,6 +324,8 @@ class Describer:
                     int(end) if end is not None else None,
                     str(confidence) if confidence is not None else None,
                     str(rule) if rule is not None else None,
+                    str(said) if said is not None else "",
+                    cited.get(str(_e), []),
                 )
             )
 
@@ -355,7 +360,7 @@ class Describer:
         """
         rows = self.graph.query(
             f"""
-            SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule ?this WHERE {{
+            SELECT DISTINCT ?e ?s ?p ?o ?doc ?quote ?start ?end ?confidence ?rule ?said ?this WHERE {{
                 VALUES ?link {{ rdf:subject rdf:object prov:wasDerivedFrom }}
                 ?e ?link ?this ; a zo:Evidence ;
                    rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
@@ -363,10 +368,26 @@ class Describer:
                            OPTIONAL {{ ?sel oa:start ?start }} OPTIONAL {{ ?sel oa:end ?end }} }}
                 OPTIONAL {{ ?e zo:confidence ?confidence }}
                 OPTIONAL {{ ?e zo:extractedBy ?rule }}
+                OPTIONAL {{ ?e zo:statement ?said }}
             }} ORDER BY ?doc ?start LIMIT {FACTS}""",
             _this(str(this)),
         )
-        return [tuple(row)[:10] for row in rows]
+        return [tuple(row)[:11] for row in rows]
+
+    def cited_pages(self, evidence: Iterable[Node]) -> dict[str, list[tuple[str, str, str]]]:
+        """Evidence → the pages its statement cites: (url, site, date as the reader writes it)."""
+        wanted = sorted({str(e) for e in evidence if isinstance(e, URIRef)})
+        if not wanted:
+            return {}
+        values = " ".join(URIRef(u).n3() for u in wanted)
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for e, url, date in self.graph.query(
+            f"SELECT ?e ?u ?d WHERE {{ VALUES ?e {{ {values} }} ?e dcterms:source ?u FILTER(isIRI(?u)) "
+            "OPTIONAL { ?u dcterms:date ?d } } ORDER BY ?u"
+        ):
+            site = (urlsplit(str(url)).hostname or str(url)).removeprefix("www.")
+            found.setdefault(str(e), []).append((str(url), site, date_text(str(date), self.lang) if date else ""))
+        return found
 
     def graph_of(self, uri: str) -> tuple[Graph, bool]:
         """The triples about `uri` for its RDF views: its own, the links into it, and the evidence of its

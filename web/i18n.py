@@ -37,6 +37,7 @@ UI: dict[str, tuple[str, str]] = {
         "The graph knows no firm that answers «{query}».",
     ),
     "search.suggestions": ("Близкие понятия", "Nearest concepts"),
+    "entity.cites": ("По данным", "According to"),
     "search.unavailable": (
         "Поиск по смыслу ещё не построен для этой базы; показаны совпадения по названиям.",
         "Semantic search is not built for this knowledge base yet; matches by name are shown.",
