@@ -28,10 +28,10 @@ EVIDENCE_UNION = "\n  UNION ".join(
     "{ VALUES (?firm ?node) { %(pairs)s } "
     + branch
     + " ?e prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel . ?sel oa:exact ?line ; oa:start ?start ; oa:end ?end ."
-    + " OPTIONAL { ?e zo:statement ?said } BIND(COALESCE(?said, ?line) AS ?exact) }"
+    + " OPTIONAL { ?e zo:statement ?said } }"
     for branch in EVIDENCE_BRANCHES
 )
-EVIDENCE_SELECT = "SELECT DISTINCT ?firm ?node ?doc ?exact ?start ?end WHERE {\n  "
+EVIDENCE_SELECT = "SELECT DISTINCT ?firm ?node ?doc ?line ?said ?start ?end WHERE {\n  "
 EVIDENCE_QUERY = EVIDENCE_SELECT + EVIDENCE_UNION + "\n} ORDER BY ?start"
 
 
@@ -48,9 +48,10 @@ def add_evidence(graph: KnowledgeGraph, results: list[SearchResult]) -> None:
         return
     rows = " ".join(f"({URIRef(f).n3()} {URIRef(n).n3()})" for f, n in dict.fromkeys(pairs))
     found: dict[str, list[tuple[int, Evidence]]] = defaultdict(list)
-    for firm, node, doc, exact, start, end in graph.query(EVIDENCE_QUERY % {"pairs": rows}):
+    for firm, node, doc, line, said, start, end in graph.query(EVIDENCE_QUERY % {"pairs": rows}):
         rank = 1 if str(node) == str(firm) else 0  # the link's own quote before other facts
-        found[str(firm)].append((rank, Evidence(str(exact), str(doc), int(start), int(end))))
+        quote = str(said or line)  # a stated fact in its words, not its front-matter line
+        found[str(firm)].append((rank, Evidence(quote, str(doc), int(start), int(end))))
     for result in results:
         for _rank, quote in sorted(found.get(result.uri, []), key=lambda pair: pair[0]):
             if len(result.evidence) >= EVIDENCE_PER_RESULT:

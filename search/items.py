@@ -57,10 +57,10 @@ SELECT ?s ?t ?p ?o WHERE { GRAPH %(g)s {
 # A fact a source states outright is indexed in its words («Профиль компании: выпускает …»), not as the
 # front-matter line it stands on.
 SENTENCE_QUERY = """
-SELECT DISTINCT ?doc ?exact ?start ?end WHERE { GRAPH %(g)s {
+SELECT DISTINCT ?doc ?line ?said ?start ?end WHERE { GRAPH %(g)s {
     ?e a zo:Evidence ; prov:wasDerivedFrom ?doc ; oa:hasSelector ?sel .
     ?sel oa:exact ?line ; oa:start ?start ; oa:end ?end .
-    OPTIONAL { ?e zo:statement ?said } BIND(COALESCE(?said, ?line) AS ?exact)
+    OPTIONAL { ?e zo:statement ?said }
 } }"""
 
 NAMES = ("prefLabel", "name")
@@ -102,8 +102,8 @@ def graph_items(graph: KnowledgeGraph, graph_uri: str) -> list[IndexItem]:
         kind = _kind(types[subject])
         if kind:
             items += _node_items(subject, kind, graph_uri, values[subject])
-    for doc, exact, start, end in graph.query(SENTENCE_QUERY % named):
-        quote, first, last = str(exact).strip(), int(start), int(end)
+    for doc, line, said, start, end in graph.query(SENTENCE_QUERY % named):
+        quote, first, last = str(said or line).strip(), int(start), int(end)
         if quote:
             items.append(
                 IndexItem(
