@@ -125,6 +125,14 @@ NON_ORGANISATION_TRIGGERS = {
 }
 # Words after which a quoted name is a special economic zone's or a technopark's.
 ZONE_TRIGGERS = {"оэз", "технополис", "технопарк", "зона"}  # "в особой экономической зоне «…»"
+# Words right before a quoted name that make it a site: «площадка «Алабушево»», «индустриальный парк «Руднево»».
+# (the lemmatizer leaves «парке», «парка» as written: «парка» is also a jacket)
+SITE_TRIGGERS = {"площадка", "парк", "парка", "парке", "парку", "парком"}
+# Short names of federal bodies, as the news write them («согласовано Минпромторгом»): government, not firms.
+GOVERNMENT_SHORT_NAMES = {
+    "минпромторг", "минздрав", "минэнерго", "минобороны", "минцифры", "минфин", "минэкономразвития",
+    "минтранс", "минобрнауки", "росздравнадзор", "роспотребнадзор", "ростехнадзор", "роспатент",
+}  # fmt: skip
 # Zone words that are part of the zone's own name: технополис «Москва» is Технополис „Москва“.
 ZONE_DESCRIPTORS = {"технополис", "технопарк"}
 # Heads of government bodies' names.

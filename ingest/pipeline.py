@@ -30,10 +30,12 @@ from ingest.language_data import (
     CLUSTER_NOUNS,
     FIRM_TRIGGERS,
     GOVERNMENT_HEADS,
+    GOVERNMENT_SHORT_NAMES,
     NON_ORGANISATION_TRIGGERS,
     NUMERAL_WORDS,
     PRODUCT_TRIGGERS,
     PRODUCTION_PLACES,
+    SITE_TRIGGERS,
     ZONE_DESCRIPTORS,
     ZONE_TRIGGERS,
 )
@@ -269,6 +271,10 @@ def quoted_names(doc: Doc) -> Doc:
         elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
             add_entity(doc, span, "PRODUCT", name, name_key(name))
             previous_firm_end = None
+        elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in SITE_TRIGGERS:
+            # «на площадке «Алабушево»», «индустриального парка «Руднево»»: a site, whatever firm is near
+            add_entity(doc, span, "LOC", name, name_key(name))
+            previous_firm_end = None
         elif (
             (between is not None and re.fullmatch(r"[»“”\"\s]*(,|и|или|,\s*а также)\s*", between))
             or first_word in ORGANISATIONAL_FORMS
@@ -320,6 +326,8 @@ def organisations(doc: Doc) -> Doc:
                     add_entity(doc, span, "CENTRE", name, name_key(name))
                 else:
                     add_entity(doc, span, "CENTRE", None, None)
+            elif lem in GOVERNMENT_SHORT_NAMES and not token.is_lower:  # «согласовано Минпромторгом»
+                add_entity(doc, doc[token.i : token.i + 1], "GOV", lem.capitalize(), lem)
             elif lem in GOVERNMENT_HEADS and lem != "правительство":  # "правительства премьера" is no body's name
                 start = i
                 while start > 0 and "ADJF" in str(parse(tokens[start - 1].text)[0].tag) and tokens[start - 1].is_lower:

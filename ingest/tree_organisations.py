@@ -385,7 +385,8 @@ class OrganisationReader:
             if owner is None:
                 return None, ""
             return owner, "residentCount" if owner.type == "ZONE" else "memberCount"
-        firm = self._nearest(number, FIRM_TYPES) or self.last_of(number.i, ("FIRM",))
+        # the report's source («как сообщает ТВЦ») owns no staff or output
+        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",))
         if lemmas & STAFF_NOUNS:
             return firm, "numberOfEmployees"
         # products: a capacity («мощностью до …», «рассчитана на …») or an output per period («… в год»);

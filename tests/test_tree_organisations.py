@@ -184,3 +184,23 @@ def test_a_post_of_a_woman_named_in_the_dative() -> None:
     posts = {e.name for e in extraction.entities.values() if e.type == "POST"}
     assert people == {"Светлана Морозова"}
     assert any(post.startswith("коммерческий директор") for post in posts), posts
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Компания «Люминар» получила участок на площадке «Алабушево».", "Алабушево", "LOC"),
+        ("Завод находится в индустриальном парке «Руднево».", "Руднево", "LOC"),
+        ("Проект компании «Люминар» согласован Минпромторгом.", "Минпромторг", "GOV"),
+        ("Росздравнадзор выдал лицензию компании «Люминар».", "Росздравнадзор", "GOV"),
+    ],
+)
+def test_sites_and_federal_bodies_are_no_firms(text: str, name: str, kind: str) -> None:
+    kinds = {e.name: e.type for e in read(text).entities.values()}
+    assert kinds.get(name) == kind and kinds.get("Люминар", "FIRM") == "FIRM"
+
+
+def test_the_source_of_a_report_owns_no_output() -> None:
+    extraction = read("Как сообщает ТВЦ, завод выпускает около 5,5 млн упаковок в год.")
+    owners = {f.subject for f in extraction.facts if f.predicate == "productionCapacity"}
+    assert ("FIRM", "твц") not in owners and ("ORG", "твц") not in owners
