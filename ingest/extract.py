@@ -260,14 +260,13 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
                 facts.append(Fact(entity.ref, "type", {}, *_sentence_span(sent), TYPE_CONFIDENCE, "mention"))
         facts += _organisation_facts(sent, in_sentence)
         facts += _post_facts(sent, in_sentence, resolver)
-    facts += relation_facts(sentences, by_sentence, resolver)
     facts += _speaker_post(document, doc, resolved, resolver)
     facts += _quantities(doc, resolved)
     facts += [_followed(fact, resolver) for fact in document.facts]
-    facts, promoted = _promote_acting_organisations(facts, resolver)
-    if promoted:  # rules that want a firm read the sentences again, as they will once the firm is known
-        facts += relation_facts(sentences, by_sentence, resolver)
-    return Extraction(document, resolver.entities, _unique(facts))
+    read, promoted = _promote_acting_organisations(facts + relation_facts(sentences, by_sentence, resolver), resolver)
+    if promoted:  # the relations are read again, as they will be once the firm is known; the first reading goes
+        read = [_followed(fact, resolver) for fact in facts] + relation_facts(sentences, by_sentence, resolver)
+    return Extraction(document, resolver.entities, _unique(read))
 
 
 # Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a

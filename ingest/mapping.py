@@ -57,6 +57,27 @@ PREDICATES: dict[str, URIRef] = {
 DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
 
 
+def evidence_triples(
+    evidence: URIRef, fact: tuple[URIRef, URIRef, URIRef], document: URIRef, quote: str, start: int
+) -> list[Triple]:
+    """One zo:Evidence: the fact it supports (reified), its document, and the quote with its offsets."""
+    subject, predicate, obj = fact
+    selector = URIRef(f"{evidence}#quote")
+    return [
+        (evidence, RDF.type, ZO.Evidence),
+        (evidence, RDF.subject, subject),
+        (evidence, RDF.predicate, predicate),
+        (evidence, RDF.object, obj),
+        (evidence, PROV.wasDerivedFrom, document),
+        (evidence, OA.hasSelector, selector),
+        (selector, RDF.type, OA.TextQuoteSelector),
+        (selector, RDF.type, OA.TextPositionSelector),
+        (selector, OA.exact, Literal(quote)),
+        (selector, OA.start, Literal(start, datatype=XSD.integer)),
+        (selector, OA.end, Literal(start + len(quote), datatype=XSD.integer)),
+    ]
+
+
 def _number(value: float) -> Literal:
     """A figure as a typed literal: «210» an xsd:integer, «2,1 га» an xsd:decimal."""
     if float(value).is_integer():
@@ -172,21 +193,11 @@ class GraphMapper:
             obj = self.entity_uri(fact.object)
         triples.append((subject, predicate, obj))
         evidence = self.minter.derived("EVIDENCE", doc, subject, predicate, obj, fact.start)
-        selector = URIRef(f"{evidence}#quote")
+        quote = fact.sentence(extraction.document.text)
+        triples += evidence_triples(evidence, (subject, predicate, obj), doc, quote, fact.start)
         triples += [
-            (evidence, RDF.type, ZO.Evidence),
-            (evidence, RDF.subject, subject),
-            (evidence, RDF.predicate, predicate),
-            (evidence, RDF.object, obj),
-            (evidence, PROV.wasDerivedFrom, doc),
-            (evidence, OA.hasSelector, selector),
             (evidence, ZO.confidence, Literal(str(fact.confidence), datatype=XSD.decimal)),
             (evidence, ZO.extractedBy, Literal(fact.rule)),
-            (selector, RDF.type, OA.TextQuoteSelector),
-            (selector, RDF.type, OA.TextPositionSelector),
-            (selector, OA.exact, Literal(fact.sentence(extraction.document.text))),
-            (selector, OA.start, Literal(fact.start, datatype=XSD.integer)),
-            (selector, OA.end, Literal(fact.end, datatype=XSD.integer)),
         ]
         if fact.statement:  # a stated fact: in words, with the pages it cites (the line stays the selector)
             triples.append((evidence, ZO.statement, Literal(fact.statement, lang="ru")))

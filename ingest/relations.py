@@ -8,6 +8,7 @@ No name of a particular firm or product is written here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
@@ -144,12 +145,23 @@ class _Context:
         """The firm named last before token `token_i`: in its sentence, or in the three before it."""
         return self.last_of(index, token_i, ("FIRM", "ORG"), prefer_first=True)
 
-    def last_of(self, index: int, token_i: int, types: tuple[str, ...], prefer_first: bool = False) -> Entity | None:
+    def last_of(
+        self,
+        index: int,
+        token_i: int,
+        types: tuple[str, ...],
+        prefer_first: bool = False,
+        skip: Callable[[Token], bool] | None = None,
+    ) -> Entity | None:
         """The entity of `types` named last before token `token_i`, here or in the three sentences before;
         `prefer_first`: in a sentence, one of the first type wins over the others (a firm before an
-        organisation of unknown kind)."""
+        organisation of unknown kind); `skip` leaves out a mention whose word it refuses."""
         for back in (index, *self.before(index)):
-            named = [(s, e) for s, e in self.by_sentence[back] if e.type in types and s.end <= token_i]
+            named = [
+                (s, e)
+                for s, e in self.by_sentence[back]
+                if e.type in types and s.end <= token_i and not (skip and skip(s.root))
+            ]
             if prefer_first:
                 named = [(s, e) for s, e in named if e.type == types[0]] or named
             if named:
@@ -234,7 +246,7 @@ def _tree_facts(
     reader = TreeReader(
         sent, entity_at, lambda i: context.last_firm(index, i), last_product, make_product, _where(sent)
     )
-    organisations = OrganisationReader(reader, lambda i, types: context.last_of(index, i, types))
+    organisations = OrganisationReader(reader, lambda i, types, skip=None: context.last_of(index, i, types, skip=skip))
     return reader.facts() + organisations.facts()
 
 

@@ -31,6 +31,7 @@ from ingest.language_data import (
     MEMBER_ACT_NOUNS,
     MEMBER_NOUNS,
     MEMBER_VERBS,
+    MONTHS,
     MULTIPLIERS,
     NOT_UNITS,
     NUMBER_WORDS,
@@ -118,7 +119,7 @@ def _planned(token: Token) -> bool:
 class OrganisationReader:
     """Membership, residency and quantities of one parsed sentence, over a TreeReader's entities."""
 
-    def __init__(self, reader: TreeReader, last_of: Callable[[int, tuple[str, ...]], Entity | None]) -> None:
+    def __init__(self, reader: TreeReader, last_of: Callable[..., Entity | None]) -> None:
         self.reader = reader
         self.sent = reader.sent
         self.entity_at = reader.entity_at
@@ -342,7 +343,7 @@ class OrganisationReader:
                 continue
             if lemmas_of(unit) & CURRENCY_UNITS:
                 owner, predicate = self._investor(token)
-            elif lemmas_of(unit) & NOT_UNITS:
+            elif lemmas_of(unit) & (NOT_UNITS | MONTHS):  # «13 апреля» is a date, no count
                 continue
             else:
                 owner, predicate = self._owner(token, unit)
@@ -365,7 +366,7 @@ class OrganisationReader:
         if not any(lemmas_of(t) & INVESTMENT_WORDS for t in self.sent):
             return None, ""
         # the nearest organisation that is not the report's source («по данным Recipe.ru», «как сообщает …»)
-        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",))
+        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",), _is_source)
         return firm, "investment"
 
     def _owner(self, number: Token, unit: Token) -> tuple[Entity | None, str]:
@@ -386,7 +387,7 @@ class OrganisationReader:
                 return None, ""
             return owner, "residentCount" if owner.type == "ZONE" else "memberCount"
         # the report's source («как сообщает ТВЦ») owns no staff or output
-        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",))
+        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",), _is_source)
         if lemmas & STAFF_NOUNS:
             return firm, "numberOfEmployees"
         # products: a capacity («мощностью до …», «рассчитана на …») or an output per period («… в год»);

@@ -6,14 +6,13 @@ investment sums and capacities, as real sources do."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import URIRef
 
 from search.fake_embedder import HashEmbedder
-from tests.web_support import make_app
+from tests.web_support import client_of, knowledge_base_of
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -48,24 +47,14 @@ FIRM = "https://zamena.example.org/id/firm/biotkan-pro"
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    folder = tmp_path_factory.mktemp("reports")
-    for name, text in (("2021-03-02-biotkan.md", FIRST), ("2022-09-14-biotkan.md", SECOND)):
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = Settings.from_env(home=folder / "home", store="oxigraph")
-    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
-        report = kb.ingest(sorted(Path(folder).glob("*.md")))
-    assert report.failed == []
-    return settings
+    documents = {"2021-03-02-biotkan.md": FIRST, "2022-09-14-biotkan.md": SECOND}
+    return knowledge_base_of(tmp_path_factory.mktemp("reports"), documents)
 
 
 @pytest.fixture(scope="module")
 def client(home: Settings) -> Iterator[FlaskClient]:
-    app = make_app(home)
-    try:
-        with app.test_client() as test_client:
-            yield test_client
-    finally:
-        app.extensions["zamena"].close()
+    with client_of(home) as test_client:
+        yield test_client
 
 
 def test_each_figure_is_stored_with_its_own_source(home: Settings) -> None:

@@ -5,15 +5,12 @@ The profile is written for this test (an invented firm)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask.testing import FlaskClient
 from rdflib import DCTERMS, Literal, URIRef
 
 from ontology.namespaces import ZO
 from search.fake_embedder import HashEmbedder
-from tests.web_support import make_app
+from tests.web_support import client_of, knowledge_base_of
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -42,23 +39,7 @@ SAID = "Профиль компании: выпускает оптические
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    folder = tmp_path_factory.mktemp("readable")
-    (folder / "signaltekh.md").write_text(PROFILE, encoding="utf-8")
-    settings = Settings.from_env(home=folder / "home", store="oxigraph")
-    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
-        assert kb.ingest([folder / "signaltekh.md"]).failed == []
-        kb.update_index()
-    return settings
-
-
-@pytest.fixture(scope="module")
-def client(settings: Settings) -> Iterator[FlaskClient]:
-    app = make_app(settings)
-    try:
-        with app.test_client() as test_client:
-            yield test_client
-    finally:
-        app.extensions["zamena"].close()
+    return knowledge_base_of(tmp_path_factory.mktemp("readable"), {"signaltekh.md": PROFILE})
 
 
 def test_a_stated_fact_keeps_its_line_and_carries_its_words_and_pages(settings: Settings) -> None:
@@ -71,8 +52,9 @@ def test_a_stated_fact_keeps_its_line_and_carries_its_words_and_pages(settings: 
         assert str(next(kb.graph.triples((page, DCTERMS.date, None)))[2]) == "2024-03-05"
 
 
-def test_the_entity_page_shows_the_statement_and_its_source_not_the_yaml(client: FlaskClient) -> None:
-    html = client.get("/id/firm/signaltekh").get_data(as_text=True)
+def test_the_entity_page_shows_the_statement_and_its_source_not_the_yaml(settings: Settings) -> None:
+    with client_of(settings) as client:
+        html = client.get("/id/firm/signaltekh").get_data(as_text=True)
     assert "выпускает" in html and "Профиль компании:" in html
     assert "По данным" in html and 'href="https://www.signaltech.example.ru/products"' in html
     assert "signaltech.example.ru</a>, 05.03.2024" in html
@@ -80,8 +62,9 @@ def test_the_entity_page_shows_the_statement_and_its_source_not_the_yaml(client:
     assert "компетенция «Волоконная оптика и фотоника»" in html.replace("<mark>", "").replace("</mark>", "")
 
 
-def test_the_api_gives_the_statement_and_the_pages(client: FlaskClient) -> None:
-    answer = client.get("/api/entity", query_string={"uri": FIRM}).get_json()
+def test_the_api_gives_the_statement_and_the_pages(settings: Settings) -> None:
+    with client_of(settings) as client:
+        answer = client.get("/api/entity", query_string={"uri": FIRM}).get_json()
     quotes = [q for fact in answer["facts"] for q in fact["evidence"] if q.get("statement") == SAID]
     assert quotes and quotes[0]["cites"] == [
         {"url": "https://www.signaltech.example.ru/products", "site": "signaltech.example.ru", "date": "05.03.2024"}

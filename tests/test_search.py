@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rdflib import XSD, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
-from ontology.namespaces import OA, ORG, SCHEMA, ZO
+from ingest.mapping import evidence_triples
+from ontology.namespaces import ORG, SCHEMA, ZO
 from search.engine import SearchEngine
 from search.fake_embedder import HashEmbedder
 from search.fusion import reciprocal_rank_fusion
@@ -34,7 +35,6 @@ SENTENCE = "Компания «Привод» выпускает частотн�
 
 def profile_triples(summary: str = "Разработка и выпуск электроприводов.") -> list:
     evidence = URIRef(BASE + "id/evidence/e1")
-    selector = URIRef(f"{evidence}#quote")
     return [
         (FIRM, RDF.type, SCHEMA.Corporation),
         (FIRM, SKOS.prefLabel, Literal("Привод", lang="ru")),
@@ -45,15 +45,7 @@ def profile_triples(summary: str = "Разработка и выпуск эле�
         (PRODUCT, SKOS.prefLabel, Literal("частотный преобразователь ПЧ-1", lang="ru")),
         (PRODUCT, SCHEMA.manufacturer, FIRM),
         (PRODUCT, SCHEMA.category, OKPD_NARROW),
-        (evidence, RDF.type, ZO.Evidence),
-        (evidence, RDF.subject, PRODUCT),
-        (evidence, RDF.predicate, SCHEMA.manufacturer),
-        (evidence, RDF.object, FIRM),
-        (evidence, PROV.wasDerivedFrom, DOC),
-        (evidence, OA.hasSelector, selector),
-        (selector, OA.exact, Literal(SENTENCE)),
-        (selector, OA.start, Literal(0, datatype=XSD.integer)),
-        (selector, OA.end, Literal(len(SENTENCE), datatype=XSD.integer)),
+        *evidence_triples(evidence, (PRODUCT, SCHEMA.manufacturer, FIRM), DOC, SENTENCE, 0),
     ]
 
 

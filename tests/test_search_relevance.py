@@ -10,41 +10,37 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import XSD, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
-from ontology.namespaces import OA, ORG, SCHEMA, ZO
+from ingest.mapping import evidence_triples
+from ontology.namespaces import ORG, SCHEMA, ZO
 from search.fake_embedder import HashEmbedder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
 BASE = "https://zamena.example.org/"
-PUMPS = URIRef(BASE + "id/firm/nasosmash")  # makes pumps, filed under the two-digit class 28 only
-LIST_ONLY = URIRef(BASE + "id/firm/spisok")  # named only in the centre's list of members
-VALVES = URIRef(BASE + "id/firm/klapan")  # makes valves: its product is in a specific class
-SECTION = URIRef(BASE + "id/okpd2/C")
-DIVISION = URIRef(BASE + "id/okpd2/28")
-VALVE_CLASS = URIRef(BASE + "id/okpd2/28.14.1")
-CENTRE = URIRef(BASE + "id/centre/c")
-PERSON = URIRef(BASE + "id/person/efimov-vladimir")
-MINISTRY = URIRef(BASE + "id/organisation/minpromtorg")
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+PUMPS = iri("id/firm/nasosmash")  # makes pumps, filed under the two-digit class 28 only
+LIST_ONLY = iri("id/firm/spisok")  # named only in the centre's list of members
+VALVES = iri("id/firm/klapan")  # makes valves: its product is in a specific class
+SECTION = iri("id/okpd2/C")
+DIVISION = iri("id/okpd2/28")
+VALVE_CLASS = iri("id/okpd2/28.14.1")
+CENTRE = iri("id/centre/c")
+PERSON = iri("id/person/efimov-vladimir")
+MINISTRY = iri("id/organisation/minpromtorg")
 LIST = "В центр компетенций вошли «Насосмаш», «Список» и «Клапан»: все они хотят импортозамещения."
 
 
 def evidence(name: str, subject: URIRef, predicate: URIRef, obj: URIRef, text: str, start: int = 0) -> list:
-    node = URIRef(BASE + f"id/evidence/{name}")
-    selector = URIRef(f"{node}#quote")
-    return [
-        (node, RDF.type, ZO.Evidence),
-        (node, RDF.subject, subject),
-        (node, RDF.predicate, predicate),
-        (node, RDF.object, obj),
-        (node, PROV.wasDerivedFrom, URIRef(BASE + "id/document/news")),
-        (node, OA.hasSelector, selector),
-        (selector, OA.exact, Literal(text)),
-        (selector, OA.start, Literal(start, datatype=XSD.integer)),
-        (selector, OA.end, Literal(start + len(text), datatype=XSD.integer)),
-    ]
+    node, document = URIRef(BASE + f"id/evidence/{name}"), URIRef(BASE + "id/document/news")
+    return evidence_triples(node, (subject, predicate, obj), document, text, start)
 
 
 def triples() -> list:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
+from flask.testing import FlaskClient
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -159,3 +162,27 @@ class LiveServer:
         self.server.close()
         self.server.task_dispatcher.shutdown()
         self.thread.join(timeout=10)
+
+
+def knowledge_base_of(folder: Path, documents: dict[str, str]) -> Settings:
+    """The settings of a knowledge base on the real Oxigraph store that holds `documents` (file name → text,
+    written into `folder`), its search index built with the fake embedder."""
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = Settings.from_env(home=folder / "home", store="oxigraph")
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
+        report = kb.ingest([folder / name for name in sorted(documents)])
+        assert report.failed == [], report.failed
+        kb.update_index()
+    return settings
+
+
+@contextmanager
+def client_of(settings: Settings) -> Iterator[FlaskClient]:
+    """A test client of the app over `settings`; the app's workers are closed after."""
+    app = make_app(settings)
+    try:
+        with app.test_client() as client:
+            yield client
+    finally:
+        app.extensions["zamena"].close()
