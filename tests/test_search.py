@@ -18,6 +18,8 @@ from search.lexical import LexicalIndex, lemmas
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
+from .helpers import concept_triples
+
 BASE = "https://zamena.example.org/"
 FIRM = URIRef(BASE + "id/firm/privod")
 OTHER = URIRef(BASE + "id/firm/medtekh")
@@ -59,13 +61,8 @@ def other_triples() -> list:
 
 def classifier_triples() -> list:
     return [
-        (OKPD, RDF.type, SKOS.Concept),
-        (OKPD, SKOS.notation, Literal("27.11")),
-        (OKPD, SKOS.prefLabel, Literal("Электродвигатели, генераторы и трансформаторы", lang="ru")),
-        (OKPD_NARROW, RDF.type, SKOS.Concept),
-        (OKPD_NARROW, SKOS.notation, Literal("27.11.10")),
-        (OKPD_NARROW, SKOS.prefLabel, Literal("Двигатели мощностью не более 37,5 Вт", lang="ru")),
-        (OKPD_NARROW, SKOS.broader, OKPD),
+        *concept_triples(OKPD, "27.11", "Электродвигатели, генераторы и трансформаторы"),
+        *concept_triples(OKPD_NARROW, "27.11.10", "Двигатели мощностью не более 37,5 Вт", broader=OKPD),
     ]
 
 

@@ -19,22 +19,24 @@ from search.fake_embedder import HashEmbedder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
+from .helpers import concept_triples
+
 BASE = "https://zamena.example.org/"
-
-
-def iri(path: str) -> URIRef:
-    return URIRef(BASE + path)
-
-
-PUMPS = iri("id/firm/nasosmash")  # makes pumps, filed under the two-digit class 28 only
-LIST_ONLY = iri("id/firm/spisok")  # named only in the centre's list of members
-VALVES = iri("id/firm/klapan")  # makes valves: its product is in a specific class
-SECTION = iri("id/okpd2/C")
-DIVISION = iri("id/okpd2/28")
-VALVE_CLASS = iri("id/okpd2/28.14.1")
-CENTRE = iri("id/centre/c")
-PERSON = iri("id/person/efimov-vladimir")
-MINISTRY = iri("id/organisation/minpromtorg")
+# the graph's nodes: who and what each one is
+NODES = {
+    "pumps": "id/firm/nasosmash",  # makes pumps, filed under the two-digit class 28 only
+    "list_only": "id/firm/spisok",  # named only in the centre's list of members
+    "valves": "id/firm/klapan",  # makes valves: its product is in a specific class
+    "section": "id/okpd2/C",
+    "division": "id/okpd2/28",
+    "valve_class": "id/okpd2/28.14.1",
+    "centre": "id/centre/c",
+    "person": "id/person/efimov-vladimir",
+    "ministry": "id/organisation/minpromtorg",
+}
+PUMPS, LIST_ONLY, VALVES, SECTION, DIVISION, VALVE_CLASS, CENTRE, PERSON, MINISTRY = (
+    URIRef(BASE + path) for path in NODES.values()
+)
 LIST = "В центр компетенций вошли «Насосмаш», «Список» и «Клапан»: все они хотят импортозамещения."
 
 
@@ -46,17 +48,9 @@ def evidence(name: str, subject: URIRef, predicate: URIRef, obj: URIRef, text: s
 def triples() -> list:
     valve = URIRef(BASE + "id/product/klapan-dz")
     out = [
-        (SECTION, RDF.type, SKOS.Concept),
-        (SECTION, SKOS.notation, Literal("C")),
-        (SECTION, SKOS.prefLabel, Literal("Продукция обрабатывающих производств", lang="ru")),
-        (DIVISION, RDF.type, SKOS.Concept),
-        (DIVISION, SKOS.notation, Literal("28")),
-        (DIVISION, SKOS.prefLabel, Literal("Машины и оборудование, не включенные в другие группировки", lang="ru")),
-        (DIVISION, SKOS.broader, SECTION),
-        (VALVE_CLASS, RDF.type, SKOS.Concept),
-        (VALVE_CLASS, SKOS.notation, Literal("28.14.1")),
-        (VALVE_CLASS, SKOS.prefLabel, Literal("Краны, клапаны и аналогичная арматура", lang="ru")),
-        (VALVE_CLASS, SKOS.broader, DIVISION),
+        *concept_triples(SECTION, "C", "Продукция обрабатывающих производств"),
+        *concept_triples(DIVISION, "28", "Машины и оборудование, не включенные в другие группировки", SECTION),
+        *concept_triples(VALVE_CLASS, "28.14.1", "Краны, клапаны и аналогичная арматура", DIVISION),
         (CENTRE, RDF.type, ZO.CompetenceCentre),
         (CENTRE, SKOS.prefLabel, Literal("Центр компетенций", lang="ru")),
         (valve, RDF.type, SCHEMA.Product),
