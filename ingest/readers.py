@@ -1,9 +1,10 @@
 """Readers: turn a file into Documents, whatever its format and encoding.
 
-A reader is chosen by extension and then by content; each is registered in READERS. Encodings are
-detected by charset-normalizer, so cp1251 and koi8-r files read the same as utf-8 ones. Plain text
-and HTML give one document per file; JSON, JSONL and CSV one per record; XML is parsed by defusedxml,
-which refuses entity expansion.
+A reader is chosen by extension and then by content; each is registered in READERS (text formats) or
+BINARY_READERS (PDF, DOCX, XLSX: see ingest.office). Encodings are detected by charset-normalizer, so
+cp1251 and koi8-r files read the same as utf-8 ones. Plain text and HTML give one document per file;
+JSON, JSONL and CSV one per record, feeds one per entry (ingest.feeds), registers of firms one per row
+(ingest.registers); XML is parsed by defusedxml, which refuses entity expansion.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from typing import TYPE_CHECKING
 from charset_normalizer import from_bytes
 
 from ingest.document import Document, ReadError
+from ingest.feeds import is_feed, read_feed
+from ingest.office import read_docx, read_pdf, read_xlsx_rows
 from ingest.profiles import read_markdown
+from ingest.registers import is_register, read_config, register_documents
+from ontology.terms import iri_problem
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-# (path, text, encoding) -> one Document, or one per record
-Reader = Callable[[Path, str, str], "Document | list[Document]"]
+# (path, text, encoding) -> one Document, or one per record; a record that cannot be read is its ReadError
+Reader = Callable[[Path, str, str], "Document | list[Document] | list[Document | ReadError]"]
+# (path, the file's bytes) -> the same, for formats that are not text
+BinaryReader = Callable[[Path, bytes], "Document | list[Document] | list[Document | ReadError]"]
 
 _DATE_LINE = re.compile(r"^\s*(\d{2})\.(\d{2})\.(\d{4})\s*$")
 _PRINT_TRAILER = re.compile(r"\s*Версия для печати\s*$")
@@ -95,15 +102,12 @@ _HTML_BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td, dd, figcapti
 
 
 def read_html(path: Path, text: str, encoding: str) -> Document:
-    """The main text of a web page: the article (or main, or body) without navigation and boilerplate."""
+    """The main text of a web page (the article, or main, or body, without navigation and boilerplate) and
+    what its markup says about it: title, date, author, site and canonical URL."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(text)
-    headline = _first_text(tree, ["h1", "meta[property='og:title']", "title"])
-    date = _first_attribute(
-        tree, [("meta[property='article:published_time']", "content"), ("time[datetime]", "datetime")]
-    )
-    url = _first_attribute(tree, [("link[rel='canonical']", "href"), ("meta[property='og:url']", "content")])
+    about = page_metadata(tree)  # before the scripts go: JSON-LD lives in one
     for node in tree.css(_HTML_BOILERPLATE):
         node.decompose()
     for node in tree.css("[role='navigation'], [class*='breadcrumb'], [class*='share'], [class*='cookie']"):
@@ -115,37 +119,139 @@ def read_html(path: Path, text: str, encoding: str) -> Document:
     blocks = [b for b in blocks if b]
     if not blocks:  # no paragraphs: the root's text, line by line
         blocks = [line.strip() for line in root.text(separator="\n").splitlines() if line.strip()]
+    headline = about.get("headline")
     if headline and (not blocks or blocks[0] != headline):
         blocks.insert(0, headline)
     body = "\n".join(dict.fromkeys(blocks))  # the same block twice (nested elements) once
     if not body.strip():
         raise ReadError(path, "the HTML page has no text outside navigation and scripts")
-    return Document(text=body, source=str(path), headline=headline, date=_iso_date(date), url=url, encoding=encoding)
+    return Document(
+        text=body,
+        source=str(path),
+        headline=headline,
+        date=iso_date(about.get("date")),
+        url=web_address(about.get("url")),
+        author=about.get("author"),
+        publisher=about.get("publisher"),
+        encoding=encoding,
+    )
 
 
-def _first_text(tree: LexborHTMLParser, selectors: list[str]) -> str | None:
-    for selector in selectors:
-        node = tree.css_first(selector)
-        if node is not None:
-            value = node.attributes.get("content") if selector.startswith("meta") else node.text()
-            if value and value.strip():
-                return re.sub(r"\s+", " ", value).strip()
-    return None
+# What a page's markup says about it, in the order each standard is trusted: schema.org JSON-LD first
+# (what news sites give search engines), then OpenGraph and <meta>, then the page itself.
+_META_SOURCES: dict[str, list[tuple[str, str | None]]] = {
+    "headline": [("h1", None), ("meta[property='og:title']", "content"), ("title", None)],
+    "date": [
+        ("meta[property='article:published_time']", "content"),
+        ("meta[itemprop='datePublished']", "content"),
+        ("meta[name='pubdate']", "content"),
+        ("meta[name='date']", "content"),
+        ("meta[name='dc.date']", "content"),
+        ("meta[name='DC.date.issued']", "content"),
+        ("time[itemprop='datePublished']", "datetime"),
+        ("time[datetime]", "datetime"),
+    ],
+    "author": [
+        ("meta[name='author']", "content"),
+        ("meta[property='article:author']", "content"),
+        ("[itemprop='author'] [itemprop='name']", None),
+        ("[rel='author']", None),
+    ],
+    "publisher": [("meta[property='og:site_name']", "content"), ("meta[name='application-name']", "content")],
+    "url": [("link[rel='canonical']", "href"), ("meta[property='og:url']", "content")],
+}
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle", "webpage"}
 
 
-def _first_attribute(tree: LexborHTMLParser, pairs: list[tuple[str, str]]) -> str | None:
-    for selector, attribute in pairs:
-        node = tree.css_first(selector)
-        if node is not None and node.attributes.get(attribute):
-            return node.attributes[attribute].strip()
-    return None
+def page_metadata(tree: LexborHTMLParser) -> dict[str, str]:
+    """headline, date, author, publisher and url of a page, from whichever of its markup states them."""
+    found = _json_ld(tree)
+    for key, selectors in _META_SOURCES.items():
+        if key in found:
+            continue
+        for selector, attribute in selectors:
+            node = tree.css_first(selector)
+            value = (node.attributes.get(attribute) if attribute else node.text()) if node is not None else None
+            value = re.sub(r"\s+", " ", value or "").strip()
+            if value and not (key == "author" and value.startswith(("http://", "https://"))):
+                found[key] = value
+                break
+    return found
+
+
+def _json_ld(tree: LexborHTMLParser) -> dict[str, str]:
+    """The article's own fields from the page's schema.org JSON-LD; a block that is not valid JSON is skipped."""
+    for script in tree.css("script[type='application/ld+json']"):
+        try:
+            data = json.loads(script.text() or "null")
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        for node in _ld_nodes(data):
+            kinds = node.get("@type", [])
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(str(kind).lower() in _ARTICLE_TYPES for kind in kinds):
+                continue
+            page = node.get("mainEntityOfPage")
+            fields = {
+                "headline": node.get("headline") or node.get("name"),
+                "date": node.get("datePublished") or node.get("dateCreated"),
+                "author": _ld_name(node.get("author")),
+                "publisher": _ld_name(node.get("publisher")),
+                "url": node.get("url") or (page.get("@id") if isinstance(page, dict) else page),
+            }
+            return {
+                key: " ".join(value.split())
+                for key, value in fields.items()
+                if isinstance(value, str) and value.strip()
+            }
+    return {}
+
+
+def _ld_nodes(data: object) -> list[dict]:
+    """The objects of a JSON-LD block: itself, the items of a list, the members of an @graph."""
+    if isinstance(data, list):
+        return [node for item in data for node in _ld_nodes(item)]
+    if isinstance(data, dict):
+        return [data, *_ld_nodes(data["@graph"])] if "@graph" in data else [data]
+    return []
+
+
+def _ld_name(value: object) -> str | None:
+    """A person's or organisation's name as JSON-LD writes it: a text, {"name": …}, or a list of either."""
+    if isinstance(value, list):
+        names = [name for name in (_ld_name(v) for v in value) if name]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML fragment (a feed entry's content), a line per block."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    if "<" not in html:
+        return " ".join(html.split())
+    tree = LexborHTMLParser(html)
+    for node in tree.css("script, style, template"):
+        node.decompose()
+    root = tree.body or tree.root
+    lines = root.text(separator="\n").splitlines() if root is not None else []
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def web_address(value: str | None) -> str | None:
+    """An absolute http(s) URL a page gives for itself; anything else (relative, javascript:, broken) is None."""
+    if not value or not value.startswith(("http://", "https://")) or iri_problem(value):
+        return None
+    return value
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _RU_DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
 
 
-def _iso_date(value: object) -> str | None:
+def iso_date(value: object) -> str | None:
     """An ISO date (YYYY-MM-DD) from '2022-04-12T10:00', '12.04.2022' and the like; None otherwise."""
     if not isinstance(value, str):
         return None
@@ -179,7 +285,7 @@ def _field(record: dict, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def record_document(path: Path, record: object, number: int, encoding: str) -> Document:
+def record_document(path: Path, record: object, number: int, encoding: str, sheet: str = "") -> Document:
     """One record as a document: its title and text fields; without them, all its fields as lines."""
     if not isinstance(record, dict):
         raise ReadError(f"{path}#{number}", f"record {number} is {type(record).__name__}, not an object")
@@ -189,13 +295,13 @@ def record_document(path: Path, record: object, number: int, encoding: str) -> D
     if not body.strip():
         raise ReadError(f"{path}#{number}", f"record {number} has no text")
     text = f"{title}\n{body}" if title and not body.startswith(title) else body
-    record_id = _field(record, ID_FIELDS) or str(number)
+    record_id = (f"{sheet}-" if sheet else "") + (_field(record, ID_FIELDS) or str(number))
     return Document(
         text=text,
         source=f"{path}#{record_id}",
         kind="record",
         headline=title,
-        date=_iso_date(_field(record, DATE_FIELDS)),
+        date=iso_date(_field(record, DATE_FIELDS)),
         url=_field(record, URL_FIELDS),
         encoding=encoding,
         metadata={"record": number},
@@ -230,17 +336,52 @@ def read_jsonl(path: Path, text: str, encoding: str) -> list[Document]:
     return documents
 
 
-def read_csv(path: Path, text: str, encoding: str) -> list[Document]:
-    """A table with a header row; the delimiter (, ; tab |) is sniffed."""
+_DELIMITERS = ",;\t|"
+
+
+def read_csv(path: Path, text: str, encoding: str) -> list[Document | ReadError]:
+    """A table with a header row; the delimiter (, ; tab |) is sniffed, or else the one the header uses most."""
     sample = text[:8192]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    rows = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not rows.fieldnames:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:  # cells quoting a delimiter, rows of unequal length: the header decides
+        header_line = sample.splitlines()[0] if sample.strip() else ""
+        counts = {d: header_line.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        delimiter = best if counts[best] else ("\t" if path.suffix.lower() == ".tsv" else ",")
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    if not any(header):
         raise ReadError(path, "the CSV file has no header row")
-    return [record_document(path, dict(row), number, encoding) for number, row in enumerate(rows, 2)]
+    return table_documents(path, header, list(enumerate(rows[1:], 2)), encoding)
+
+
+def table_documents(
+    path: Path, header: list[str], rows: list[tuple[int, list]], encoding: str, sheet: str = ""
+) -> list[Document | ReadError]:
+    """A table's rows: a register's firms (ingest.registers) when the header or a config says so, else
+    records. A bad row is its ReadError, and the other rows are read."""
+    config = read_config(path)
+    if is_register(header, config):
+        return register_documents(path, header, rows, encoding, config, sheet)
+    found: list[Document | ReadError] = []
+    for number, cells in rows:
+        if not any(str(c or "").strip() for c in cells):
+            continue
+        record = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header) if name}
+        try:
+            found.append(record_document(path, record, number, encoding, sheet))
+        except ReadError as error:
+            found.append(error)
+    return found
+
+
+def read_xlsx(path: Path, data: bytes) -> list[Document | ReadError]:
+    """Each sheet of a workbook as a table (see table_documents); rows of a sheet after the first name it."""
+    found: list[Document | ReadError] = []
+    for i, (sheet, header, rows) in enumerate(read_xlsx_rows(path, data)):
+        found += table_documents(path, header, rows, "xlsx", sheet if i else "")
+    return found
 
 
 # ---------------------------------------------------------------- XML
@@ -280,8 +421,11 @@ READERS: dict[str, Reader] = {
     ".ndjson": read_jsonl,
     ".csv": read_csv,
     ".tsv": read_csv,
-    ".xml": read_xml,
+    ".xml": read_xml,  # an RSS or Atom feed by its root element (ingest.feeds)
+    ".rss": read_feed,
+    ".atom": read_feed,
 }
+BINARY_READERS: dict[str, BinaryReader] = {".pdf": read_pdf, ".docx": read_docx, ".xlsx": read_xlsx}
 
 
 def sniff_reader(text: str) -> Reader | None:
@@ -304,15 +448,17 @@ def sniff_reader(text: str) -> Reader | None:
 
 
 def supported(path: Path) -> bool:
-    return path.suffix.lower() in READERS
+    return path.suffix.lower() in READERS or path.suffix.lower() in BINARY_READERS
 
 
-def read_documents(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Document]:
-    """Read one file into its Documents; a ReadError names the file and the reason when it cannot."""
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[ReadError]]:
+    """One file's Documents, and the errors of its records that could not be read (a register's row with
+    a wrong ИНН); a ReadError names the file and the reason when the file itself cannot be read."""
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {', '.join(sorted(READERS))}")
+    suffix = path.suffix.lower()
+    if suffix not in READERS and suffix not in BINARY_READERS:
+        known = ", ".join(sorted([*READERS, *BINARY_READERS]))
+        raise ReadError(path, f"unsupported file type {path.suffix!r}; supported: {known}")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -324,13 +470,32 @@ def read_documents(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Document
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(path, error.strerror or str(error)) from error
-    text, encoding = decode(path, data)
-    if reader is read_plain_text:
-        reader = sniff_reader(text) or reader
-    found = reader(path, text, encoding)
-    documents = found if isinstance(found, list) else [found]
-    if not documents:
+    if suffix in BINARY_READERS:
+        if not data.strip():
+            raise ReadError(path, "the file is empty")
+        found = BINARY_READERS[suffix](path, data)
+    else:
+        text, encoding = decode(path, data)
+        reader = READERS[suffix]
+        if reader is read_plain_text:
+            reader = sniff_reader(text) or reader
+        if reader is read_xml and is_feed(text):
+            reader = read_feed
+        found = reader(path, text, encoding)
+    items = found if isinstance(found, list) else [found]
+    documents = [item for item in items if isinstance(item, Document)]
+    errors = [item for item in items if isinstance(item, ReadError)]
+    if not documents and not errors:
         raise ReadError(path, "no records in the file")
+    return documents, errors
+
+
+def read_documents(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Document]:
+    """Read one file into its Documents; a ReadError names the file and the reason when it cannot, or when
+    none of its records can be read."""
+    documents, errors = read_file(path, max_bytes)
+    if not documents:
+        raise errors[0]
     return documents
 
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from ingest.document import Document
 from ingest.mapping import CLASSES, GraphMapper
 from ingest.model import Extraction
 from ontology.uris import UriMinter
 
 # Every kind of organisation is reported as ORG, with its kind beside it.
 REPORTED_TYPES = {"FIRM": "ORG", "ZONE": "ORG", "CENTRE": "ORG", "CLUSTER": "ORG", "GOV": "ORG", "ORG": "ORG"}
+
+
+def part_of(document: Document, offset: int) -> dict[str, int]:
+    """The page (PDF) or paragraph (DOCX) an offset of the document's text falls in, numbered from 1."""
+    for part, spans_key in (("page", "pages"), ("paragraph", "paragraphs")):
+        spans = document.metadata.get(spans_key)
+        if isinstance(spans, list):
+            for number, (start, end) in enumerate(spans, 1):
+                if start <= offset <= end:
+                    return {part: number}
+    return {}
 
 
 def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object]:
@@ -23,6 +35,7 @@ def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object
             "end": m.end,
             # places and other kinds the graph does not store have no URI
             "uri": str(mapper.entity_uri(e.ref)) if e.type in CLASSES else None,
+            **part_of(extraction.document, m.start),
         }
         for e in extraction.entities.values()
         for m in e.mentions
@@ -37,6 +50,7 @@ def extraction_record(extraction: Extraction, base_uri: str) -> dict[str, object
             "start": f.start,
             "end": f.end,
             "confidence": f.confidence,
+            **part_of(extraction.document, f.start),
         }
         for f in extraction.facts
         if f.predicate != "type"

@@ -61,6 +61,7 @@ def description_json(d: Description) -> dict[str, object]:
                         # a fact its source stated outright: in words, and the pages it cites
                         **({"statement": q.statement} if q.statement else {}),
                         **({"cites": [{"url": u, "site": h, "date": d} for u, h, d in q.cites]} if q.cites else {}),
+                        **({"published": q.published} if q.published else {}),
                     }
                     for q in f.quotes
                 ],

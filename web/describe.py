@@ -85,6 +85,7 @@ class Quote:
     rule: str | None
     statement: str = ""  # a fact a source stated outright, in words (then `quote` is its front-matter line)
     cites: list[tuple[str, str, str]] = field(default_factory=list)  # (url, site, date) of the pages it cites
+    published: str = ""  # where and when its document was published: «ТАСС, 12.04.2022»
 
 
 @dataclass
@@ -215,18 +216,26 @@ class Describer:
                 found[str(q)] = (text, str(date) if date is not None else None)
         return found
 
-    def publishers(self, documents: Iterable[Node]) -> dict[str, str]:
-        """The site each document was published on (its schema:url's host: «recipe.ru»), where known."""
+    def publications(self, documents: Iterable[Node]) -> dict[str, tuple[str, str]]:
+        """Where and when each document was published: (its publisher as the page names it, else its
+        schema:url's host: «recipe.ru»; its date as the reader writes it), each "" where unknown."""
         wanted = sorted({str(d) for d in documents if isinstance(d, URIRef)})
         if not wanted:
             return {}
         values = " ".join(URIRef(u).n3() for u in wanted)
         found = {}
-        for doc, url in self.graph.query(f"SELECT ?d ?u WHERE {{ VALUES ?d {{ {values} }} ?d schema:url ?u }}"):
-            host = urlsplit(str(url)).hostname or ""
-            if host:
-                found[str(doc)] = host.removeprefix("www.")
+        for doc, publisher, url, date in self.graph.query(
+            f"SELECT ?d ?p ?u ?date WHERE {{ VALUES ?d {{ {values} }} OPTIONAL {{ ?d dcterms:publisher ?p }} "
+            "OPTIONAL { ?d schema:url ?u } OPTIONAL { ?d dcterms:date ?date } }"
+        ):
+            host = (urlsplit(str(url)).hostname or "").removeprefix("www.") if url is not None else ""
+            when = date_text(str(date), self.lang) if date is not None else ""
+            found[str(doc)] = (str(publisher) if publisher is not None else host, when)
         return found
+
+    def publishers(self, documents: Iterable[Node]) -> dict[str, str]:
+        """The publisher of each document, where known (see publications)."""
+        return {doc: publisher for doc, (publisher, _date) in self.publications(documents).items() if publisher}
 
     def _value(self, term: Node, names: dict[str, str], kinds: dict[str, str]) -> Value:
         if isinstance(term, URIRef):
@@ -309,6 +318,10 @@ class Describer:
 
         facts: dict[tuple[Node, Node, Node], Fact] = {}
         cited = self.cited_pages(row[0] for row in evidence if row[10] is not None)
+        published = {
+            doc: ", ".join(part for part in parts if part)
+            for doc, parts in self.publications(row[4] for row in evidence).items()
+        }
         for _e, s, p, o, doc, quote, start, end, confidence, rule, said in evidence:
             fact = facts.setdefault(
                 (s, p, o),
@@ -326,6 +339,7 @@ class Describer:
                     str(rule) if rule is not None else None,
                     str(said) if said is not None else "",
                     cited.get(str(_e), []),
+                    published.get(str(doc), ""),
                 )
             )
 

@@ -159,7 +159,7 @@ def extract(files: tuple[Path, ...], as_json: bool) -> None:
     """Show what the pipeline reads out of files, without storing anything."""
     from ingest.document import ReadError
     from ingest.extract import extract as run_extract
-    from ingest.readers import read_documents
+    from ingest.readers import read_file
     from ingest.reporting import extraction_record
 
     settings = Settings.from_env()
@@ -167,14 +167,18 @@ def extract(files: tuple[Path, ...], as_json: bool) -> None:
     failed = 0
     for path in files:  # the pipeline is built once, for the first file, and reused
         try:
+            documents, bad_records = read_file(path)
             records = [
                 extraction_record(run_extract(document, gazetteer=gazetteer), settings.base_uri)
-                for document in read_documents(path)
+                for document in documents
             ]
         except ReadError as error:
             failed += 1
             click.echo(str(error), err=True)
             continue
+        for error in bad_records:
+            failed += 1
+            click.echo(str(error), err=True)
         for record in records:
             if as_json:
                 click.echo(json.dumps(record, ensure_ascii=False))

@@ -14,11 +14,11 @@ from rdflib import Literal
 from ingest.brands import brand_triples, is_brand_catalogue
 from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
-from ingest.extract import extract, nlp_text
+from ingest.extract import IDENTIFIER_ATTRIBUTES, extract, nlp_text
 from ingest.gazetteer import Gazetteer, KnownFirm, NameIndex, firms_from_graph
 from ingest.mapping import GraphMapper, document_id, source_label
 from ingest.pipeline import words
-from ingest.readers import read_documents, supported
+from ingest.readers import read_file, supported
 from ontology.graph import KnowledgeGraph, files_token
 from ontology.uris import UriMinter
 from ontology.validate import Finding, validate_graph
@@ -171,7 +171,8 @@ class KnowledgeBase:
         for entity in extraction.entities.values():  # later documents of the batch link to these firms too
             if entity.type == "FIRM":
                 key = str(self.mapper.entity_uri(entity.ref)).rsplit("/", 1)[-1]
-                gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases)))
+                identifiers = {entity.attributes[a] for a in IDENTIFIER_ATTRIBUTES if entity.attributes.get(a)}
+                gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases), identifiers))
                 mentions[key] = len(entity.mentions)
         return changed, len(extraction.entities), len(triples)
 
@@ -220,8 +221,14 @@ class KnowledgeBase:
                     report.count(self.graph.replace_document_graph(graph, content), 0, len(content))
                 continue
             documents: list[Document] = []
+            bad_records: list[ReadError] = []
             with _reported(report, str(path), strict), report.timed("read"):
-                documents = read_documents(path, self.settings.max_file_bytes)
+                documents, bad_records = read_file(path, self.settings.max_file_bytes)
+            for error in bad_records:  # a register's row with a wrong ИНН: reported, and the other rows read
+                if strict:
+                    raise error
+                report.failed.append((error.path, str(error)))
+                log.warning("%s", error)
             for document in documents:  # a file of records holds many
                 with _reported(report, document.source, strict):
                     report.count(*self.ingest_document(document, report))
