@@ -87,13 +87,29 @@ def _joined(parts: Sequence[str], separator: str) -> tuple[str, list[tuple[int, 
     return separator.join(parts), spans
 
 
+# What the parts of a DOCX or XLSX may unpack to: a few megabytes of XML hold a long report, and a file that
+# unpacks to more is a zip bomb, not a document.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def _open_zip(path: Path, data: bytes, what: str, was: str) -> None:
+    """Refuses what is not a zip archive, or one that would unpack past MAX_UNPACKED_BYTES."""
+    article = "an" if what[0] in "AEIOUX" else "a"
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        reason = f"not {article} {what} file ({article} {what} is a zip archive; is it an old {was}? save it as {what})"
+        raise ReadError(path, reason)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(part.file_size for part in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReadError(path, f"unpacks to {unpacked:,} bytes, over {MAX_UNPACKED_BYTES:,}: refused as a zip bomb")
+
+
 def read_docx(path: Path, data: bytes) -> Document:
     """A Word document's paragraphs and table cells, in their order; its title and author."""
     from docx import Document as open_docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReadError(path, "not a DOCX file (a DOCX is a zip archive; is it an old .doc? save it as .docx)")
+    _open_zip(path, data, "DOCX", ".doc")
     try:
         word = open_docx(io.BytesIO(data))
         blocks = list(_docx_blocks(word))
@@ -122,11 +138,14 @@ def _docx_blocks(word: object) -> Iterator[tuple[str, str]]:
     for block in word.iter_inner_content():  # type: ignore[attr-defined]
         if isinstance(block, Table):
             for row in block.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell is listed once per column it spans
+                cells, skip = [], 0
+                for cell in row.cells:  # a cell spanning n columns is listed n times
+                    if skip:
+                        skip -= 1
                         continue
-                    seen.add(id(cell._tc))
+                    cells.append(cell)
+                    skip = cell.grid_span - 1
+                for cell in cells:
                     for paragraph in cell.paragraphs:
                         if paragraph.text.strip():
                             yield "", " ".join(paragraph.text.split())
@@ -144,8 +163,7 @@ def read_xlsx_rows(path: Path, data: bytes) -> list[tuple[str, list[str], list[t
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReadError(path, "not an XLSX file (an XLSX is a zip archive; is it an old .xls? save it as .xlsx)")
+    _open_zip(path, data, "XLSX", ".xls")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = [(sheet.title, list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets]

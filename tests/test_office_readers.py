@@ -83,6 +83,13 @@ def test_a_scanned_pdf_is_reported_as_a_scan_by_name(tmp_path):
     assert "OCR" in str(error.value)
 
 
+def _zip_bomb(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w/>" + b" " * (210 * 1024 * 1024))
+
+
 @pytest.mark.parametrize(
     ("name", "make", "reason"),
     [
@@ -96,6 +103,7 @@ def test_a_scanned_pdf_is_reported_as_a_scan_by_name(tmp_path):
         ("no-header.xlsx", lambda p, tmp: write_xlsx(p, [["Профотек", 7707083893], ["Квант-М", 7736207543]]),
          "no header row"),
         ("not-a-book.xlsx", lambda p, tmp: p.write_text("Наименование;ИНН", encoding="utf-8"), "not an XLSX file"),
+        ("bomb.docx", lambda p, tmp: _zip_bomb(p), "zip bomb"),
     ],
 )  # fmt: skip
 def test_a_broken_file_is_an_error_naming_it_and_the_reason(tmp_path, name, make, reason):
