@@ -53,11 +53,30 @@ class Reason:
     via: str | None = _field(
         "how the node credits a firm: product (the firm makes it), concept (the firm, its product or its "
         "competence is under that class), substitute (the node is an imported brand or line, and the firm "
-        "makes things of its class or has its competence)",
+        "makes things of its class or has its competence — that product or competence is a reason too), "
+        "substitutes (the node is an imported product that the firm's product is said to replace)",
         omit_none=True,
         default=None,
     )
     notation: str | None = _field("the node's classifier code", omit_none=True, default=None)
+
+
+NO_SUBSTITUTION = 3  # SearchResult.substitution of a result that answers for no imported thing
+
+
+@dataclass
+class ImportedThing:
+    """An imported brand or product line the question names (corpora/brands), and what it is."""
+
+    uri: str = _field("its concept in the imported brands' scheme")
+    label: str = _field("the brand and line («Siemens SINAMICS»)")
+    definition: dict[str, str] = _field("what it is, by language (ru, en)", default_factory=dict)
+    class_uri: str | None = _field("the ОКПД 2 class it falls in", omit_none=True, default=None)
+    notation: str | None = _field("that class's code", omit_none=True, default=None)
+    class_label: str | None = _field("that class's name", omit_none=True, default=None)
+    competence: str | None = _field("the competence centre's competence it belongs to", omit_none=True, default=None)
+    competence_label: dict[str, str] = _field("that competence's name, by language", default_factory=dict)
+    source: str | None = _field("where the catalogue line comes from (a URL, or general knowledge)", default=None)
 
 
 @dataclass
@@ -71,6 +90,9 @@ class SearchResult:
     notation: str | None = _field("its classifier code, for a concept", default=None)
     reasons: list[Reason] = _field("what matched, best first", key="why", default_factory=list)
     evidence: list[Evidence] = _field("quotes of the facts that made it match", default_factory=list)
+    # how it answers for an imported thing the question names: 0 a product said to replace it, 1 a product
+    # of its class, 2 its competence; NO_SUBSTITUTION otherwise (the order of a substitution answer)
+    substitution: int = _field("", sent=False, default=NO_SUBSTITUTION)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,11 @@ class SearchAnswer:
     filters: Filters = _field("the filters applied", sent=False, default_factory=Filters)
     # An exception's text is for the page's reader and the log, not a contract with API clients.
     error: str | None = _field("why the ranked search could not run", sent=False, default=None)
+    imported: list[ImportedThing] = _field(
+        "the imported brands or lines the question names, what each is; the firms that answer for them come "
+        "first: a product said to replace it, then a product of its class, then its competence",
+        default_factory=list,
+    )
     suggestions: list[SearchResult] = _field(
         "when no firm or product answers: the classifier classes and competences nearest the question",
         default_factory=list,

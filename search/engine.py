@@ -18,7 +18,7 @@ import numpy as np
 from rdflib import Literal, URIRef
 
 from search import fusion
-from search.answers import RESULT_KINDS, Filters, Reason, SearchResult
+from search.answers import NO_SUBSTITUTION, RESULT_KINDS, Filters, ImportedThing, Reason, SearchResult
 from search.embedder import Embedder
 from search.evidence import EVIDENCE_PER_RESULT, add_evidence, quote_of
 from search.facets import keep
@@ -82,16 +82,39 @@ CREDIT_BRANCHES = (
     "?c skos:broader* ?hit . "
     "?k skos:closeMatch|skos:exactMatch|skos:broadMatch|^skos:closeMatch|^skos:exactMatch|^skos:narrowMatch ?c . "
     '?firm zo:hasCompetence|org:classification ?k . BIND("concept" AS ?via)',
-    # an imported brand or line (corpora/brands): the firms that make its class, or have its competence
+    # an imported product a firm's product is said to replace: the firm, with that product as the bridge
+    "?p zo:substitutes ?hit . ?p schema:manufacturer|zo:supplier ?firm . "
+    'BIND(?p AS ?bridge) BIND("substitutes" AS ?via)',
+    # an imported brand or line (corpora/brands): the firms that make its class, or have its competence; the
+    # product or competence that links them is the bridge, whose quote the answer shows
     "?hit skos:inScheme ?brands . FILTER(STRENDS(STR(?brands), '/id/brand')) ?hit skos:broadMatch ?class . "
-    '?c skos:broader* ?class . ?p schema:category ?c . ?p schema:manufacturer ?firm . BIND("substitute" AS ?via)',
+    "?c skos:broader* ?class . ?p schema:category ?c . ?p schema:manufacturer ?firm . "
+    'BIND(?p AS ?bridge) BIND("substitute" AS ?via)',
     "?hit skos:inScheme ?brands . FILTER(STRENDS(STR(?brands), '/id/brand')) ?hit skos:related ?k . "
-    '?firm zo:hasCompetence ?k . BIND("substitute" AS ?via)',
+    '?firm zo:hasCompetence ?k . BIND(?k AS ?bridge) BIND("substitute" AS ?via)',
 )
+# How a substitution question ranks its firms: an explicit substitution first, then a product of the
+# imported thing's class, then its competence, then anything else (SUBSTITUTION_TIERS[via or bridge kind]).
+SUBSTITUTION_TIERS = {"substitutes": 0, "product": 1, "concept": 2}
+IMPORTED_SHOWN = 3  # imported things said to be named by one question
+BRIDGE_QUERY = """
+SELECT ?b ?label ?product WHERE {
+  VALUES ?b { %s } ?b skos:prefLabel ?label . BIND(EXISTS { ?b a schema:Product } AS ?product)
+}"""
+IMPORTED_QUERY = """
+SELECT ?b ?label ?definition ?class ?notation ?classLabel ?competence ?competenceLabel ?source WHERE {
+  VALUES ?b { %s }
+  ?b skos:prefLabel ?label .
+  OPTIONAL { ?b skos:definition ?definition }
+  OPTIONAL { ?b skos:broadMatch ?class . ?class skos:notation ?notation
+             OPTIONAL { ?class skos:prefLabel ?classLabel } }
+  OPTIONAL { ?b skos:related ?competence . ?competence skos:prefLabel ?competenceLabel }
+  OPTIONAL { ?b dcterms:source ?source }
+}"""
 BRAND_PATH = "/id/brand/"
 BRAND_NAMES_QUERY = "SELECT ?b ?l WHERE { VALUES ?b { %s } ?b skos:prefLabel|skos:altLabel ?l }"
 CREDIT_UNION = "\n  UNION ".join("{ VALUES ?hit { %(hits)s } " + branch + " }" for branch in CREDIT_BRANCHES)
-CREDIT_QUERY = "SELECT DISTINCT ?hit ?firm ?via WHERE {\n  " + CREDIT_UNION + "\n}"
+CREDIT_QUERY = "SELECT DISTINCT ?hit ?firm ?via ?bridge WHERE {\n  " + CREDIT_UNION + "\n}"
 FIRM_QUERY = f"""
 SELECT ?firm WHERE {{
   VALUES ?firm {{ %s }}
@@ -268,7 +291,8 @@ class SearchEngine:
             results = self._by_uri(hits, kind)
         if self.relevance and results:  # far below the best answer: no reason the reader would accept
             best = max(r.score for r in results)
-            results = [r for r in results if r.score >= self.answer_floor * best]
+            # a firm whose product or competence answers for a named imported thing stays, whatever its score
+            results = [r for r in results if r.score >= self.answer_floor * best or r.substitution < NO_SUBSTITUTION]
         results = keep(self.graph, results, Filters(code, centre, zone), k)
         self._add_labels(results)
         if kind in ("firm", "product"):
@@ -305,10 +329,11 @@ class SearchEngine:
     def _firms(self, hits: list[Hit], words: list[str]) -> list[SearchResult]:
         top = hits[:CREDITED_HITS]
         credits = self._credits(top, words)
+        bridges = self._bridges({bridge for found in credits.values() for _f, _v, bridge in found if bridge})
         firms: dict[str, SearchResult] = {}
         counted: dict[str, int] = defaultdict(int)  # hits per firm so far: only the first three add to its score
         for hit in top:
-            for firm, via in credits.get(hit.item_id, []):
+            for firm, via, bridge in credits.get(hit.item_id, []):
                 result = firms.get(firm)
                 if result is None:
                     result = firms[firm] = SearchResult(firm, "", "firm", 0.0)
@@ -328,16 +353,69 @@ class SearchEngine:
                     reason = Reason("profile", uri=item.uri, label=item.label, text=item.text, notation=notation)
                 else:
                     reason = Reason(item.kind, uri=item.uri, label=item.label, via=via, notation=notation)  # type: ignore[arg-type]
-                if all(r.uri != item.uri for r in result.reasons):
-                    result.reasons.append(reason)
-        return sorted(firms.values(), key=lambda r: -r.score)
+                found = [reason]
+                if bridge in bridges:  # the firm's own product or competence that answers for the imported thing
+                    kind, label = bridges[bridge]
+                    found.append(Reason(kind, uri=bridge, label=label, via=via))  # type: ignore[arg-type]
+                    tier = SUBSTITUTION_TIERS["substitutes" if via == "substitutes" else kind]
+                    result.substitution = min(result.substitution, tier)
+                for each in found:
+                    if all(r.uri != each.uri for r in result.reasons):
+                        result.reasons.append(each)
+        # a substitution question: explicit substitutions first, then a product of the class, then a competence
+        return sorted(firms.values(), key=lambda r: (r.substitution, -r.score))
 
-    def _credits(self, hits: list[Hit], words: list[str]) -> dict[int, list[tuple[str, str]]]:
-        """Item id → [(firm URI, how)] for the hits; an imported brand credits only when the question names
-        it (a question about drives is answered by the drives' class, not by every brand of drives)."""
-        named = self._named_brands([h.item.uri for h in hits if BRAND_PATH in h.item.uri], words)
+    def _bridges(self, uris: set[str]) -> dict[str, tuple[str, str]]:
+        """Bridge URI → (product or concept, its label in Russian where it has one)."""
+        if not uris:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        for bridge, label, is_product in self.graph.query(BRIDGE_QUERY % iris(sorted(uris))):
+            kind = "product" if is_product and bool(is_product.toPython()) else "concept"
+            if str(bridge) not in found or getattr(label, "language", None) == "ru":
+                found[str(bridge)] = (kind, str(label))
+        return found
+
+    def imported(self, query: str) -> list[ImportedThing]:
+        """The imported brands or lines the question names, with what each is: its class and competence.
+
+        Which brands a question names is decided as for its answers (`_named_brands`)."""
+        words = self.telling_words(query)
+        if not words or not self.relevance:
+            return []
+        ids, _scores = self.index.lexical(words, CANDIDATES, self.index.ids_of_kind(("concept",)))
+        brands = [self.index.items[int(i)].uri for i in ids if BRAND_PATH in self.index.items[int(i)].uri]
+        named = self._named_brands(brands, words)[:IMPORTED_SHOWN]
+        if not named:
+            return []
+        things: dict[str, ImportedThing] = {}
+        for row in self.graph.query(IMPORTED_QUERY % iris(named)):
+            b, label, definition, class_uri, notation, class_label, competence, competence_label, source = row
+            thing = things.setdefault(
+                str(b),
+                ImportedThing(
+                    uri=str(b),
+                    label=str(label),
+                    class_uri=str(class_uri) if class_uri is not None else None,
+                    notation=str(notation) if notation is not None else None,
+                    class_label=str(class_label) if class_label is not None else None,
+                    competence=str(competence) if competence is not None else None,
+                    source=str(source) if source is not None else None,
+                ),
+            )
+            for texts, literal in ((thing.definition, definition), (thing.competence_label, competence_label)):
+                if literal is not None:
+                    texts.setdefault(getattr(literal, "language", None) or "ru", str(literal))
+        return [things[uri] for uri in named if uri in things]
+
+    def _credits(self, hits: list[Hit], words: list[str]) -> dict[int, list[tuple[str, str, str]]]:
+        """Item id → [(firm URI, how, bridge)] for the hits, the bridge being the firm's product or competence
+        through which an imported thing credits it ("" for the others); an imported brand credits only when
+        the question names it (a question about drives is answered by the drives' class, not by every brand
+        of drives)."""
+        named = set(self._named_brands([h.item.uri for h in hits if BRAND_PATH in h.item.uri], words))
         hits = [h for h in hits if BRAND_PATH not in h.item.uri or h.item.uri in named]
-        credits: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        credits: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         by_uri: dict[str, list[int]] = defaultdict(list)
         by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
         for hit in hits:
@@ -345,33 +423,42 @@ class SearchEngine:
                 by_sentence[(hit.item.document, hit.item.start)].append(hit.item_id)
             elif hit.item.kind != "concept" or self._specific(hit.item):
                 by_uri[hit.item.uri].append(hit.item_id)
-        found: list[tuple[str, list[int], str, str]] = []  # (hit, its item ids, credited node, how)
+        found: list[tuple[str, list[int], str, str, str]] = []  # (hit, its item ids, credited node, how, bridge)
         if by_uri:
-            for hit_uri, node, via in self.graph.query(CREDIT_QUERY % {"hits": iris(by_uri)}):
-                found.append((str(hit_uri), by_uri[str(hit_uri)], str(node), str(via)))
+            for hit_uri, node, via, bridge in self.graph.query(CREDIT_QUERY % {"hits": iris(by_uri)}):
+                found.append((str(hit_uri), by_uri[str(hit_uri)], str(node), str(via), str(bridge or "")))
         if by_sentence:
             rows = " ".join(f"({URIRef(d).n3()} {Literal(s).n3()})" for d, s in by_sentence)
             what = CAPABILITY_FACTS if self.relevance else ""
             for doc, start, node in self.graph.query(SENTENCE_CREDIT_QUERY % {"sentences": rows, "what": what}):
                 key = (str(doc), int(start))
-                found.append((f"{doc}#{start}", by_sentence.get(key, []), str(node), "sentence"))
+                found.append((f"{doc}#{start}", by_sentence.get(key, []), str(node), "sentence", ""))
         found = _short_tails(found)
-        nodes = sorted({node for _hit, _ids, node, _via in found})
+        nodes = sorted({entry[2] for entry in found})
         firms = {str(row[0]) for row in self.graph.query(FIRM_QUERY % iris(nodes))} if nodes else set()
-        for _hit, item_ids, node, via in found:
+        for _hit, item_ids, node, via, bridge in found:
             if node in firms:
                 for item_id in item_ids:
-                    if (node, via) not in credits[item_id]:
-                        credits[item_id].append((node, via))
+                    if (node, via, bridge) not in credits[item_id]:
+                        credits[item_id].append((node, via, bridge))
         return credits
 
-    def _named_brands(self, brands: list[str], words: list[str]) -> set[str]:
-        """Those of `brands` whose name or a spelling of it holds a word of the question."""
+    def _named_brands(self, brands: list[str], words: list[str]) -> list[str]:
+        """Those of `brands` the question names, in their order: of those whose name (or a spelling of it)
+        shares a word with the question, those whose names hold the most of its words, and of those the ones
+        with the largest share of their own words in it — «аналог Siemens SINAMICS» names SINAMICS, not
+        SINAMICS G120 or S120, nor Siemens as a whole."""
         if not brands or not self.relevance:
-            return set(brands)
+            return list(brands)
         wanted = set(words)
-        rows = self.graph.query(BRAND_NAMES_QUERY % iris(sorted(set(brands))))
-        return {str(brand) for brand, name in rows if wanted & set(lemmas(str(name)))}
+        fit: dict[str, tuple[int, float]] = {}  # (question words its name holds, share of its name's words)
+        for brand, name in self.graph.query(BRAND_NAMES_QUERY % iris(sorted(set(brands)))):
+            name_words = set(lemmas(str(name)))
+            if wanted & name_words:
+                this = (len(wanted & name_words), len(wanted & name_words) / len(name_words))
+                fit[str(brand)] = max(fit.get(str(brand), this), this)
+        best = max(fit.values(), default=None)
+        return [uri for uri in dict.fromkeys(brands) if best and fit.get(uri) == best]
 
     def _specific(self, item: IndexItem) -> bool:
         """A competence, or a class below the two-digit level: one that says what its firms make."""
@@ -393,17 +480,17 @@ class SearchEngine:
                 result.label = options[0][1]
 
 
-def _short_tails(found: list[tuple[str, list[int], str, str]]) -> list[tuple[str, list[int], str, str]]:
+def _short_tails(found: list[tuple[str, list[int], str, str, str]]) -> list[tuple[str, list[int], str, str, str]]:
     """A broad hit (a class thousands of firms are under) credits every node another hit credits too,
     and only the first BROAD_HIT_NODES of the rest: those all score the same, so the rest of that tail
     could only be shown in an arbitrary order, and checking thousands of them took most of a search."""
     per_hit: dict[str, int] = defaultdict(int)
-    for hit, _ids, _node, _via in found:
-        per_hit[hit] += 1
+    for entry in found:
+        per_hit[entry[0]] += 1
     broad = {hit for hit, count in per_hit.items() if count > BROAD_HIT_NODES}
     if not broad:
         return found
-    shared = {node for hit, _ids, node, _via in found if hit not in broad}
+    shared = {entry[2] for entry in found if entry[0] not in broad}
     kept, tail = [], defaultdict(list)
     for entry in found:
         if entry[0] not in broad or entry[2] in shared:

@@ -42,7 +42,7 @@ def quote_of(item: IndexItem) -> Evidence:
 
 def add_evidence(graph: KnowledgeGraph, results: list[SearchResult]) -> None:
     """Up to EVIDENCE_PER_RESULT quotes for each result, after those it has: the quotes of its links to the
-    nodes of its reasons first, then any fact about it."""
+    nodes of its reasons; only when it has none, any fact about it."""
     pairs = [(r.uri, node) for r in results for node in [*(w.uri for w in r.reasons if w.uri), r.uri]]
     if not pairs:
         return
@@ -53,7 +53,10 @@ def add_evidence(graph: KnowledgeGraph, results: list[SearchResult]) -> None:
         quote = str(said or line)  # a stated fact in its words, not its front-matter line
         found[str(firm)].append((rank, Evidence(quote, str(doc), int(start), int(end))))
     for result in results:
-        for _rank, quote in sorted(found.get(result.uri, []), key=lambda pair: pair[0]):
+        quotes = sorted(found.get(result.uri, []), key=lambda pair: pair[0])
+        if quotes and quotes[0][0] == 0:  # the quotes of its reasons; other facts about it say nothing to the question
+            quotes = [pair for pair in quotes if pair[0] == 0]
+        for _rank, quote in quotes:
             if len(result.evidence) >= EVIDENCE_PER_RESULT:
                 break
             if quote not in result.evidence:

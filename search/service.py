@@ -174,6 +174,8 @@ class SearchService:
             )
         else:
             answer.results = unfiltered[:k]
+        if answer.kind in ("firm", "product") and not nearest:
+            answer.imported = engine.imported(answer.query)
         if not answer.results and answer.kind in ("firm", "product"):  # say so, and where to look instead
             answer.suggestions = engine.search(answer.query, k=SUGGESTIONS, kind="concept", mode=mode)
         return bool(unfiltered or answer.results) or not answer.stale

@@ -18,6 +18,7 @@ from search.answers import (
     Evidence,
     FacetValue,
     Filters,
+    ImportedThing,
     Reason,
     SearchAnswer,
     SearchResult,
@@ -47,7 +48,27 @@ def full_answer() -> SearchAnswer:
     ]
     result = SearchResult(FIRM, "Ромашка", "firm", 0.5, "28", reasons, [evidence])
     facets = {"section": [FacetValue("28", "28 Машины и оборудование", 1)], "centre": [FacetValue("1", "member", 1)]}
-    return SearchAnswer("насосы", "firm", [result], facets, True, True, Filters("28", True, False), "ModelMissing: x")
+    answer = SearchAnswer("насосы", "firm", [result], facets, True, True, Filters("28", True, False), "ModelMissing: x")
+    answer.imported = [
+        ImportedThing(
+            BASE + "id/brand/grundfos", "Grundfos", {"ru": "насосы", "en": "pumps"}, BASE + "id/okpd2/28.13",
+            "28.13", "Насосы", BASE + "id/competence/pumps", {"ru": "Насосы"}, "general knowledge",
+        )
+    ]  # fmt: skip
+    return answer
+
+
+IMPORTED_JSON = {
+    "uri": BASE + "id/brand/grundfos",
+    "label": "Grundfos",
+    "definition": {"ru": "насосы", "en": "pumps"},
+    "class_uri": BASE + "id/okpd2/28.13",
+    "notation": "28.13",
+    "class_label": "Насосы",
+    "competence": BASE + "id/competence/pumps",
+    "competence_label": {"ru": "Насосы"},
+    "source": "general knowledge",
+}
 
 
 def test_the_json_keeps_the_api_keys_and_leaves_out_what_is_not_sent() -> None:
@@ -80,6 +101,7 @@ def test_the_json_keeps_the_api_keys_and_leaves_out_what_is_not_sent() -> None:
         "facets": {"section": [{"value": "28", "count": 1}], "centre": [{"value": "1", "count": 1}]},
         "fallback": True,
         "stale": True,
+        "imported": [IMPORTED_JSON],
         "suggestions": [],
     }
     assert to_json(SearchResult(FIRM, "", "firm", 0.0))["notation"] is None  # a result's notation is always sent
@@ -87,7 +109,7 @@ def test_the_json_keeps_the_api_keys_and_leaves_out_what_is_not_sent() -> None:
 
 def test_the_schema_documents_every_field_sent_and_nothing_else() -> None:
     schemas = json_schemas(SearchAnswer)
-    assert set(schemas) == {"SearchAnswer", "SearchResult", "Reason", "Evidence", "FacetValue"}
+    assert set(schemas) == {"SearchAnswer", "SearchResult", "Reason", "Evidence", "FacetValue", "ImportedThing"}
     answer = full_answer()
     sent = {
         "SearchAnswer": answer.to_json(),
@@ -95,6 +117,7 @@ def test_the_schema_documents_every_field_sent_and_nothing_else() -> None:
         "Reason": to_json(answer.results[0].reasons[0]) | to_json(answer.results[0].reasons[1]),
         "Evidence": to_json(answer.results[0].evidence[0]),
         "FacetValue": to_json(answer.facets["section"][0]),
+        "ImportedThing": to_json(answer.imported[0]),
     }
     for name, schema in schemas.items():
         assert set(schema["properties"]) == set(sent[name]), name

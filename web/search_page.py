@@ -8,7 +8,7 @@ import dataclasses
 from markupsafe import Markup, escape
 from rdflib import URIRef
 
-from search.answers import RESULT_KINDS, SearchAnswer, SearchResult
+from search.answers import RESULT_KINDS, Reason, SearchAnswer, SearchResult
 from search.names import fold, word_matches
 from web.describe import Describer, Description
 from zamena.kb import KnowledgeBase
@@ -49,6 +49,38 @@ def search(
     answer = kb.search(query, k=k, kind=kind, code=code or None, centre=centre)
     relabel(kb, answer.results + answer.suggestions, lang)
     return answer
+
+
+# A concept reason is named by its scheme, which its URI's path says ({base}id/okpd2/27.11 …).
+SCHEME_REASONS = {
+    "/id/brand/": "brand",
+    "/id/competence/": "competence",
+    "/id/okpd2/": "okpd2",
+    "/id/okved2/": "okved2",
+}
+
+
+def reason_kind(reason: Reason) -> str:
+    """What kind of reason the page names it as: product, imported brand, competence, ОКПД 2 class …"""
+    if reason.kind == "concept" and reason.uri:
+        return next((kind for path, kind in SCHEME_REASONS.items() if path in reason.uri), "concept")
+    return reason.kind
+
+
+def evidence_sources(kb: KnowledgeBase, answer: SearchAnswer, lang: str) -> dict[str, str]:
+    """Document URI → how a quote's source reads: its title, then who published it and when
+    («Профотек наращивает выпуск — ТАСС, 12.04.2022»)."""
+    documents = {e.document for r in answer.results for e in r.evidence}
+    if not documents:
+        return {}
+    describer = Describer(kb.graph, lang)
+    titles = describer.labels(URIRef(d) for d in documents)
+    published = describer.publications(URIRef(d) for d in documents)
+    sources = {}
+    for document in documents:
+        when = ", ".join(part for part in published.get(document, ("", "")) if part)
+        sources[document] = f"{titles.get(document, document)} — {when}" if when else titles.get(document, document)
+    return sources
 
 
 def relabel(kb: KnowledgeBase, results: list[SearchResult], lang: str) -> None:

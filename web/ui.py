@@ -54,6 +54,11 @@ def document_href(document: str, start: object = None, end: object = None) -> st
     return f"{path}{separator}{urlencode({'mark': f'{start}-{end}'})}#char-{start}"
 
 
+@bp.app_template_filter("reason_kind")
+def reason_kind_filter(reason: object) -> str:
+    return search_page.reason_kind(reason)  # type: ignore[arg-type]
+
+
 @bp.app_template_filter("number")
 def number_filter(value: int) -> str:
     """12 345: thousands apart by a narrow no-break space, as Russian (and SI) write them."""
@@ -76,8 +81,10 @@ def search() -> str:
     code = request.args.get("code", "").strip() or None
     centre = request.args.get("centre") == "1"
     answer = None
+    sources: dict[str, str] = {}
     if query:
         answer = search_page.search(holder().kb, query, kind=kind, code=code, centre=centre, lang=lang)
+        sources = search_page.evidence_sources(holder().kb, answer, lang)
     return render_template(
         "search.html",
         query=query,
@@ -86,6 +93,7 @@ def search() -> str:
         code=code,
         centre=centre,
         answer=answer,
+        sources=sources,
         stems=query_stems(query),
         examples=_search_examples(lang),
     )

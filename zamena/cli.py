@@ -297,6 +297,10 @@ def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centr
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return
+    for thing in answer.imported:  # what the imported thing named is, before who answers for it
+        what = thing.definition.get("ru", "")
+        where = f", ОКПД 2 {thing.notation}" if thing.notation else ""
+        click.echo(f"imported: {thing.label} — {what}{where}")
     if not answer.results:
         click.echo("nothing found")
     for rank, result in enumerate(answer.results, start=1):
