@@ -24,7 +24,7 @@ from search.evidence import EVIDENCE_PER_RESULT, add_evidence, quote_of
 from search.facets import keep
 from search.index import SearchIndex
 from search.items import IndexItem
-from search.lexical import lemmas
+from search.lexical import is_word, lemmas
 from search.values import iris
 
 if TYPE_CHECKING:
@@ -49,8 +49,12 @@ GENERIC_TEXTS = 50
 # The same for a small index, where shares say little: words of any question about making things.
 GENERIC_LEMMAS = frozenset(
     "производство производить продукция продукт изделие оборудование компания фирма предприятие производитель "
-    "выпуск выпускать товар система решение технология российский отечественный аналог замена "
+    "выпуск выпускать товар система решение технология российский отечественный "
     "manufacturing manufacture production product equipment company firm maker system solution".split()
+    # the words that ask for a substitute say what is wanted of the thing, not what the thing is
+    + "аналог замена заменить заменять импортный импорт импортозамещение вместо альтернатива зарубежный "
+    "иностранный analogue analog replacement replace substitute alternative imported import foreign "
+    "instead".split()
 )
 # An answer scoring under this share of the best one is left out: the scores of firms credited only by a
 # distant hit (a class's label, one shared word) fall far below the answer's, and padded every list
@@ -220,6 +224,13 @@ class SearchEngine:
         size = max(1, len(self.index.items))
         return [w for w in words if w not in GENERIC_LEMMAS and not self._common(self.index.lemma_count(w), size)]
 
+    def _has_a_word(self, query: str) -> bool:
+        """Whether the question holds a word at all: one some indexed text holds, or one of the language.
+        The model maps any string somewhere («zzzqqq» lands near «экзоскелет»), so a question made only of
+        strings no text or dictionary knows gets the empty answer, not the model's guess."""
+        words = lemmas(query)
+        return any(self.index.lemma_count(w) > 0 or is_word(w) for w in words) or not words
+
     @staticmethod
     def _common(count: int, size: int) -> bool:
         return count > GENERIC_TEXTS and count / size > GENERIC_SHARE
@@ -280,7 +291,7 @@ class SearchEngine:
         if kind not in RESULT_KINDS:
             raise ValueError(f"unknown result kind {kind!r}: use one of {', '.join(RESULT_KINDS)}")
         query = query.strip()
-        if not query:
+        if not query or self.relevance and not self._has_a_word(query):
             return []
         hits = self.hits(query, ITEM_KINDS[kind], mode)
         if kind == "firm":
@@ -418,10 +429,13 @@ class SearchEngine:
         credits: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         by_uri: dict[str, list[int]] = defaultdict(list)
         by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+        known = {w for w in words if self.index.lemma_count(w)}
         for hit in hits:
             if hit.item.kind == "sentence":
                 by_sentence[(hit.item.document, hit.item.start)].append(hit.item_id)
-            elif hit.item.kind != "concept" or self._specific(hit.item):
+            elif hit.item.kind == "firm" and self._bare_name(hit):
+                continue
+            elif hit.item.kind != "concept" or self._specific(hit.item) and not self._broader(hit.item, known):
                 by_uri[hit.item.uri].append(hit.item_id)
         found: list[tuple[str, list[int], str, str, str]] = []  # (hit, its item ids, credited node, how, bridge)
         if by_uri:
@@ -451,14 +465,32 @@ class SearchEngine:
         if not brands or not self.relevance:
             return list(brands)
         wanted = set(words)
+        # a word of what the lines are («преобразователи частоты», "traction batteries") does not name a
+        # brand that has it in its name («Schneider Electric», «BYD Blade Battery»)
+        type_words = self.index.description_lemmas(BRAND_PATH)
         fit: dict[str, tuple[int, float]] = {}  # (question words its name holds, share of its name's words)
         for brand, name in self.graph.query(BRAND_NAMES_QUERY % iris(sorted(set(brands)))):
             name_words = set(lemmas(str(name)))
-            if wanted & name_words:
+            if wanted & (name_words - type_words):  # a word of the name that is not a product type's
                 this = (len(wanted & name_words), len(wanted & name_words) / len(name_words))
                 fit[str(brand)] = max(fit.get(str(brand), this), this)
         best = max(fit.values(), default=None)
         return [uri for uri in dict.fromkeys(brands) if best and fit.get(uri) == best]
+
+    def _bare_name(self, hit: Hit) -> bool:
+        """Whether the hit is a firm's name alone (no description) that only the model found: a name says
+        nothing of what the firm makes, and the model likens names by their letters («bicycles» → «Биокад»)."""
+        return self.relevance and not hit.matched and ". " not in hit.item.text
+
+    def _broader(self, item: IndexItem, words: set[str]) -> bool:
+        """Whether a classifier class does not say what is asked: its label lacks a word of the question
+        that the index knows — «Корабли, суда и лодки» for «подводные лодки», «Автомобили грузовые» for
+        «электрический грузовик»: its firms make the kind of thing, not the thing asked for; «Компоненты
+        электронные и платы» for «кабели и провода»: the model's guess. A question in English is left to the
+        model: the classes' labels are Russian."""
+        if not self.relevance or not item.notation or not words or not any(CYRILLIC.search(w) for w in words):
+            return False
+        return not words <= set(item.tokens)
 
     def _specific(self, item: IndexItem) -> bool:
         """A competence, or a class below the two-digit level: one that says what its firms make."""

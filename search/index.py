@@ -22,7 +22,7 @@ import numpy as np
 
 from search.embedder import Embedder
 from search.items import IndexItem
-from search.lexical import LexicalIndex
+from search.lexical import LexicalIndex, lemmas
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -81,6 +81,7 @@ class SearchIndex:
     _kind_ids: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _concepts_by_notation: dict[str, list[int]] | None = field(default=None, repr=False)
     _frequency: Counter[str] | None = field(default=None, repr=False)  # lemma → texts that hold it
+    _described: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # URI part → lemmas
 
     def __post_init__(self) -> None:
         if self.vectors is None:
@@ -145,6 +146,7 @@ class SearchIndex:
         self._kind_ids = {}
         self._concepts_by_notation = None
         self._frequency = None
+        self._described = {}
         return report
 
     def _remove_graphs(self, graphs: Iterable[str]) -> int:
@@ -191,6 +193,17 @@ class SearchIndex:
                 counts.update(set(item.tokens))
             self._frequency = counts
         return self._frequency.get(lemma, 0)
+
+    def description_lemmas(self, uri_part: str) -> frozenset[str]:
+        """The lemmas of what the items whose URI holds `uri_part` say after their name («Siemens SINAMICS.
+        преобразователи частоты …» → преобразователь, частота …), kept until the index changes."""
+        if uri_part not in self._described:
+            found: set[str] = set()
+            for item in self.items.values():
+                if uri_part in item.uri and item.text.startswith(f"{item.label}. "):
+                    found.update(lemmas(item.text[len(item.label) + 2 :]))
+            self._described[uri_part] = frozenset(found)
+        return self._described[uri_part]
 
     def concepts_with_notation(self, codes: Iterable[str]) -> list[int]:
         """Ids of the concept items whose notation is one of `codes` (looked up, not scanned: 100k items)."""

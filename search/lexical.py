@@ -39,6 +39,21 @@ def _lemma(word: str) -> str:
     return word
 
 
+_VOWELS = re.compile(r"[aeiouy]")
+_REPEATS = re.compile(r"(.)\1\1")
+
+
+def is_word(lemma: str) -> bool:
+    """Whether `lemma` can be a word rather than a keyboard run: a Russian word pymorphy3's dictionary
+    knows; a Latin one with a vowel and no letter three times over (English has no dictionary here, so a
+    name such as «Evita» passes); a number or code."""
+    if _CYRILLIC.search(lemma):
+        return morph().word_is_known(lemma)
+    if not lemma.isalpha():
+        return any(ch.isdigit() for ch in lemma)
+    return bool(_VOWELS.search(lemma)) and not _REPEATS.search(lemma)
+
+
 def lemmas(text: str) -> list[str]:
     """The lemmas of the content words of `text`, in order (stop words and punctuation dropped)."""
     out = []

@@ -73,6 +73,12 @@ def test_a_question_about_an_imported_line_finds_the_firm_with_its_competence(tm
             assert any(r.via == "substitute" and "SINAMICS" in (r.label or "") for r in answer.reasons)
         # a question about the kind of thing, naming no brand, is not answered through the brands
         assert kb.search("преобразователи частоты", mode="lexical").results == []
+        # nor through a brand whose name holds a word of what the catalogue's lines are: "Schneider Electric"
+        # is not named by "electric drives", «BYD Blade Battery» not by "battery"
+        for question in ("electric drives", "battery packs"):
+            assert kb.search(question, mode="lexical").results == [], question
+        (answer,) = kb.search("Schneider Electric Altivar", mode="lexical").results  # its own words name it
+        assert any("Altivar" in (r.label or "") for r in answer.reasons)
 
 
 def _substitution_graph(kb: KnowledgeBase) -> dict[str, URIRef]:
