@@ -20,8 +20,8 @@ on a copy of the knowledge base with N synthetic firms added (bench.synthetic: p
 products are drawn from ОКПД 2), so that relevance is judged among distractors. None of them is gold: in
 the ranking they take gold's place; F1, abstention and FP/q judge the real firms of the answer (a synthetic
 firm may really make what is asked: «коньяки»); synth/q counts the synthetic firms answered and `synth ok`
-the share of them with a product whose name holds every telling word of the question. The copy is kept under ZAMENA_HOME and reused while the knowledge
-base it was made from is unchanged.
+the share of them with a product whose name holds every telling word of the question. The copy is kept
+under ZAMENA_HOME and reused while the knowledge base it was made from is unchanged.
 """
 
 from __future__ import annotations
