@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
-from ingest.document import Document, ReadError
+from ingest.document import Document, ReadError, is_furniture, without_furniture
 from ingest.feeds import is_feed, read_feed
 from ingest.office import read_docx, read_pdf, read_xlsx_rows
 from ingest.profiles import read_markdown
@@ -58,7 +58,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def read_statement(path: Path, text: str, encoding: str) -> Document:
-    """A mos.ru statement: speaker line, date DD.MM.YYYY, headline, body, 'Версия для печати'."""
+    """A mos.ru statement: speaker line, date DD.MM.YYYY, headline, body (its 'Версия для печати' line is
+    left out by read_plain_text; a trailer glued to the last line is kept out of the NLP's body)."""
     lines = text.splitlines(keepends=True)
     offsets = [0]
     for line in lines:
@@ -85,7 +86,10 @@ def is_statement(text: str) -> bool:
 
 
 def read_plain_text(path: Path, text: str, encoding: str) -> Document:
-    """A plain article: the first line is its headline when it is short."""
+    """A plain article: the first line is its headline when it is short; print and share lines left out."""
+    text = without_furniture(text)
+    if not text.strip():
+        raise ReadError(path, "the file holds nothing but print, share or subscribe lines")
     if is_statement(text):
         return read_statement(path, text, encoding)
     first = text.strip().splitlines()[0]
@@ -116,9 +120,10 @@ def read_html(path: Path, text: str, encoding: str) -> Document:
     if root is None:
         raise ReadError(path, "the HTML has no body with text")
     blocks = [re.sub(r"\s+", " ", node.text(separator=" ")).strip() for node in root.css(_HTML_BLOCKS)]
-    blocks = [b for b in blocks if b]
+    blocks = [b for b in blocks if b and not is_furniture(b)]
     if not blocks:  # no paragraphs: the root's text, line by line
-        blocks = [line.strip() for line in root.text(separator="\n").splitlines() if line.strip()]
+        lines = root.text(separator="\n").splitlines()
+        blocks = [line.strip() for line in lines if line.strip() and not is_furniture(line)]
     headline = about.get("headline")
     if headline and (not blocks or blocks[0] != headline):
         blocks.insert(0, headline)
@@ -237,7 +242,7 @@ def html_text(html: str) -> str:
         node.decompose()
     root = tree.body or tree.root
     lines = root.text(separator="\n").splitlines() if root is not None else []
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip() and not is_furniture(line))
 
 
 def web_address(value: str | None) -> str | None:

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from ontology.graph import KnowledgeGraph
 from ontology.namespaces import PROV, SCHEMA, ZO
 from ontology.terms import iri_problem
-from web.i18n import local_name, term_name
+from web.i18n import inverse_term_name, local_name, term_name
 from web.quantities import date_text, quantity_text, report_note
 
 # The class that names an entity's kind, most specific first.
@@ -242,6 +242,16 @@ class Describer:
             return Value(term, names.get(str(term), local_name(str(term))), True, kinds.get(str(term), ""))
         return Value(term, str(term), False)
 
+    def _link_in(self, predicate: Node, names: dict[str, str], kinds: dict[str, str]) -> tuple[Value, bool]:
+        """A link into the entity as its page names it, and whether it now reads outwards: the children
+        of 27.11 link to it by skos:broader, which 27.11's page reads as «включает» (narrower)."""
+        value = self._value(predicate, names, kinds)
+        inverse = inverse_term_name(str(predicate), self.lang)
+        if inverse is None:
+            return value, False
+        value.label = inverse
+        return value, True
+
     # ------------------------------------------------------------ description
 
     def _count(self, pattern: str, uri: str) -> int:
@@ -343,9 +353,13 @@ class Describer:
                 )
             )
 
-        def ordered(groups: dict[Node, list[Value]]) -> list[tuple[Value, list[Value]]]:
+        def ordered(groups: dict[Node, list[Value]], into: bool = False) -> list[tuple[Value, list[Value]]]:
             items = [
-                (self._value(p, names, kinds), sorted(vs, key=lambda v: v.label.lower())) for p, vs in groups.items()
+                (
+                    self._link_in(p, names, kinds)[0] if into else self._value(p, names, kinds),
+                    sorted(vs, key=lambda v: v.label.lower()),
+                )
+                for p, vs in groups.items()
             ]
             return sorted(items, key=lambda item: item[0].label.lower())
 
@@ -356,7 +370,7 @@ class Describer:
             types=sorted((self._value(t, names, kinds) for t in types), key=lambda v: v.label),
             aliases=aliases,
             outgoing=ordered(outgoing),
-            incoming=ordered(incoming),
+            incoming=ordered(incoming, into=True),
             facts=sorted(facts.values(), key=lambda f: (f.predicate.label, f.subject.label, f.object.label)),
             text=text,
             triples=len(out) + len(into),
@@ -443,7 +457,11 @@ class Describer:
         links = sorted(links, key=lambda link: (not link[2], str(link[0]), str(link[1])))[:limit]
         names = self.labels([this] + [n for _p, n, _o in links] + [p for p, _n, _o in links])
         centre = self._value(this, names, kinds)
-        return centre, [(self._value(p, names, kinds), self._value(n, names, kinds), out) for p, n, out in links]
+        drawn = []
+        for p, n, out in links:
+            link, reversed_ = (self._value(p, names, kinds), False) if out else self._link_in(p, names, kinds)
+            drawn.append((link, self._value(n, names, kinds), out or reversed_))
+        return centre, drawn
 
 
 COUNT_QUERIES = {

@@ -53,9 +53,9 @@ ORDER BY DESC(?count) ?competenceName""",
         "products-by-okpd2",
         "Продукты класса ОКПД 2 вместе с подчинёнными классами",
         "Products of an OKPD 2 class and its narrower classes",
-        """# Продукты класса 26.51 ОКПД 2 и всех его подклассов, с производителем
+        """# Продукты класса 27.11 ОКПД 2 и всех его подклассов, с производителем
 SELECT DISTINCT ?code ?class ?product ?productName ?maker WHERE {
-  ?top skos:notation "26.51" .
+  ?top skos:notation "27.11" .
   ?concept skos:broader* ?top ; skos:notation ?code ; skos:prefLabel ?class .
   ?product schema:category ?concept ; skos:prefLabel ?productName .
   OPTIONAL { ?product schema:manufacturer/skos:prefLabel ?maker }

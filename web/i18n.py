@@ -113,6 +113,8 @@ UI: dict[str, tuple[str, str]] = {
     "entity.mentions": ("Упоминает", "Mentions"),
     "entity.neighbourhood": ("Связи в графе", "Neighbourhood in the graph"),
     "entity.text": ("Текст документа", "Text of the document"),
+    "entity.front_matter": ("Данные профиля (заголовок файла)", "The profile's data (the file's front matter)"),
+    "entity.facts_hint": ("показать", "show"),
     "entity.similar": ("Похожие фирмы", "Similar firms"),
     "entity.downloads": ("Это описание в форматах RDF", "This description in RDF formats"),
     "entity.not_found": ("Такой сущности нет в графе", "No such entity in the graph"),
@@ -146,6 +148,10 @@ UI: dict[str, tuple[str, str]] = {
     "sparql.answer_no": ("Нет", "No"),
     "sparql.error": ("Ошибка", "Error"),
     "sparql.endpoint": ("Точка доступа SPARQL 1.1", "SPARQL 1.1 endpoint"),
+    "sparql.prefixes": (
+        "Адреса сущностей показаны сокращённо; чтобы писать их так в запросе, объявите эти префиксы:",
+        "Entity IRIs are shown abbreviated; to write them so in a query, declare these prefixes:",
+    ),
     "data.title": ("Данные", "Data"),
     "data.dumps": ("Полные выгрузки графа", "Full dumps of the graph"),
     "data.format": ("Формат", "Format"),
@@ -154,6 +160,27 @@ UI: dict[str, tuple[str, str]] = {
     "data.ontology": ("Словарь (онтология)", "Vocabulary (ontology)"),
     "data.context": ("Контекст JSON-LD", "JSON-LD context"),
     "data.counts": ("Что в графе", "What the graph holds"),
+    "data.size": ("Размер", "Size"),
+    "data.made": ("Выгрузка от", "Made on"),
+    "data.licence": ("Лицензия", "Licence"),
+    "data.preparing": ("готовится — обновите страницу через минуту", "being written — reload in a minute"),
+    "data.licence_note": (
+        "Классификаторы ОКПД 2 и ОКВЭД 2 в выгрузках — официальные документы, не охраняемые авторским правом.",
+        "The ОКПД 2 and ОКВЭД 2 classifiers in the dumps are official documents, not subject to copyright.",
+    ),
+    "size.bytes": ("Б", "B"),
+    "size.kb": ("КБ", "KB"),
+    "size.mb": ("МБ", "MB"),
+    "size.gb": ("ГБ", "GB"),
+    "coverage.text": (
+        "В графе: фирм — {firms}, документов — {documents}; самый новый документ — от {newest}.",
+        "In the graph: {firms} firms and {documents} documents; the newest document is of {newest}.",
+    ),
+    "coverage.undated": (
+        "В графе: фирм — {firms}, документов — {documents}.",
+        "In the graph: {firms} firms and {documents} documents.",
+    ),
+    "coverage.more": ("Все данные и выгрузки", "All data and dumps"),
     "api.title": ("JSON API", "JSON API"),
     "count.triples": ("троек во всех графах", "triples in all graphs"),
     "count.graphs": ("именованных графов", "named graphs"),
@@ -164,6 +191,31 @@ UI: dict[str, tuple[str, str]] = {
     "count.concepts": ("понятий классификаторов и компетенций", "classifier and competence concepts"),
     "count.evidence": ("фактов с источником", "facts with a source"),
     "error.title": ("Ошибка", "Error"),
+    "class.members": ("Фирмы и продукты этого класса и подклассов", "Firms and products in this class and below"),
+    "class.counts": ("Фирмы: {firms} · Продукты: {products}", "Firms: {firms} · Products: {products}"),
+    "class.none": (
+        "В графе нет фирм и продуктов этого класса и его подклассов.",
+        "The graph holds no firm or product in this class or below it.",
+    ),
+    "class.classified": ("сама относится к классу", "is itself in the class"),
+    "class.no_maker": ("Производитель не известен", "Maker not known"),
+    "class.cut": ("Показаны первые {shown} связей.", "The first {shown} links are shown."),
+    "class.query": ("Этот список — запросом SPARQL", "This list as a SPARQL query"),
+    "legend.title": ("Обозначения", "Legend"),
+    "legend.firm": ("фирма", "firm"),
+    "legend.product": ("продукт", "product"),
+    "legend.document": ("документ", "document"),
+    "legend.competence": ("компетенция", "competence"),
+    "legend.classifier": ("класс классификатора", "classifier class"),
+    "legend.brand": ("импортная марка", "imported brand"),
+    "legend.concept": ("понятие", "concept"),
+    "legend.person": ("человек", "person"),
+    "legend.post": ("должность", "post"),
+    "legend.zone": ("площадка (ОЭЗ)", "site (SEZ)"),
+    "legend.centre": ("центр компетенций", "competence centre"),
+    "legend.organisation": ("организация", "organisation"),
+    "legend.scheme": ("классификатор", "classifier"),
+    "legend.other": ("прочее", "other"),
     "footer": (
         "Каждый факт ведёт к документу и предложению, из которых он извлечён.",
         "Every fact leads to the document and the sentence it was read from.",
@@ -196,6 +248,10 @@ TERMS: dict[str, tuple[str, str]] = {
     str(SKOS.definition): ("определение", "definition"),
     str(SKOS.exactMatch): ("точно соответствует", "exact match"),
     str(SKOS.closeMatch): ("близко к", "close match"),
+    str(SKOS.broadMatch): ("соответствует более общему", "broad match"),
+    str(SKOS.narrowMatch): ("соответствует более узкому", "narrow match"),
+    str(SKOS.related): ("связано с", "related"),
+    str(SKOS.relatedMatch): ("связано по смыслу с", "related match"),
     str(SKOS.Concept): ("понятие", "concept"),
     str(SKOS.ConceptScheme): ("схема понятий", "concept scheme"),
     str(ORG.memberOf): ("участник", "member of"),
@@ -245,6 +301,23 @@ TERMS: dict[str, tuple[str, str]] = {
 }
 
 
+# Names of links read backwards, on the page of their object: the children of 27.11 link to it by
+# skos:broader, so 27.11's page lists them as what it includes. Symmetric relations keep their name.
+INVERSE_TERMS: dict[str, tuple[str, str]] = {
+    str(SKOS.broader): ("включает", "narrower"),
+    str(SKOS.narrower): ("входит в", "broader"),
+    str(SKOS.broadMatch): ("соответствует более узкому", "narrow match"),
+    str(SKOS.narrowMatch): ("соответствует более общему", "broad match"),
+    str(SKOS.related): ("связано с", "related"),
+    str(SKOS.relatedMatch): ("связано по смыслу с", "related match"),
+    str(SKOS.exactMatch): ("точно соответствует", "exact match"),
+    str(SKOS.closeMatch): ("близко к", "close match"),
+    str(SKOS.inScheme): ("понятия схемы", "concepts in the scheme"),
+    str(SKOS.topConceptOf): ("верхнее понятие", "top concept"),
+    str(SKOS.hasTopConcept): ("верхнее понятие схемы", "top concept of"),
+}
+
+
 def ui_text(key: str, lang: str) -> str:
     ru, en = UI.get(key, (key, key))
     return en if lang == "en" else ru
@@ -253,6 +326,14 @@ def ui_text(key: str, lang: str) -> str:
 def term_name(uri: str, lang: str) -> str | None:
     """The name of a reused vocabulary's term, or None when this table does not know it."""
     names = TERMS.get(uri)
+    if names is None:
+        return None
+    return names[1] if lang == "en" else names[0]
+
+
+def inverse_term_name(uri: str, lang: str) -> str | None:
+    """The name of a link seen from its object's side, or None when it has no name of its own that way."""
+    names = INVERSE_TERMS.get(uri)
     if names is None:
         return None
     return names[1] if lang == "en" else names[0]

@@ -7,11 +7,6 @@ programs, by the Accept header or ?format=.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-import threading
-from pathlib import Path
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from rdflib import Graph, Literal, URIRef
@@ -22,6 +17,7 @@ from ontology.graph import VOCABULARY_FILE
 from ontology.namespaces import PREFIXES, VOID, ZO
 from ontology.sparql.results import jsonld_context, serialize_graph
 from web.describe import RDF_TRIPLES, Describer, graph_counts, sparql_iri
+from web.dumps import LICENCE_URL, dump_file
 from web.http import (
     NotAcceptable,
     external_url,
@@ -37,8 +33,6 @@ from web.ui import base_uri, render_entity
 bp = Blueprint("ld", __name__)
 
 NAMED_GRAPH_TRIPLES = 20_000  # a classifier's graph holds ~10^5: the dumps serve it whole, from a file
-_dump_locks: dict[str, threading.Lock] = {}
-_dump_locks_guard = threading.Lock()
 
 
 def context_url() -> str:
@@ -196,37 +190,6 @@ def context() -> Response:
 # ---------------------------------------------------------------------------- dumps
 
 
-def _dump_file(fmt: Format) -> Path:
-    """The dump of the current graph in `fmt`, written once per state of the graph and kept on disk."""
-    kb, token = holder().current()
-    folder = kb.settings.home / "dumps" / token
-    path = folder / f"zamena.{fmt.extension}"
-    if path.exists():
-        return path
-    with _dump_locks_guard:
-        lock = _dump_locks.setdefault(str(path), threading.Lock())
-    with lock:
-        if not path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    kb.graph.export(fmt.name, out)
-                os.replace(temporary, path)  # readers see the whole dump or none of it
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-            _drop_older_dumps(folder)
-    return path
-
-
-def _drop_older_dumps(current: Path) -> None:
-    """Dumps of earlier states of the graph go; a download already under way keeps its open file."""
-    for folder in current.parent.iterdir():
-        if folder != current and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 @bp.route("/dumps/zamena.<extension>")
 def dump(extension: str) -> Response:
     try:
@@ -234,11 +197,11 @@ def dump(extension: str) -> Response:
     except ValueError:
         known = ", ".join(f"zamena.{f.extension}" for f in RDF_FORMATS)
         return plain_error(f"no dump called zamena.{extension}; there are: {known}", 404)
-    path = _dump_file(fmt)
-    response = send_file(
+    path = dump_file(*holder().current(), fmt)
+    response = send_file(  # a download: a browser saves the file instead of rendering megabytes of text
         path,
         mimetype=fmt.media_type,
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=True,
         download_name=f"zamena.{fmt.extension}",
         conditional=True,
         etag=True,
@@ -274,6 +237,7 @@ def void_graph() -> Graph:
         (dataset, DCTERMS.description, Literal("Firms, products, competences and the source of every fact.", lang="en"))
     )
     graph.add((dataset, FOAF.homepage, URIRef(external_url("ui.search"))))
+    graph.add((dataset, DCTERMS.license, URIRef(LICENCE_URL)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(external_url("sparql.endpoint"))))
     graph.add((dataset, VOID.uriSpace, Literal(base + "id/")))
     graph.add((dataset, VOID.triples, Literal(stats["triples"])))

@@ -186,10 +186,21 @@ def run_query(
     return service.run(job, holder().token, client=request.remote_addr or "")
 
 
+# Tables a spreadsheet opens: Excel reads a CSV or TSV file as UTF-8 only when it starts with a byte order mark.
+SPREADSHEET_TYPES = ("text/csv", "text/tab-separated-values")
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def outcome_response(outcome: QueryOutcome, download: bool = False) -> Response:
     media_type = outcome.media_type
     text_like = media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples"))
-    response = Response(outcome.body, status=200, content_type=media_type + ("; charset=utf-8" if text_like else ""))
+    body = outcome.body
+    # Only a download (the query page's links, download=1) starts with the BOM: a protocol client asking
+    # for text/csv gets the bytes SPARQL 1.1 CSV describes, since rdflib's reader, Python's csv module and
+    # others would read the BOM as part of the first variable's name.
+    if download and media_type in SPREADSHEET_TYPES and not body.startswith(UTF8_BOM):
+        body = UTF8_BOM + body
+    response = Response(body, status=200, content_type=media_type + ("; charset=utf-8" if text_like else ""))
     limit = current_app.config["RESULT_ROW_LIMIT"]
     response.headers["Zamena-Row-Limit"] = str(limit)
     response.headers["Zamena-Query-Seconds"] = f"{outcome.seconds:.3f}"

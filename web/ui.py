@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from ontology.formats import GRAPH_FORMATS, RDF_FORMATS, RESULT_FORMATS
+from ontology.formats import GRAPH_FORMATS, RESULT_FORMATS
 from ontology.sparql.guard import QueryRejected
 from ontology.sparql.workers import QueryError
 from search.names import query_stems
 from web import search_page
+from web.classes import class_suppliers
+from web.coverage import Coverage, newest_document_date
 from web.describe import Describer, Description, graph_counts, sparql_iri
+from web.documents import document_text, without_file_paths
+from web.dumps import LICENCE_NAME, LICENCE_URL, dumps, prepare_dumps, size_text
 from web.examples import BY_KEY, EXAMPLES
 from web.http import external_url, holder, language
 from web.picture import layout
+from web.quantities import date_text
+from web.result_table import result_table
 from web.sparql import run_query
 
 bp = Blueprint("ui", __name__)
@@ -65,6 +70,12 @@ def number_filter(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+@bp.app_template_filter("date_text")
+def date_text_filter(iso: str) -> str:
+    """An ISO date as the reader writes it: 12.04.2022 in Russian."""
+    return date_text(iso, language())
+
+
 @bp.app_template_filter("highlight")
 def highlight_filter(text: object, query: str = "") -> object:
     return search_page.highlight(str(text), query_stems(query))
@@ -96,7 +107,15 @@ def search() -> str:
         sources=sources,
         stems=query_stems(query),
         examples=_search_examples(lang),
+        coverage=None if query else _coverage(),
     )
+
+
+def _coverage() -> Coverage:
+    """How many firms and documents the graph holds, and the date of the newest document."""
+    counts = holder().cached("counts", lambda kb: graph_counts(kb.graph))
+    newest = holder().cached("newest-document", lambda kb: newest_document_date(kb.graph))
+    return Coverage(counts["firms"], counts["documents"], newest)  # type: ignore[index, arg-type]
 
 
 def _search_examples(lang: str) -> list[str]:
@@ -122,9 +141,12 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
         body = render_template("not_found.html", uri=uri)
         return Response(body, status=status_if_missing, mimetype="text/html")
     centre, links = describer.neighbours(uri)
-    picture = layout(centre, links) if links else None
+    picture = layout(centre, links, lang) if links else None
+    suppliers = class_suppliers(describer, uri) if description.kind == "concept" else None
     marks = _marks(request.args.get("mark"))
     text_parts = _marked_text(description.text, marks, description) if description.text else None
+    document = document_text(description.text, text_parts) if description.text and text_parts else None
+    description.outgoing = without_file_paths(description.outgoing)
     formats = [(f.name, f.media_type) for f in GRAPH_FORMATS]
     similar = search_page.similar_firms(kb, description) if description.kind == "firm" else []
     if similar:
@@ -135,7 +157,9 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
         similar=similar,
         d=description,
         picture=picture,
+        suppliers=suppliers,
         text_parts=text_parts,
+        document=document,
         formats=formats,
         page_path=request.path,
         uri_param=uri if request.endpoint == "ui.resource" else None,
@@ -206,7 +230,7 @@ def neighbourhood_svg() -> Response:
     centre, links = describer.neighbours(uri)
     if not links and not describer.describe(uri).exists:
         abort(404, description=f"the graph knows nothing about {uri}")
-    body = render_template("neighbourhood.svg", picture=layout(centre, links), standalone=True)
+    body = render_template("neighbourhood.svg", picture=layout(centre, links, language()), standalone=True)
     return Response(body, mimetype="image/svg+xml")
 
 
@@ -228,7 +252,7 @@ def query_page() -> str:
             # a graph comes as a table of its triples, written by the worker within the time limit
             outcome = run_query(text, formats=("json", "nt"), graph_as_table=True)
             form = outcome.form
-            table = _json_table(outcome.body)
+            table = result_table(outcome.body, holder().kb.graph, lang, base_uri())
         except (QueryRejected, QueryError) as failure:
             error = str(failure)
     permalink = external_url("ui.query_page", query=text)
@@ -253,35 +277,30 @@ def query_page() -> str:
     )
 
 
-# The query page shows this much of a value; the downloads hold it whole.
-SHOWN_CHARACTERS = 2_000
-
-
-def _shown(cell: dict[str, object] | None) -> dict[str, object] | None:
-    """A result cell as the page shows it: a long value cut, with how much was left out."""
-    if cell is None:
-        return None
-    value = str(cell.get("value", ""))
-    if len(value) <= SHOWN_CHARACTERS:
-        return cell
-    return {**cell, "value": value[:SHOWN_CHARACTERS], "cut": len(value) - SHOWN_CHARACTERS}
-
-
-def _json_table(body: bytes) -> dict[str, object]:
-    data = json.loads(body)
-    if "boolean" in data:
-        return {"boolean": data["boolean"]}
-    names = data["head"]["vars"]
-    rows = [[_shown(binding.get(name)) for name in names] for binding in data["results"]["bindings"]]
-    return {"vars": names, "rows": rows}
-
-
 # ---------------------------------------------------------------------------- data page
 
 
 @bp.route("/data")
 def data_page() -> str:
-    kb = holder().kb
+    kb, token = holder().current()
     counts = holder().cached("counts", lambda kb: graph_counts(kb.graph))
-    dumps = [(f, url_for("ld.dump", extension=f.extension)) for f in RDF_FORMATS]
-    return render_template("data.html", counts=counts, dumps=dumps, base=kb.settings.base_uri)
+    prepare_dumps(kb, token)  # the sizes of those not written yet show on a later visit
+    lang = language()
+    listed = [
+        {
+            "name": f"zamena.{dump.format.extension}",
+            "href": url_for("ld.dump", extension=dump.format.extension),
+            "media_type": dump.format.media_type,
+            "bytes": dump.size,
+            "size": size_text(dump.size, lang) if dump.size is not None else None,
+            "made": date_text(dump.made, lang) if dump.made else None,
+        }
+        for dump in dumps(kb, token)
+    ]
+    return render_template(
+        "data.html",
+        counts=counts,
+        dumps=listed,
+        licence=(LICENCE_NAME, LICENCE_URL),
+        base=kb.settings.base_uri,
+    )

@@ -75,7 +75,7 @@ def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
     page.locator("article.card h3 a").first.click()
     page.wait_for_url("**/id/firm/profotek*")
     assert page.locator("h1").inner_text() == "Профотек"
-    assert page.locator("svg.neighbourhood circle").count() >= 3
+    assert page.locator("svg.neighbourhood a").count() >= 3  # the firm and its neighbours, each a link
     assert page.locator("ol.facts li").count() >= 3
     _shot(page, "03-firm")
 
@@ -90,7 +90,7 @@ def test_run_a_sparql_example(page) -> None:
     page.locator("#example-products-by-okpd2").click()
     page.wait_for_selector("table.results-table")
     cells = page.locator("table.results-table td").all_inner_texts()
-    assert "26.51.4" in cells and "Оптический трансформатор тока" in " ".join(cells)
+    assert any(cell.startswith("27.11") for cell in cells) and "трансформатор" in " ".join(cells).lower()
     _shot(page, "05-sparql-example")
     page.locator("textarea").fill(
         "SELECT ?name WHERE { ?f a schema:Corporation ; skos:prefLabel ?name } ORDER BY ?name"
