@@ -4,10 +4,12 @@
 
 Each row of the table names a firm and the page its fact comes from. A row is found when the graph
 built from the corpus holds a fact about that firm (it makes, develops or supplies a product, joins a
-cluster or centre, is a zone's resident, has a capacity or staff) whose evidence is a sentence of a
+cluster or centre, is a zone's resident or at one of its sites, has a capacity or staff) whose evidence
+is a sentence of a
 document citing that page (for profiles, which cite their pages per fact: any profile's fact about the
 firm). Rows whose page names no firm are left out. News and profiles are ingested
-into separate fresh stores, so each share says what that part of the corpus gives on its own.
+into separate fresh stores, so each share says what that part of the corpus gives on its own; both with
+the zone profile (corpora/zone), which states no fact of the table but tells a site from a firm.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ SELECT DISTINCT ?url ?label WHERE {
   OPTIONAL { ?doc schema:url ?page }
   BIND (COALESCE(STR(?page), "") AS ?url)
   VALUES ?p { org:memberOf zo:residentOf zo:productionCapacity schema:numberOfEmployees
-              schema:manufacturer zo:supplier }
+              schema:manufacturer zo:supplier schema:location }
   BIND (IF(?p IN (schema:manufacturer, zo:supplier), ?o, ?s) AS ?firm)
   ?firm a schema:Corporation ; skos:prefLabel|skos:altLabel ?label .
 }
@@ -60,10 +62,10 @@ def rows(table: Path) -> list[Row]:
     return list(dict.fromkeys(found))
 
 
-def firms_by_page(corpus: Path) -> dict[str, set[str]]:
+def firms_by_page(*corpus: Path) -> dict[str, set[str]]:
     """The name keys of the firms with a fact read from each page's documents, for a fresh graph of `corpus`."""
     with tempfile.TemporaryDirectory() as home, KnowledgeBase(Settings.from_env(home=Path(home))) as kb:
-        kb.ingest([corpus])
+        kb.ingest(list(corpus))
         found: dict[str, set[str]] = {}
         for url, label in kb.graph.query(sparql_prologue() + FACTS_BY_PAGE):
             found.setdefault(str(url).rstrip("/"), set()).add(name_key(str(label)))
@@ -85,8 +87,9 @@ def main() -> None:
     args = parser.parse_args()
     table_rows = rows(args.table)
     print(f"{args.table.name}: {len(table_rows)} rows with a named firm")
-    news_share, missed = recall(table_rows, firms_by_page(PROJECT / "corpora" / "news"))
-    profile_share, _ = recall(table_rows, firms_by_page(PROJECT / "corpora" / "profiles"))
+    zone = PROJECT / "corpora" / "zone"
+    news_share, missed = recall(table_rows, firms_by_page(PROJECT / "corpora" / "news", zone))
+    profile_share, _ = recall(table_rows, firms_by_page(PROJECT / "corpora" / "profiles", zone))
     print("| read from | rows found |")
     print("|---|---|")
     print(f"| news text alone | {news_share:.2f} |")

@@ -13,7 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
-from ingest.gazetteer import Gazetteer
+from ingest.gazetteer import Gazetteer, one_name_in_two_forms
 from ingest.language_data import (
     COMPANY_NOUNS,
     JOINING_WORDS,
@@ -41,6 +41,9 @@ TYPE_CONFIDENCE = 0.8  # an entity's kind, from the rule or the model that found
 MEMBERSHIP_CONFIDENCE = 0.9  # a word of membership with both the firm and the centre named in its sentence
 RESIDENCY_CONFIDENCE = 0.85  # firms in a sentence where «резидент»/«компании» stands right before the zone
 LOCATION_CONFIDENCE = 0.85  # a centre, a zone and a word of creating or opening in one sentence
+SITE_CONFIDENCE = 0.7  # a firm and a site said where («в Алабушеве») in one sentence
+# Words for a site a name may follow: «на площадке «Алабушево»», «технопарка «Алабушево»»
+SITE_WORDS = {"площадка", "парк", "технопарк", "территория", "индустриальный"}
 POST_CONFIDENCE = 0.8  # a title phrase next to a person's name
 COUNT_CONFIDENCE = 0.75  # a number before a word for companies: the zone or centre is only the nearest named
 
@@ -119,6 +122,7 @@ class Resolver:
         entity.aliases |= {clean(a) for a in given.aliases} - {entity.name}
         for attribute, value in given.attributes.items():
             entity.attributes.setdefault(attribute, value)
+        entity.attributes["given"] = "yes"  # stated by the source itself: its name and kind are kept
         if (given.type, given.key) != entity.ref:
             self._moved[(given.type, given.key)] = entity.ref
         return entity
@@ -188,11 +192,32 @@ class Resolver:
                     break
             if known is None:
                 continue
-            if entity.name != known.name:
+            if entity.attributes.get("given") == "yes" and one_name_in_two_forms(entity.name, known.name):
+                entity.aliases |= set(known.names) - {entity.name}  # «Биокад» of its profile, not «Биокада»
+            elif entity.name != known.name:
                 entity.aliases.add(entity.name)
                 entity.name = known.name
-            entity.aliases.discard(known.name)
+            entity.aliases.discard(entity.name)
             self.move(entity, "FIRM", known.key)
+
+    def recognise_others(self, gazetteer: Gazetteer) -> None:
+        """Names a zone profile says are no firm of the zone take the kind it gives them: «в Алабушеве» is
+        the site, «по данным РБК» the press, «карты «Мир»» a product. What the document itself states keeps
+        its kind."""
+        for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG", "LOC", "ZONE")]:
+            if entity.attributes.get("given") == "yes":
+                continue
+            names = (entity.name, *sorted(entity.aliases))
+            if entity.type == "ZONE":  # «ОЭЗ «Зеленоград»»: the zone's former name, not the site
+                names = tuple(f"ОЭЗ «{name}»" for name in names)
+            known = next(filter(None, map(gazetteer.other, names)), None)
+            if known is None or entity.type == "ZONE" and known.kind != "ZONE":
+                continue
+            entity.aliases.add(entity.name)
+            entity.name = known.name
+            entity.aliases.discard(known.name)
+            entity.attributes["known"] = "yes"  # never promoted to a firm
+            self.move(entity, known.kind, known.key)
 
 
 def _sentence_span(sent: Span) -> tuple[int, int]:
@@ -237,6 +262,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     _merge_by_identifier(resolver)
     if gazetteer is not None:
         resolver.link(gazetteer)
+        resolver.recognise_others(gazetteer)
     resolver.sort_mentions()
     resolved: list[tuple[Span, Entity]] = []
     for span in spans:
@@ -272,7 +298,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
 # Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a
 # product (the fact's object), or joins a cluster or settles in a zone (its subject).
 _FIRM_AS_OBJECT = {"manufacturer", "supplier"}
-_FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees", "investment"}
+_FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees", "investment", "locatedIn"}
 
 
 def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> tuple[list[Fact], bool]:
@@ -283,7 +309,7 @@ def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> tupl
     moved = False
     for ref in acting:
         entity = resolver.entities.get(ref)
-        if entity is not None and entity.type == "ORG":
+        if entity is not None and entity.type == "ORG" and entity.attributes.get("known") != "yes":
             resolver.move(entity, "FIRM", entity.key)
             moved = True
     return ([_followed(fact, resolver) for fact in facts], True) if moved else (facts, False)
@@ -365,7 +391,25 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
             facts += [Fact(f.ref, "residentOf", zone.ref, *where, RESIDENCY_CONFIDENCE, "firms-of-zone") for f in firms]
     if centres and zones and lemmas & LOCATION_WORDS:
         facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, LOCATION_CONFIDENCE, "created-in-zone"))
+    for site_span, site in ((s, e) for s, e in in_sentence if e.type == "SITE"):
+        # «завод «Генериум-Некст» в Алабушеве», «на площадке «Алабушево»»: the firms of the sentence are there
+        if _says_where(site_span):
+            # an organisation of unknown kind with a plant at a site of the zone acts as a firm (promoted)
+            at_site = firms + [e for _, e in in_sentence if e.type == "ORG" and e.attributes.get("known") != "yes"]
+            facts += [Fact(f.ref, "locatedIn", site.ref, *where, SITE_CONFIDENCE, "at-site") for f in at_site]
     return facts
+
+
+def _says_where(span: Span) -> bool:
+    """Whether a place's name stands where a sentence says where something is: after «в» or «на», or after
+    a word for a site («площадка», «технопарк»), quotes aside."""
+    i = span.start - 1
+    while i >= span.sent.start and span.doc[i].text in '«„"':
+        i -= 1
+    if i < span.sent.start:
+        return False
+    before = span.doc[i]
+    return before.lower_ in ("в", "во", "на") or before.lemma_.lower() in SITE_WORDS
 
 
 def _may_be(token: Token, lemmas: set[str]) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from ingest.names import name_words, same_name, sound_key, word_forms
+from ingest.names import language_of, name_key, name_words, same_name, sound_key, word_forms
 
 if TYPE_CHECKING:
     from ontology.graph import KnowledgeGraph
@@ -30,10 +30,27 @@ class KnownFirm:
     name: str
     aliases: set[str] = field(default_factory=set)
     identifiers: set[str] = field(default_factory=set)  # ИНН, ОГРН
+    stated: bool = False  # named by a structured source (a profile, a register): its name is the one to keep
 
     @property
     def names(self) -> list[str]:
         return [self.name, *sorted(self.aliases)]
+
+
+def one_name_in_two_forms(a: str, b: str) -> bool:
+    """Whether two names are one name in two cases or spellings of one script («Биокада», «Биокад»); a name in
+    another script (Profotech, «Профотек») is another name of the firm, not another form of this one."""
+    return a != b and language_of(a) == language_of(b) and same_name(a, b)
+
+
+@dataclass(frozen=True)
+class KnownOther:
+    """Something a zone profile names that is no firm of the zone: a site, cluster or centre, the press, a
+    bank, a state body, a partner, a product («Мир»). A mention of it is that thing, never a firm."""
+
+    kind: str  # the entity kind: SITE, CLUSTER, CENTRE, ZONE, GOV, ORG, PRODUCT
+    key: str  # the last segment of its URI
+    name: str
 
 
 def identifiers_in(text: str) -> set[str]:
@@ -51,6 +68,8 @@ class Gazetteer:
         self._by_sound: dict[str, set[str]] = {}
         self.version = 0
         self.changes: list[str] = []  # keys of the firms added or given new names, in order: indexes catch up
+        self.others: dict[str, KnownOther] = {}  # the name key of each of their names → the thing
+        self._other_names: list[tuple[str, KnownOther]] = []  # each name as written, for inflected forms
         for firm in firms:
             self.add(firm)
 
@@ -60,10 +79,15 @@ class Gazetteer:
     def add(self, firm: KnownFirm) -> None:
         known = self.firms.get(firm.key)
         if known is None:
-            known = self.firms[firm.key] = KnownFirm(firm.key, firm.name)
+            known = self.firms[firm.key] = KnownFirm(firm.key, firm.name, stated=firm.stated)
+        elif firm.stated and not known.stated and one_name_in_two_forms(firm.name, known.name):
+            # a profile's name outranks the form a news item wrote first («Биокада» → «Биокад»)
+            known.aliases.add(known.name)
+            known.name, known.stated = firm.name, True
         elif not (firm.aliases | {firm.name}) - set(known.names) and firm.identifiers <= known.identifiers:
             return  # nothing new: the firm's mentions need no second look (see `changes`)
         known.aliases |= {a for a in firm.aliases | {firm.name} if a != known.name}
+        known.aliases.discard(known.name)
         known.identifiers |= firm.identifiers
         for identifier in firm.identifiers:
             self._by_identifier.setdefault(identifier, firm.key)
@@ -75,6 +99,22 @@ class Gazetteer:
             self._by_sound.setdefault(sound_key(name), set()).add(firm.key)
         self.version += 1
         self.changes.append(firm.key)
+
+    def add_other(self, other: KnownOther, names: Iterable[str]) -> None:
+        """Learn a thing that is no firm, under each of its names; the first to claim a name keeps it."""
+        for name in (other.name, *names):
+            key = name_key(name)
+            if key and key not in self.others:
+                self.others[key] = other
+                self._other_names.append((name, other))
+
+    def other(self, name: str) -> KnownOther | None:
+        """The thing that is no firm a name names, if a zone profile said so: by its name's key, or by an
+        inflected form the key does not undo («Минпромторгом»)."""
+        found = self.others.get(name_key(name))
+        if found is None:
+            found = next((other for known, other in self._other_names if same_name(name, known)), None)
+        return found
 
     def link(self, name: str, identifiers: Iterable[str] = ()) -> KnownFirm | None:
         """The known firm a name (and its ИНН/ОГРН, if any) refers to, or None."""
@@ -144,6 +184,11 @@ def _has_word(token: str) -> bool:
     return any(c.isalnum() for c in token)
 
 
+# The name a firm's own profile gives it: the one to keep when news items wrote it otherwise.
+PROFILED_NAMES_QUERY = """
+SELECT ?firm ?name WHERE {
+    GRAPH ?g { ?doc a zo:CompanyProfile ; schema:mentions ?firm . ?firm a schema:Corporation ; skos:prefLabel ?name }
+}"""
 FIRMS_QUERY = """
 SELECT ?firm ?pref ?alt ?id WHERE {
     ?firm a schema:Corporation ; skos:prefLabel ?pref .
@@ -152,11 +197,35 @@ SELECT ?firm ?pref ?alt ?id WHERE {
 }"""
 
 
+# What a zone profile names, with the kind each class makes it (the most specific class first).
+OTHERS_QUERY = """
+SELECT ?thing ?class ?pref ?alt WHERE {
+    ?doc a zo:ZoneProfile ; schema:mentions ?thing .
+    ?thing a ?class ; skos:prefLabel ?pref .
+    OPTIONAL { ?thing skos:altLabel ?alt }
+}"""
+OTHER_KINDS = (  # (class local name, kind), most specific first
+    ("Site", "SITE"),
+    ("Cluster", "CLUSTER"),
+    ("CompetenceCentre", "CENTRE"),
+    ("SpecialEconomicZone", "ZONE"),
+    ("GovernmentOrganization", "GOV"),
+    ("Product", "PRODUCT"),
+    ("Organization", "ORG"),
+)
+
+
+def uri_key(uri: object) -> str:
+    """The last segment of an entity's URI: its identity in the graph."""
+    return str(uri).rstrip("/").rsplit("/", 1)[-1]
+
+
 def firms_from_graph(graph: KnowledgeGraph) -> Gazetteer:
-    """The gazetteer of every firm in the graph, read through the graph's SPARQL facade."""
+    """The gazetteer of every firm in the graph, and of what zone profiles say is no firm, read through the
+    graph's SPARQL facade. A firm's name is the one its profile gives when it has one."""
     firms: dict[str, KnownFirm] = {}
     for uri, pref, alt, identifier in graph.query(FIRMS_QUERY):
-        key = str(uri).rstrip("/").rsplit("/", 1)[-1]
+        key = uri_key(uri)
         firm = firms.setdefault(key, KnownFirm(key, str(pref)))
         if str(pref) != firm.name:
             firm.aliases.add(str(pref))
@@ -164,4 +233,20 @@ def firms_from_graph(graph: KnowledgeGraph) -> Gazetteer:
             firm.aliases.add(str(alt))
         if identifier is not None:
             firm.identifiers |= identifiers_in(str(identifier))
-    return Gazetteer(firms.values())
+    for uri, name in graph.query(PROFILED_NAMES_QUERY):
+        firm = firms.get(uri_key(uri))
+        if firm is not None and one_name_in_two_forms(str(name), firm.name):
+            firm.aliases.add(firm.name)
+            firm.name, firm.stated = str(name), True
+            firm.aliases.discard(firm.name)
+    gazetteer = Gazetteer(firms.values())
+    found: dict[str, tuple[str, str, set[str], set[str]]] = {}  # key → (kind, name, classes, names)
+    for uri, cls, pref, alt in graph.query(OTHERS_QUERY):
+        _kind, name, classes, names = found.setdefault(uri_key(uri), ("", str(pref), set(), set()))
+        classes.add(uri_key(str(cls).replace("#", "/")))
+        names |= {str(pref)} | ({str(alt)} if alt is not None else set())
+    for key, (_kind, name, classes, names) in found.items():
+        kind = next((k for local, k in OTHER_KINDS if local in classes), None)
+        if kind is not None:
+            gazetteer.add_other(KnownOther(kind, key, name), names)
+    return gazetteer

@@ -7,6 +7,7 @@ the sentence (oa:exact) and its character offsets (oa:start, oa:end) in the docu
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -26,6 +27,7 @@ CLASSES: dict[str, tuple[URIRef, ...]] = {
     "ZONE": (ZO.SpecialEconomicZone, SCHEMA.Place, ORG.Organization),
     "CENTRE": (ZO.CompetenceCentre, ORG.Organization),
     "CLUSTER": (ZO.Cluster, ORG.Organization),
+    "SITE": (ZO.Site, SCHEMA.Place),
     "GOV": (SCHEMA.GovernmentOrganization, ORG.FormalOrganization),
     "PER": (SCHEMA.Person,),
     "POST": (ORG.Post,),
@@ -39,6 +41,7 @@ PREDICATES: dict[str, URIRef] = {
     "memberOf": ORG.memberOf,
     "residentOf": ZO.residentOf,
     "locatedIn": SCHEMA.location,
+    "containedIn": SCHEMA.containedInPlace,  # a site → its zone
     "holds": ORG.holds,
     "postIn": ORG.postIn,
     "residentCount": ZO.residentCount,
@@ -54,7 +57,30 @@ PREDICATES: dict[str, URIRef] = {
     "investment": ZO.investment,  # firm → dated sum of money ("инвестиции составят 343 млн руб.")
     "type": RDF.type,
 }
-DOCUMENT_CLASSES = {"news": SCHEMA.NewsArticle, "profile": ZO.CompanyProfile, "record": SCHEMA.CreativeWork}
+DOCUMENT_CLASSES = {
+    "news": SCHEMA.NewsArticle,
+    "profile": ZO.CompanyProfile,
+    "zone": ZO.ZoneProfile,
+    "record": SCHEMA.CreativeWork,
+}
+# What an organisation that is no firm of the zone is, when a zone profile says (ingest.profiles)
+ORGANISATION_CLASSES = {
+    "media": SCHEMA.NewsMediaOrganization,
+    "bank": SCHEMA.BankOrCreditUnion,
+    "university": SCHEMA.CollegeOrUniversity,
+}
+
+
+_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth))
+
+
+def date_literal(text: str) -> Literal:
+    """A date as the source gives it: a day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear); a
+    source that says only «2022» is not made to say 1 January."""
+    for form, datatype in _DATE_TYPES:
+        if form.fullmatch(text):
+            return Literal(text, datatype=datatype)
+    return Literal(text, datatype=XSD.gYear) if re.fullmatch(r"\d{4}", text) else Literal(text)
 
 
 def evidence_triples(
@@ -128,7 +154,7 @@ class GraphMapper:
                 (doc, DCTERMS.title, Literal(document.headline, lang="ru")),
             ]
         if document.date:
-            triples.append((doc, DCTERMS.date, Literal(document.date, datatype=XSD.date)))
+            triples.append((doc, DCTERMS.date, date_literal(document.date)))
         if document.url:
             triples.append((doc, SCHEMA.url, URIRef(document.url)))
         if document.author:
@@ -172,6 +198,8 @@ class GraphMapper:
                 triples.append((uri, ORG.identifier, Literal(entity.attributes[attribute])))
         if entity.attributes.get("site"):
             triples.append((uri, SCHEMA.url, URIRef(entity.attributes["site"])))
+        if entity.attributes.get("organisation") in ORGANISATION_CLASSES:
+            triples.append((uri, RDF.type, ORGANISATION_CLASSES[entity.attributes["organisation"]]))
         if entity.attributes.get("synthetic") == "true":  # generated for scale tests
             triples.append((uri, ZO.synthetic, Literal(True)))
         return triples
@@ -197,7 +225,7 @@ class GraphMapper:
                 (obj, SCHEMA.unitText, Literal(value["unit"], lang="ru")),
             ]
             if extraction.document.date:
-                triples.append((obj, DCTERMS.date, Literal(extraction.document.date, datatype=XSD.date)))
+                triples.append((obj, DCTERMS.date, date_literal(extraction.document.date)))
         else:
             obj = self.entity_uri(fact.object)
         triples.append((subject, predicate, obj))
@@ -214,5 +242,5 @@ class GraphMapper:
                 url = URIRef(page["url"])
                 triples.append((evidence, DCTERMS.source, url))
                 if page.get("date"):
-                    triples.append((url, DCTERMS.date, Literal(page["date"], datatype=XSD.date)))
+                    triples.append((url, DCTERMS.date, date_literal(page["date"])))
         return triples

@@ -491,6 +491,8 @@ class KnownFirms:
         found = [Span(doc, start, end, label="FIRM", span_id=key) for start, end, key in matches]
         for span in filter_spans(found):
             firm = gazetteer.firms[span.id_]
+            if _common_word_of_a_name(span, firm.names):
+                continue
             if not _starts_a_model_name(doc, span):
                 # the name as this text writes it (an alias, say), so that the document's graph records
                 # it whether or not the firm was known already: the result must not depend on ingest order
@@ -499,6 +501,12 @@ class KnownFirms:
                 written = exact or next((n for n in firm.names if same_name(span.text, n)), firm.name)
                 add_entity(doc, span, "FIRM", written, firm.key)
         return doc
+
+
+def _common_word_of_a_name(span: Span, names: list[str]) -> bool:
+    """«будет выпускать импланты»: a word written small is the common noun, not the firm «Имплант» (nor
+    «сенсоры» «Сенсор», «мира» «Мир»), unless the firm writes its own name small."""
+    return span.text[:1].islower() and not any(name[:1].islower() for name in names)
 
 
 def _starts_a_model_name(doc: Doc, span: Span) -> bool:

@@ -20,8 +20,12 @@ from ingest.model import Entity, Fact, Mention
 from ingest.names import name_key
 from ontology.terms import iri_problem
 
-KINDS = ("profile", "news")
+KINDS = ("profile", "news", "zone")
 KEYS = {
+    "sites",
+    "clusters",
+    "centres",
+    "organisations",
     "kind",
     "name",
     "aliases",
@@ -39,6 +43,19 @@ KEYS = {
 CONFIDENCE = 1.0  # stated by the profile's author, with a source
 # How a stated fact opens when a reader sees it, in place of the front-matter line it stands on.
 STATEMENT_OPENING = "Профиль компании:"
+ZONE_OPENING = "Описание зоны:"
+# What a zone profile may say an organisation around the zone is: the kind of entity it becomes, and how
+# a reader is told. None of them is a firm of the zone.
+ORGANISATION_KINDS = {
+    "media": ("ORG", "средство массовой информации"),
+    "bank": ("ORG", "банк"),
+    "government": ("GOV", "государственный орган"),
+    "state corporation": ("ORG", "государственная корпорация"),
+    "customer": ("ORG", "заказчик"),
+    "partner": ("ORG", "партнёр вне зоны"),
+    "university": ("ORG", "университет"),
+    "product": ("PRODUCT", "продукт или марка"),
+}
 RULE = "profile-front-matter"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(\r?\n|\Z)", re.DOTALL)
 _OKPD2 = re.compile(r"\d{2}(\.\d{1,3}){0,3}")
@@ -127,6 +144,8 @@ def read_markdown(path: Path, text: str, encoding: str) -> Document:
     document.headline = front.scalar(fields["title"], "title") if "title" in fields else _heading(text, body_start)
     if kind == "profile":
         _profile_statements(front, fields, sources, document)
+    elif kind == "zone":
+        _zone_statements(front, fields, sources, document)
     return document
 
 
@@ -301,5 +320,68 @@ def _profile_statements(
             shown = competence_label(code) if predicate == "hasCompetence" else code
             fact(firm.ref, predicate, f"{path}{code}", value, told.format(shown), cites)
 
+    document.entities = list(entities.values())
+    document.facts = facts
+
+
+def _zone_statements(
+    front: _FrontMatter, fields: dict[str, Node], sources: dict[str, dict[str, str]], document: Document
+) -> None:
+    """A zone profile: the zone, its sites (each in the zone), clusters and centres (a centre at its site),
+    and the organisations around it that are no firms of the zone (the press, banks, state bodies,
+    partners, products named beside firms). Every entry cites its sources; each becomes a given entity,
+    which ingest teaches the extractor, so that «в Алабушеве» or «по данным РБК» is no firm."""
+    name_node = fields.get("name")
+    name = front.scalar(name_node, "name")
+    zone = Entity("ZONE", name_key(name), name)
+    zone.aliases = {front.scalar(a, "alias") for a in front.items(fields.get("aliases"))}
+    zone.mentions.append(Mention(*front.span(name_node), name))
+    entities: dict[tuple[str, str], Entity] = {zone.ref: zone}
+    facts: list[Fact] = [Fact(zone.ref, "type", {}, *front.line(name_node), CONFIDENCE, RULE, f"{ZONE_OPENING} {name}")]
+    sites: dict[str, Entity] = {}
+
+    def entry(node: Node, what: str, kind: str) -> tuple[Entity, dict[str, Node], list[dict[str, str]]]:
+        statement, value = _statement(front, node, what, "name")
+        cites = _cited(front, statement, node, sources)
+        entry_name = front.scalar(value, f"{what} name")
+        entity = entities.setdefault((kind, name_key(entry_name)), Entity(kind, name_key(entry_name), entry_name))
+        entity.aliases |= {front.scalar(a, "alias") for a in front.items(statement.get("aliases"))}
+        entity.attributes["stated"] = "yes"
+        entity.mentions.append(Mention(*front.span(value), entry_name))
+        return entity, statement, cites
+
+    def fact(subject: Entity, predicate: str, obj: tuple[str, str] | dict, node: Node, said: str, cites) -> None:
+        statement = f"{ZONE_OPENING} {said}"
+        facts.append(Fact(subject.ref, predicate, obj, *front.line(node), CONFIDENCE, RULE, statement, cites))
+
+    for node in front.items(fields.get("sites")):
+        site, _statement_fields, cites = entry(node, "a site", "SITE")
+        sites[name_key(site.name)] = site
+        fact(site, "type", {}, node, f"площадка {_quoted(site.name)}", cites)
+        fact(site, "containedIn", zone.ref, node, f"площадка {_quoted(site.name)} зоны {_quoted(name)}", cites)
+    for node in front.items(fields.get("clusters")):
+        cluster, _statement_fields, cites = entry(node, "a cluster", "CLUSTER")
+        fact(cluster, "type", {}, node, f"{cluster.name} зоны {_quoted(name)}", cites)
+        fact(cluster, "locatedIn", zone.ref, node, f"{cluster.name} зоны {_quoted(name)}", cites)
+    for node in front.items(fields.get("centres")):
+        centre, statement, cites = entry(node, "a centre", "CENTRE")
+        fact(centre, "type", {}, node, centre.name, cites)
+        if "site" in statement:
+            site_name = front.scalar(statement["site"], "site")
+            site = sites.get(name_key(site_name))
+            if site is None:
+                raise front.fail(statement["site"], f"site {site_name!r} is not among the `sites`")
+            fact(centre, "locatedIn", site.ref, node, f"{centre.name} — на площадке {_quoted(site.name)}", cites)
+    for node in front.items(fields.get("organisations")):
+        fields_of = front.mapping(node, "an organisation")
+        if "kind" not in fields_of:
+            raise front.fail(node, f"an organisation needs `kind`: one of {', '.join(ORGANISATION_KINDS)}")
+        what = front.scalar(fields_of["kind"], "kind")
+        if what not in ORGANISATION_KINDS:
+            raise front.fail(fields_of["kind"], f"kind {what!r} is unknown: use one of {', '.join(ORGANISATION_KINDS)}")
+        kind, told = ORGANISATION_KINDS[what]
+        organisation, _statement_fields, cites = entry(node, "an organisation", kind)
+        organisation.attributes["organisation"] = what
+        fact(organisation, "type", {}, node, f"{_quoted(organisation.name)} — {told}, не фирма зоны", cites)
     document.entities = list(entities.values())
     document.facts = facts

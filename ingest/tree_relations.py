@@ -167,7 +167,13 @@ class TreeReader:
         for _ in range(5):
             if denied(current):
                 return None
-            plan = plan or current.morph.get("Tense") == ["Fut"]
+            # «начнёт выпускать», and «будет выпускать»: «быть» in a finite form under an infinitive is the
+            # future, whatever tense the tagger gives it
+            future_aux = any(
+                lemma(a) == "быть" and a.morph.get("Tense") != ["Past"] and current.morph.get("VerbForm") == ["Inf"]
+                for a in children(current, "aux")
+            )
+            plan = plan or future_aux or current.morph.get("Tense") == ["Fut"]
             for agent in children(current, "obl:agent"):
                 found = self.doer_of_noun(agent)
                 if found:

@@ -12,6 +12,7 @@ KIND_SEGMENTS = {
     "ZONE": "zone",
     "CENTRE": "centre",
     "CLUSTER": "cluster",
+    "SITE": "site",
     "GOV": "organisation",
     "PER": "person",
     "POST": "post",

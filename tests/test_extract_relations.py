@@ -280,3 +280,22 @@ def test_extract_json_one_line_per_file_with_offsets_into_the_text(tmp_path, mon
 
 def Path_name(path: str) -> str:  # noqa: N802
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def test_a_known_firms_name_written_small_is_the_common_noun_it_comes_from():
+    # new sentences: a firm named after what it makes, the product written small
+    known = Gazetteer([KnownFirm("implant", "Имплант"), KnownFirm("klapan", "Клапан")])
+    text = "Компания «Имплант» выпускает импланты для травматологии. Завод «Клапан» делает клапаны для котлов."
+    extraction = read(text, known)
+    found = relations(extraction)
+    assert ("импланты для травматологии", "manufacturer", "Имплант") in found
+    assert ("клапаны для котлов", "manufacturer", "Клапан") in found
+    assert {m.text for m in next(e for e in extraction.entities.values() if e.key == "implant").mentions} == {"Имплант"}
+
+
+def test_a_firm_that_will_make_something_makes_it_as_a_plan():
+    extraction = read("Компания «Кварцпласт» будет выпускать кварцевые пластины. Компания «Ортон» выпускает ортезы.")
+    by_product = {f.subject[1]: f for f in extraction.facts if f.predicate == "manufacturer"}
+    plan = next(f for key, f in by_product.items() if "кварцев" in key)
+    fact = next(f for key, f in by_product.items() if "ортез" in key)
+    assert plan.rule.endswith(":plan") and plan.confidence < fact.confidence

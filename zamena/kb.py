@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from ingest.brands import brand_triples, is_brand_catalogue
 from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
 from ingest.extract import IDENTIFIER_ATTRIBUTES, extract, nlp_text
-from ingest.gazetteer import Gazetteer, KnownFirm, NameIndex, firms_from_graph
+from ingest.gazetteer import Gazetteer, KnownFirm, KnownOther, NameIndex, firms_from_graph, uri_key
 from ingest.mapping import GraphMapper, document_id, source_label
 from ingest.pipeline import words
 from ingest.readers import read_file, supported
@@ -106,6 +107,27 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+_KIND_LINE = re.compile(r"^kind:[ \t]*(\w+)", re.MULTILINE)
+_READING_ORDER = {"zone": 0, "profile": 1}
+
+
+def reading_order(path: Path) -> int:
+    """Zone profiles first, then firms' profiles, then the rest: what a structured source states (a site,
+    a firm's own name) is known before the news items that name it are read."""
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return len(_READING_ORDER)
+    try:
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return len(_READING_ORDER)  # reported when it is read
+    if not head.startswith("---"):
+        return len(_READING_ORDER)
+    front = head[3 : head.find("\n---", 3)] if "\n---" in head[3:] else head
+    kind = _KIND_LINE.search(front)
+    return _READING_ORDER.get(kind.group(1) if kind else "profile", len(_READING_ORDER))
+
+
 class KnowledgeBase:
     """The graph and what reads into it. `read_only` opens the store for a server beside an ingest."""
 
@@ -170,10 +192,14 @@ class KnowledgeBase:
         mentions = self._firm_mentions[document.source] = {}
         for entity in extraction.entities.values():  # later documents of the batch link to these firms too
             if entity.type == "FIRM":
-                key = str(self.mapper.entity_uri(entity.ref)).rsplit("/", 1)[-1]
+                key = uri_key(self.mapper.entity_uri(entity.ref))
                 identifiers = {entity.attributes[a] for a in IDENTIFIER_ATTRIBUTES if entity.attributes.get(a)}
-                gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases), identifiers))
+                stated = entity.attributes.get("given") == "yes"
+                gazetteer.add(KnownFirm(key, entity.name, set(entity.aliases), identifiers, stated))
                 mentions[key] = len(entity.mentions)
+            elif document.kind == "zone" and entity.attributes.get("given") == "yes":
+                key = uri_key(self.mapper.entity_uri(entity.ref))
+                gazetteer.add_other(KnownOther(entity.type, key, entity.name), entity.aliases)
         return changed, len(extraction.entities), len(triples)
 
     def ingest_classifier(self, path: Path) -> tuple[bool, int]:
@@ -206,7 +232,7 @@ class KnowledgeBase:
         """Ingest files and folders; a bad file is reported and skipped unless `strict`."""
         report = IngestReport()
         self.load_competences()
-        files = list(iter_input_files(paths))
+        files = sorted(iter_input_files(paths), key=reading_order)  # stable: in order within each kind
         read_before: list[tuple[Document, int]] = []  # each document, and how many gazetteer changes came before
         self._firm_mentions.clear()  # of this batch only
         for path in progress(files) if progress else files:
