@@ -37,6 +37,11 @@ class Evidence:
     document: str = _field("the document's URI")
     start: int | None = _field("character offset of the quote's start in the document's text")
     end: int | None = _field("character offset just past the quote's end")
+    # the quote's document as a reader cites it; filled where the graph knows it
+    title: str | None = _field("the document's title", omit_none=True, default=None)
+    date: str | None = _field("the document's date (ISO 8601)", omit_none=True, default=None)
+    url: str | None = _field("where the document was published on the web", omit_none=True, default=None)
+    publisher: str | None = _field("who published it", omit_none=True, default=None)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,17 @@ match and, failing those, of any fact about it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from search.answers import Evidence, SearchResult
 from search.items import IndexItem
+from search.values import iris
 
 if TYPE_CHECKING:
     from ontology.graph import KnowledgeGraph
@@ -61,3 +65,53 @@ def add_evidence(graph: KnowledgeGraph, results: list[SearchResult]) -> None:
                 break
             if quote not in result.evidence:
                 result.evidence.append(quote)
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """How a reader cites a document: its title, date (ISO), web address and publisher, each None where unknown."""
+
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+# A title in the document's own words: dcterms:title, else the page's headline.
+SOURCES_QUERY = """
+SELECT ?d ?title ?headline ?date ?url ?publisher WHERE {
+  VALUES ?d { %s }
+  OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d schema:headline ?headline }
+  OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d dcterms:publisher ?publisher }
+}"""
+
+
+def document_sources(graph: KnowledgeGraph, documents: Iterable[str]) -> dict[str, DocumentSource]:
+    """Document URI → its DocumentSource, for each of `documents` the graph holds anything of."""
+    wanted = sorted({str(d) for d in documents if d})
+    found: dict[str, DocumentSource] = {}
+    for start in range(0, len(wanted), 400):
+        rows = graph.query(SOURCES_QUERY % iris(wanted[start : start + 400]))
+        for doc, title, headline, date, url, publisher in rows:
+            known = found.get(str(doc), DocumentSource())
+            found[str(doc)] = DocumentSource(
+                known.title or _text(title) or _text(headline),
+                known.date or _text(date),
+                known.url or _text(url),
+                known.publisher or _text(publisher),
+            )
+    return {doc: source for doc, source in found.items() if source != DocumentSource()}
+
+
+def _text(term: object) -> str | None:
+    return str(term) if term is not None else None
+
+
+def cite_documents(graph: KnowledgeGraph, results: list[SearchResult]) -> None:
+    """Each quote of `results` with its document's title, date, address and publisher, where known."""
+    sources = document_sources(graph, (e.document for r in results for e in r.evidence))
+    for result in results:
+        result.evidence = [
+            dataclasses.replace(e, **dataclasses.asdict(sources[e.document])) if e.document in sources else e
+            for e in result.evidence
+        ]

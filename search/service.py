@@ -16,6 +16,7 @@ from search.answers import RESULT_KINDS, Filters, SearchAnswer
 from search.build import open_or_create, pending_changes, update_index
 from search.embedder import Embedder, load_embedder
 from search.engine import MODES, SearchEngine
+from search.evidence import cite_documents
 from search.facets import facets, keep
 from search.index import CURRENT, IndexUpdate, SearchIndex
 from search.names import match_names
@@ -123,6 +124,22 @@ class SearchService:
         before the filters. Without a usable index or model, names are matched in the graph instead
         (`fallback`, and `error` says why when something failed). `nearest` asks for the nearest whatever their
         distance (similar firms): no answer floor, no generic words left out."""
+        answer = self._answer(query, k, kind, code, centre, zone, mode, with_facets, nearest)
+        cite_documents(self.graph, answer.results)
+        return answer
+
+    def _answer(
+        self,
+        query: str,
+        k: int,
+        kind: str,
+        code: str | None,
+        centre: bool,
+        zone: bool,
+        mode: str,
+        with_facets: bool,
+        nearest: bool,
+    ) -> SearchAnswer:
         if kind not in RESULT_KINDS:
             raise ValueError(f"unknown result kind {kind!r}: use one of {', '.join(RESULT_KINDS)}")
         if mode not in MODES:

@@ -41,7 +41,9 @@ SENTENCE = "«Ромашка» входит в центр компетенций
 
 def full_answer() -> SearchAnswer:
     """An answer with every field of every part set."""
-    evidence = Evidence(SENTENCE, DOC, 0, len(SENTENCE))
+    evidence = Evidence(
+        SENTENCE, DOC, 0, len(SENTENCE), "Насосы «Ромашки»", "2024-03-01", "https://example.org/n", "ТАСС"
+    )
     reasons = [
         Reason("product", uri=BASE + "id/product/p", label="Насос", via="product", notation="28.13"),
         Reason("profile", uri=FIRM, label="Ромашка", text="Насосы и клапаны"),
@@ -95,7 +97,18 @@ def test_the_json_keeps_the_api_keys_and_leaves_out_what_is_not_sent() -> None:
                     {"kind": "profile", "uri": FIRM, "label": "Ромашка", "text": "Насосы и клапаны"},
                     {"kind": "text", "text": "Ромашка"},  # a reason's unset fields are left out
                 ],
-                "evidence": [{"quote": SENTENCE, "document": DOC, "start": 0, "end": len(SENTENCE)}],
+                "evidence": [
+                    {
+                        "quote": SENTENCE,
+                        "document": DOC,
+                        "start": 0,
+                        "end": len(SENTENCE),
+                        "title": "Насосы «Ромашки»",
+                        "date": "2024-03-01",
+                        "url": "https://example.org/n",
+                        "publisher": "ТАСС",
+                    }
+                ],
             }
         ],
         "facets": {"section": [{"value": "28", "count": 1}], "centre": [{"value": "1", "count": 1}]},

@@ -9,6 +9,7 @@ from search.answers import SearchAnswer, json_schemas
 from web import search_page
 from web.describe import Describer, Description, Value, sparql_iri
 from web.http import external_url, holder, language, with_cors
+from web.i18n import ui_text
 from web.ui import local_href
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -54,6 +55,10 @@ def description_json(d: Description) -> dict[str, object]:
                         "quote": q.quote,
                         "document": q.document,
                         "document_label": q.document_label,
+                        # the document as a reader cites it, where known
+                        **({"title": q.title} if q.title else {}),
+                        **({"date": q.date} if q.date else {}),
+                        **({"url": q.url} if q.url else {}),
                         "start": q.start,
                         "end": q.end,
                         "confidence": float(q.confidence) if q.confidence is not None else None,
@@ -125,6 +130,11 @@ def docs() -> str:
     return render_template("api.html", spec=openapi_document())
 
 
+def _en(key: str) -> str:
+    """The OpenAPI document's text: the English of the words the API page shows in the reader's language."""
+    return ui_text(key, "en")
+
+
 def openapi_document() -> dict[str, object]:
     """The OpenAPI 3.1 description of the JSON API and the SPARQL endpoint."""
     error = {"$ref": "#/components/schemas/Error"}
@@ -134,47 +144,54 @@ def openapi_document() -> dict[str, object]:
         "info": {
             "title": "Zamena API",
             "version": "1",
-            "description": "Search high-tech firms, read what the graph says about an entity with the source of "
-            "every fact, and query the graph in SPARQL.",
+            "description": _en("api.intro"),
         },
         "servers": [{"url": external_url("ui.search").rstrip("/")}],
         "paths": {
             "/api/search": {
                 "get": {
                     "operationId": "search",
-                    "summary": "Answers to a question in Russian or English, each with evidence quotes",
+                    "summary": _en("api.op.search"),
                     "parameters": [
-                        {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": _en("api.param.q"),
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                        },
                         {
                             "name": "kind",
                             "in": "query",
+                            "description": _en("api.param.kind"),
                             "schema": {"type": "string", "enum": list(search_page.KINDS), "default": "firm"},
                         },
                         {
                             "name": "k",
                             "in": "query",
+                            "description": _en("api.param.k"),
                             "schema": {"type": "integer", "minimum": 1, "maximum": search_page.MAX_K, "default": 10},
                         },
                         {
                             "name": "code",
                             "in": "query",
-                            "description": "keep answers under this ОКВЭД 2 / ОКПД 2 code prefix",
+                            "description": _en("api.param.code"),
                             "schema": {"type": "string"},
                         },
                         {
                             "name": "centre",
                             "in": "query",
-                            "description": "keep members of a competence centre",
+                            "description": _en("api.param.centre"),
                             "schema": {"type": "string", "enum": ["0", "1", "true", "false"]},
                         },
                     ],
                     "responses": {
                         "200": {
-                            "description": "answers, best first",
+                            "description": _en("api.response.search.200"),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchAnswer"}}},
                         },
                         "400": {
-                            "description": "a missing or bad parameter",
+                            "description": _en("api.response.search.400"),
                             "content": {"application/json": {"schema": error}},
                         },
                     },
@@ -183,19 +200,33 @@ def openapi_document() -> dict[str, object]:
             "/api/entity": {
                 "get": {
                     "operationId": "entity",
-                    "summary": "What the graph says about one URI, every fact with its quote and source",
+                    "summary": _en("api.op.entity"),
                     "parameters": [
-                        {"name": "uri", "in": "query", "required": True, "schema": {"type": "string", "format": "uri"}},
-                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "en"]}},
+                        {
+                            "name": "uri",
+                            "in": "query",
+                            "description": _en("api.param.uri"),
+                            "required": True,
+                            "schema": {"type": "string", "format": "uri"},
+                        },
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "description": _en("api.param.lang"),
+                            "schema": {"type": "string", "enum": ["ru", "en"]},
+                        },
                     ],
                     "responses": {
                         "200": {
-                            "description": "the entity",
+                            "description": _en("api.response.entity.200"),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Entity"}}},
                         },
-                        "400": {"description": "no usable URI", "content": {"application/json": {"schema": error}}},
+                        "400": {
+                            "description": _en("api.response.entity.400"),
+                            "content": {"application/json": {"schema": error}},
+                        },
                         "404": {
-                            "description": "the graph knows nothing about it",
+                            "description": _en("api.response.entity.404"),
                             "content": {"application/json": {"schema": error}},
                         },
                     },
@@ -204,22 +235,30 @@ def openapi_document() -> dict[str, object]:
             "/sparql": {
                 "get": {
                     "operationId": "sparqlQuery",
-                    "summary": "SPARQL 1.1 Protocol query (read-only; a bare GET returns the service description)",
+                    "summary": _en("api.op.sparqlQuery"),
                     "parameters": [
-                        {"name": "query", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "query",
+                            "in": "query",
+                            "description": _en("api.param.query"),
+                            "schema": {"type": "string"},
+                        },
                         {
                             "name": "default-graph-uri",
                             "in": "query",
+                            "description": _en("api.param.default-graph-uri"),
                             "schema": {"type": "array", "items": {"type": "string"}},
                         },
                         {
                             "name": "named-graph-uri",
                             "in": "query",
+                            "description": _en("api.param.named-graph-uri"),
                             "schema": {"type": "array", "items": {"type": "string"}},
                         },
                         {
                             "name": "format",
                             "in": "query",
+                            "description": _en("api.param.format"),
                             "schema": {
                                 "type": "string",
                                 "enum": list(dict.fromkeys(f.name for f in (*RESULT_FORMATS, *GRAPH_FORMATS))),
@@ -228,13 +267,13 @@ def openapi_document() -> dict[str, object]:
                     ],
                     "responses": {
                         "200": {
-                            "description": "results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE)",
+                            "description": _en("api.response.sparqlQuery.200"),
                             "content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)},
                         },
-                        "400": {"description": "not valid SPARQL", "content": text_error},
-                        "403": {"description": "an update, SERVICE or a remote FROM: refused", "content": text_error},
-                        "406": {"description": "no acceptable result format", "content": text_error},
-                        "503": {"description": "over the time limit, or all workers busy", "content": text_error},
+                        "400": {"description": _en("api.response.sparqlQuery.400"), "content": text_error},
+                        "403": {"description": _en("api.response.sparqlQuery.403"), "content": text_error},
+                        "406": {"description": _en("api.response.sparqlQuery.406"), "content": text_error},
+                        "503": {"description": _en("api.response.sparqlQuery.503"), "content": text_error},
                     },
                 }
             },

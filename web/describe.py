@@ -17,8 +17,10 @@ from rdflib.term import Node
 from ontology.graph import KnowledgeGraph
 from ontology.namespaces import PROV, SCHEMA, ZO
 from ontology.terms import iri_problem
-from web.i18n import inverse_term_name, local_name, term_name
+from search.evidence import DocumentSource, document_sources
+from web.i18n import inverse_term_name, local_name, term_name, ui_text
 from web.quantities import date_text, quantity_text, report_note
+from web.translit import has_cyrillic, transliterate
 
 # The class that names an entity's kind, most specific first.
 KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
@@ -43,6 +45,11 @@ KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
     (URIRef("http://www.w3.org/2002/07/owl#DatatypeProperty"), "property"),
 )
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, SCHEMA.headline)
+# Whose names an English page writes in Latin letters when the graph has no English one: proper names.
+# A classifier class, a product or a competence is a Russian phrase, which letters alone do not translate.
+NAMED_PATHS = tuple(f"/id/{kind}/" for kind in ("firm", "person", "organisation", "zone", "site", "cluster", "centre"))
+# A document is cited by its title as written, in whatever language: never transliterated.
+TITLE_PROPERTIES = (DCTERMS.title, SCHEMA.headline)
 # Long or internal values that pages show in their own place, not in the property table.
 HIDDEN_PROPERTIES = {SCHEMA.text, ZO.contentHash, ZO.graphDigest}
 # Links that belong to the evidence machinery rather than to the entity.
@@ -86,6 +93,9 @@ class Quote:
     statement: str = ""  # a fact a source stated outright, in words (then `quote` is its front-matter line)
     cites: list[tuple[str, str, str]] = field(default_factory=list)  # (url, site, date) of the pages it cites
     published: str = ""  # where and when its document was published: «ТАСС, 12.04.2022»
+    title: str | None = None  # its document's title, where it has one
+    date: str | None = None  # its document's date (ISO)
+    url: str | None = None  # its document's address on the web
 
 
 @dataclass
@@ -113,6 +123,8 @@ class Description:
     outgoing_total: int = 0
     incoming_total: int = 0
     facts_cut: bool = False  # more evidence than FACTS rows
+    original: str = ""  # the Russian name, where an English page shows it in Latin letters
+    summary: Value | None = None  # its description in the reader's language, else in Russian
 
     @property
     def exists(self) -> bool:
@@ -166,27 +178,53 @@ class Describer:
     def __init__(self, graph: KnowledgeGraph, lang: str = "ru") -> None:
         self.graph = graph
         self.lang = lang
+        self.originals: dict[str, str] = {}  # URI → the Russian name an English page shows transliterated
 
     # ------------------------------------------------------------ names
 
     def labels(self, uris: Iterable[Node]) -> dict[str, str]:
-        """The best label of each URI: the reader's language first, then Russian, then any."""
+        """The best label of each URI: the reader's language first, then Russian, then any.
+
+        An English reader gets an English name where the graph has one, an English skos:altLabel
+        («Профотек» is "Profotech") included, and otherwise a proper name in Latin letters (NAMED_PATHS);
+        a class's or product's Russian phrase and a document's title stay as written. The Russian names so
+        replaced are kept in `self.originals`."""
         wanted = sorted({str(u) for u in uris if isinstance(u, URIRef)})
-        found: dict[str, tuple[int, str]] = {}
+        found: dict[str, tuple[int, str, Node]] = {}
         rank = {prop: i for i, prop in enumerate(LABEL_PROPERTIES)}
+        english = self.lang == "en"
+        russian: dict[str, str] = {}  # the Russian names of those an English reader gets another name for
+        properties = LABEL_PROPERTIES + ((SKOS.altLabel,) if english else ())
         for start in range(0, len(wanted), 400):
             values = " ".join(URIRef(u).n3() for u in wanted[start : start + 400])
             # the properties as a filter: a second VALUES block made Oxigraph walk every label (50 ms → 1.5 ms)
-            props = ", ".join(p.n3() for p in LABEL_PROPERTIES)
+            props = ", ".join(p.n3() for p in properties)
             rows = self.graph.query(
                 f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l FILTER(?p IN ({props})) }}"
             )
             for x, p, label in rows:
                 lang = label.language or ""
-                score = rank[p] * 10 + (0 if lang == self.lang else 1 if lang == "ru" else 2 if not lang else 3)
+                if english and p == SKOS.prefLabel and lang in ("ru", ""):
+                    russian.setdefault(str(x), str(label))
+                if p == SKOS.altLabel:  # another name counts only when it is in the reader's language
+                    if lang != self.lang:
+                        continue
+                    score = len(LABEL_PROPERTIES) * 10
+                else:
+                    score = rank[p] * 10 + (0 if lang == self.lang else 1 if lang == "ru" else 2 if not lang else 3)
+                if english and lang == "en":
+                    score -= 1000  # an English name of any kind before a Russian one
                 if str(x) not in found or score < found[str(x)][0]:
-                    found[str(x)] = (score, str(label))
-        names = {u: label for u, (_score, label) in found.items()}
+                    found[str(x)] = (score, str(label), p)
+        names: dict[str, str] = {}
+        for uri, (score, label, prop) in found.items():
+            proper_name = any(path in uri for path in NAMED_PATHS)
+            if english and score >= 0 and proper_name and prop not in TITLE_PROPERTIES and has_cyrillic(label):
+                self.originals[uri] = label
+                label = transliterate(label)
+            elif english and score < 0 and has_cyrillic(russian.get(uri, "")):
+                self.originals[uri] = russian[uri]
+            names[uri] = label
         for uri in wanted:
             if uri not in names:
                 names[uri] = term_name(uri, self.lang) or local_name(uri)
@@ -219,19 +257,30 @@ class Describer:
     def publications(self, documents: Iterable[Node]) -> dict[str, tuple[str, str]]:
         """Where and when each document was published: (its publisher as the page names it, else its
         schema:url's host: «recipe.ru»; its date as the reader writes it), each "" where unknown."""
-        wanted = sorted({str(d) for d in documents if isinstance(d, URIRef)})
+        return {doc: self.published(source) for doc, source in self.sources(documents).items()}
+
+    def published(self, source: DocumentSource) -> tuple[str, str]:
+        """(who published a document, when) as a page names them; see publications."""
+        host = (urlsplit(source.url).hostname or "").removeprefix("www.") if source.url else ""
+        return source.publisher or host, date_text(source.date, self.lang) if source.date else ""
+
+    def sources(self, documents: Iterable[Node]) -> dict[str, DocumentSource]:
+        """Each document's title, date, address and publisher, where the graph knows them."""
+        return document_sources(self.graph, (str(d) for d in documents if isinstance(d, URIRef)))
+
+    def document_name(self, title: str, profile: bool) -> str:
+        """How a quote names its document: by its title; a company's profile as such («Профиль компании
+        «Профотек»», not the firm's bare name)."""
+        return ui_text("source.profile", self.lang).format(name=title) if profile else title
+
+    def profiles(self, documents: Iterable[str]) -> set[str]:
+        """Those of `documents` that are a company's profile (zo:CompanyProfile)."""
+        wanted = sorted(set(documents))
         if not wanted:
-            return {}
+            return set()
         values = " ".join(URIRef(u).n3() for u in wanted)
-        found = {}
-        for doc, publisher, url, date in self.graph.query(
-            f"SELECT ?d ?p ?u ?date WHERE {{ VALUES ?d {{ {values} }} OPTIONAL {{ ?d dcterms:publisher ?p }} "
-            "OPTIONAL { ?d schema:url ?u } OPTIONAL { ?d dcterms:date ?date } }"
-        ):
-            host = (urlsplit(str(url)).hostname or "").removeprefix("www.") if url is not None else ""
-            when = date_text(str(date), self.lang) if date is not None else ""
-            found[str(doc)] = (str(publisher) if publisher is not None else host, when)
-        return found
+        rows = self.graph.query(f"SELECT ?d WHERE {{ VALUES ?d {{ {values} }} ?d a zo:CompanyProfile }}")
+        return {str(d) for (d,) in rows}
 
     def publishers(self, documents: Iterable[Node]) -> dict[str, str]:
         """The publisher of each document, where known (see publications)."""
@@ -328,9 +377,10 @@ class Describer:
 
         facts: dict[tuple[Node, Node, Node], Fact] = {}
         cited = self.cited_pages(row[0] for row in evidence if row[10] is not None)
+        documents = self.sources(row[4] for row in evidence)
+        profiles = self.profiles(str(row[4]) for row in evidence)
         published = {
-            doc: ", ".join(part for part in parts if part)
-            for doc, parts in self.publications(row[4] for row in evidence).items()
+            doc: ", ".join(part for part in self.published(source) if part) for doc, source in documents.items()
         }
         for _e, s, p, o, doc, quote, start, end, confidence, rule, said in evidence:
             fact = facts.setdefault(
@@ -342,7 +392,7 @@ class Describer:
                     str(_e),
                     str(quote),
                     str(doc),
-                    names.get(str(doc), local_name(str(doc))),
+                    self.document_name(names.get(str(doc), local_name(str(doc))), str(doc) in profiles),
                     int(start) if start is not None else None,
                     int(end) if end is not None else None,
                     str(confidence) if confidence is not None else None,
@@ -350,6 +400,7 @@ class Describer:
                     str(said) if said is not None else "",
                     cited.get(str(_e), []),
                     published.get(str(doc), ""),
+                    *self._cited_as(documents.get(str(doc))),
                 )
             )
 
@@ -357,7 +408,7 @@ class Describer:
             items = [
                 (
                     self._link_in(p, names, kinds)[0] if into else self._value(p, names, kinds),
-                    sorted(vs, key=lambda v: v.label.lower()),
+                    sorted(vs, key=self._reading_order),
                 )
                 for p, vs in groups.items()
             ]
@@ -378,7 +429,27 @@ class Describer:
             outgoing_total=out_total,
             incoming_total=into_total,
             facts_cut=len(evidence) >= FACTS,
+            original=self.originals.get(uri, ""),
+            summary=self._summary(outgoing.get(SCHEMA.description, [])),
         )
+
+    @staticmethod
+    def _cited_as(source: DocumentSource | None) -> tuple[str | None, str | None, str | None]:
+        """(title, date, url) of a quote's document, each None where unknown."""
+        return (source.title, source.date, source.url) if source else (None, None, None)
+
+    def _reading_order(self, value: Value) -> tuple[int, str]:
+        """Values in the reader's language (or in none) first, then the rest, each by name: a firm's Russian
+        description before its English summary on a Russian page, and the other way round."""
+        return (0 if value.language in (None, self.lang) else 1, value.label.lower())
+
+    def _summary(self, descriptions: list[Value]) -> Value | None:
+        """The description a page leads with: the reader's language, else Russian, else any."""
+        for wanted in (self.lang, "ru", None):
+            found = next((v for v in descriptions if v.language == wanted), None)
+            if found is not None:
+                return found
+        return descriptions[0] if descriptions else None
 
     def _evidence(self, this: URIRef) -> list[tuple]:
         """(evidence, subject, predicate, object, document, quote, start, end, confidence, rule) about `this`.

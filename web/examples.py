@@ -14,10 +14,20 @@ class Example:
     key: str
     title_ru: str
     title_en: str
-    query: str
+    comment_ru: str  # the query's first line, a comment, in each language
+    comment_en: str
+    body: str
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_ru
+
+    def text(self, lang: str) -> str:
+        """The query as the page shows it, its comment in the reader's language."""
+        return f"# {self.comment_en if lang == 'en' else self.comment_ru}\n{self.body}"
+
+    @property
+    def query(self) -> str:
+        return self.text("ru")
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -25,8 +35,9 @@ EXAMPLES: tuple[Example, ...] = (
         "centre-members",
         "Участники центра компетенций и цитата, где это сказано",
         "Members of the competence centre, with the quote that says so",
-        """# Участники каждого центра компетенций, их зона и цитата-источник
-SELECT DISTINCT ?firm ?name ?centre ?zone ?quote ?document WHERE {
+        "Участники каждого центра компетенций, их зона и цитата-источник",
+        "Members of each competence centre, their zone and the quote that says so",
+        """SELECT DISTINCT ?firm ?name ?centre ?zone ?quote ?document WHERE {
   ?firm org:memberOf ?c ; skos:prefLabel ?name .
   ?c a zo:CompetenceCentre ; skos:prefLabel ?centre .
   OPTIONAL { ?firm zo:residentOf/skos:prefLabel ?zone }
@@ -39,8 +50,9 @@ ORDER BY ?name""",
         "firms-by-competence",
         "Фирмы по компетенциям",
         "Firms by competence",
-        """# Какие фирмы владеют какими компетенциями (и понятиями ОКВЭД 2)
-SELECT ?competence ?competenceName (GROUP_CONCAT(DISTINCT ?firmName; separator=", ") AS ?firms)
+        "Какие фирмы владеют какими компетенциями (и понятиями ОКВЭД 2)",
+        "Which firms have which competences (and OKVED 2 activities)",
+        """SELECT ?competence ?competenceName (GROUP_CONCAT(DISTINCT ?firmName; separator=", ") AS ?firms)
        (COUNT(DISTINCT ?firm) AS ?count) WHERE {
   ?firm zo:hasCompetence|org:classification ?competence ; skos:prefLabel ?firmName .
   ?competence skos:prefLabel ?competenceName .
@@ -53,8 +65,9 @@ ORDER BY DESC(?count) ?competenceName""",
         "products-by-okpd2",
         "Продукты класса ОКПД 2 вместе с подчинёнными классами",
         "Products of an OKPD 2 class and its narrower classes",
-        """# Продукты класса 27.11 ОКПД 2 и всех его подклассов, с производителем
-SELECT DISTINCT ?code ?class ?product ?productName ?maker WHERE {
+        "Продукты класса 27.11 ОКПД 2 и всех его подклассов, с производителем",
+        "Products of OKPD 2 class 27.11 and all classes below it, with their makers",
+        """SELECT DISTINCT ?code ?class ?product ?productName ?maker WHERE {
   ?top skos:notation "27.11" .
   ?concept skos:broader* ?top ; skos:notation ?code ; skos:prefLabel ?class .
   ?product schema:category ?concept ; skos:prefLabel ?productName .
@@ -67,8 +80,9 @@ ORDER BY ?code ?productName""",
         "facts-with-sources",
         "Каждый факт с источником: документ, цитата, позиция",
         "Every fact with its source: document, quote, position",
-        """# Факт (субъект — предикат — объект), документ и цитата с позицией в тексте
-SELECT DISTINCT ?subject ?predicate ?object ?document ?quote ?start ?end ?confidence WHERE {
+        "Факт (субъект — предикат — объект), документ и цитата с позицией в тексте",
+        "Each fact (subject — predicate — object), its document and the quote with its place in the text",
+        """SELECT DISTINCT ?subject ?predicate ?object ?document ?quote ?start ?end ?confidence WHERE {
   ?e a zo:Evidence ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
      prov:wasDerivedFrom ?document ; oa:hasSelector ?selector .
   ?selector oa:exact ?quote ; oa:start ?start ; oa:end ?end .
@@ -82,8 +96,10 @@ LIMIT 200""",
         "zone-residents",
         "Резиденты особой экономической зоны",
         "Residents of the special economic zone",
-        """# Резиденты каждой ОЭЗ
-SELECT ?zone (COUNT(DISTINCT ?firm) AS ?residents) (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {
+        "Резиденты каждой ОЭЗ",
+        "The residents of each special economic zone",
+        """SELECT ?zone (COUNT(DISTINCT ?firm) AS ?residents)
+       (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {
   ?firm zo:residentOf ?z ; skos:prefLabel ?name .
   ?z skos:prefLabel ?zone .
 }
@@ -93,8 +109,9 @@ GROUP BY ?zone""",
         "firm-graph",
         "Всё о фирме как граф RDF (CONSTRUCT)",
         "Everything about a firm as an RDF graph (CONSTRUCT)",
-        """# Описание фирмы «Профотек» и её связей; результат — граф (Turtle, JSON-LD …)
-CONSTRUCT { ?firm ?p ?o . ?o skos:prefLabel ?label }
+        "Описание фирмы «Профотек» и её связей; результат — граф (Turtle, JSON-LD …)",
+        "The firm Profotech and its links; the result is a graph (Turtle, JSON-LD …)",
+        """CONSTRUCT { ?firm ?p ?o . ?o skos:prefLabel ?label }
 WHERE {
   ?firm a schema:Corporation ; skos:prefLabel "Профотек"@ru ; ?p ?o .
   OPTIONAL { ?o skos:prefLabel ?label }

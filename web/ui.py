@@ -64,6 +64,17 @@ def reason_kind_filter(reason: object) -> str:
     return search_page.reason_kind(reason)  # type: ignore[arg-type]
 
 
+@bp.app_template_filter("shown_reasons")
+def shown_reasons_filter(result: object) -> list[object]:
+    return search_page.shown_reasons(result)  # type: ignore[arg-type]
+
+
+@bp.app_template_filter("scheme")
+def scheme_filter(result: object) -> str | None:
+    """The classifier scheme a concept result or suggestion is in (okpd2, okved2, competence …), by its URI."""
+    return search_page.scheme_of(str(getattr(result, "uri", "")))
+
+
 @bp.app_template_filter("number")
 def number_filter(value: int) -> str:
     """12 345: thousands apart by a narrow no-break space, as Russian (and SI) write them."""
@@ -93,9 +104,11 @@ def search() -> str:
     centre = request.args.get("centre") == "1"
     answer = None
     sources: dict[str, str] = {}
+    shares: dict[str, float] = {}
     if query:
         answer = search_page.search(holder().kb, query, kind=kind, code=code, centre=centre, lang=lang)
         sources = search_page.evidence_sources(holder().kb, answer, lang)
+        shares = search_page.relevance(answer.results)
     return render_template(
         "search.html",
         query=query,
@@ -105,6 +118,7 @@ def search() -> str:
         centre=centre,
         answer=answer,
         sources=sources,
+        shares=shares,
         stems=query_stems(query),
         examples=_search_examples(lang),
         coverage=None if query else _coverage(),
@@ -243,7 +257,7 @@ def query_page() -> str:
     example = BY_KEY.get(request.args.get("example", ""))
     text = request.args.get("query")
     if text is None:
-        text = example.query if example else EXAMPLES[0].query
+        text = example.text(lang) if example else EXAMPLES[0].text(lang)
     run = "query" in request.args or example is not None
     outcome = error = table = None
     form = ""

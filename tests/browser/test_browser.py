@@ -74,7 +74,7 @@ def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
 
     page.locator("article.card h3 a").first.click()
     page.wait_for_url("**/id/firm/profotek*")
-    assert page.locator("h1").inner_text() == "Профотек"
+    assert page.locator("h1").inner_text() == "Profotek"  # no English name here: the Russian one in Latin letters
     assert page.locator("svg.neighbourhood a").count() >= 3  # the firm and its neighbours, each a link
     assert page.locator("ol.facts li").count() >= 3
     _shot(page, "03-firm")

@@ -103,7 +103,7 @@ def test_a_document_page_shows_its_text_first_and_its_facts_folded(desktop, lang
     desktop.goto(f"{NEWS}?lang={lang}")
     text = desktop.locator("section.document-text .doc-text")
     assert "заявилась в центр компетенций" in text.inner_text()
-    summary = desktop.locator("details.facts-fold summary")
+    summary = desktop.locator("details.facts-fold > summary")
     assert facts in summary.inner_text()
     assert text.bounding_box()["y"] < summary.bounding_box()["y"]  # the text comes first
     assert not desktop.locator("ol.facts").is_visible()  # the facts are folded
