@@ -133,7 +133,7 @@ class Resolver:
         if entity is None:
             entity = self._same_as(label, name)
             if entity is not None:
-                if entity.type == "ORG" and label != "ORG":
+                if entity.type == "ORG" and label != "ORG" and entity.attributes.get("given") != "yes":
                     self.move(entity, label, key)  # the rules know better what kind of organisation it is
                 if (label, key) != entity.ref:
                     self._moved[(label, key)] = entity.ref
@@ -213,9 +213,8 @@ class Resolver:
             known = next(filter(None, map(gazetteer.other, names)), None)
             if known is None or entity.type == "ZONE" and known.kind != "ZONE":
                 continue
-            entity.aliases.add(entity.name)
-            entity.name = known.name
-            entity.aliases.discard(known.name)
+            # its names are the zone profile's: a mention's own form («Алабушеве», «Алабушево завод») is none
+            entity.name, entity.aliases = known.name, set()
             entity.attributes["known"] = "yes"  # never promoted to a firm
             self.move(entity, known.kind, known.key)
 

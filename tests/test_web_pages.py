@@ -245,3 +245,12 @@ def test_data_api_and_ontology_pages(client) -> None:
 def test_static_stylesheet(client) -> None:
     with client.get("/static/style.css") as response:
         assert response.status_code == 200 and "font-family" in response.get_data(as_text=True)
+
+
+def test_a_quote_holding_quotes_writes_them_as_quotes_within_quotes(client) -> None:
+    html = client.get("/", query_string={"q": "Ромашка", "kind": "document"}).get_data(as_text=True)
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", html, re.S)
+    inner = [re.sub(r"<[^>]+>", "", q) for q in quotes if "Ромашк" in q]
+    assert inner, quotes
+    for text in inner:  # «Компания „Ромашка & Ко“ заявилась …»: «ёлочки» outside, „лапки“ inside
+        assert text.startswith("«") and text.endswith("»") and "«" not in text[1:-1] and "„" in text

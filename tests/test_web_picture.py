@@ -96,7 +96,7 @@ def test_the_legend_names_each_kind_drawn_in_the_readers_language() -> None:
     ru = layout(CENTRE, NEIGHBOURS, "ru")
     names = [entry.name for entry in ru.legend]
     expected = ["фирма", "продукт", "документ", "компетенция", "класс классификатора", "импортная марка"]
-    expected += ["человек", "центр компетенций", "площадка (ОЭЗ)", "организация"]
+    expected += ["человек", "центр или кластер", "особая экономическая зона", "организация"]
     assert names == expected
     assert ru.legend_title.lines == ["Обозначения:"]
     en = layout(CENTRE, NEIGHBOURS, "en")
@@ -148,14 +148,14 @@ def test_every_node_of_the_served_picture_is_a_link_with_its_whole_name(client) 
         assert link.find(f"{SVG}title").text.startswith(name)  # the name drawn is the whole name
     assert 'href="/id/firm/profotek"' in ET.tostring(svg, encoding="unicode")  # the centre links too
     legend = [" ".join(t.text or "" for t in g.iter(f"{SVG}tspan")) for g in svg.iter(f"{SVG}g")]
-    assert "фирма" in legend and "площадка (ОЭЗ)" in legend
+    assert "фирма" in legend and "особая экономическая зона" in legend
     english = ET.tostring(_svg(client, BASE + "firm/profotek", "en"), encoding="unicode")
-    assert "Legend:" in english and "site (SEZ)" in english
+    assert "Legend:" in english and "special economic zone" in english
 
 
 def test_the_entity_page_has_the_list_a_phone_shows_instead(client) -> None:
     html = client.get("/id/firm/profotek").get_data(as_text=True)
     listed = html.split('<ul class="picture-list">', 1)[1].split("</ul>", 1)[0]
-    assert 'href="/id/zone/tekhnopolis-moskva"' in listed and "(площадка (ОЭЗ))" in listed
+    assert 'href="/id/zone/tekhnopolis-moskva"' in listed and "(особая экономическая зона)" in listed
     drawn = html.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
     assert listed.count("<li>") == drawn.count("<a href=") - 1  # each neighbour, the centre aside

@@ -36,13 +36,16 @@ organisations:
   - {name: РБК, kind: media, source: [known]}
   - {name: Мир, aliases: [карта «Мир»], kind: product, source: [known]}
   - {name: Минпромторг, kind: government, source: [known]}
+  - {name: Москвич, aliases: [АЗЛК], kind: partner, source: [known]}
 sources:
   page: {url: "https://zone.example.ru/sites", date: 2025-01-10, supports: "площадки, кластер и центр зоны"}
   known:
     document: общеизвестные сведения
-    supports: РБК — СМИ; «Мир» — платёжная система; Минпромторг — министерство
+    supports: РБК — СМИ; «Мир» — платёжная система; Минпромторг — министерство; АЗЛК — автозавод вне зоны
 ---
 # Зона
+
+Зона работает в Алабушеве и на бывшей территории автозавода АЗЛК.
 """
 NEWS = """---
 kind: news

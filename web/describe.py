@@ -34,6 +34,8 @@ KIND_OF_CLASS: tuple[tuple[URIRef, str], ...] = (
     (ZO.CompetenceCentre, "centre"),
     (ZO.Cluster, "centre"),
     (ZO.SpecialEconomicZone, "zone"),
+    (ZO.Site, "site"),
+    (ZO.ZoneProfile, "document"),
     (SCHEMA.NewsArticle, "document"),
     (ZO.CompanyProfile, "document"),
     (SCHEMA.CreativeWork, "document"),

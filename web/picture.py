@@ -46,6 +46,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "post": ("#4d8f3a", "triangle"),
     "centre": ("#bf3989", "hexagon"),
     "zone": ("#0a7ea4", "hexagon"),
+    "site": ("#0a7ea4", "square"),
     "organisation": ("#8250df", "circle"),
     "other": ("#8c959f", "circle"),
 }

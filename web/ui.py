@@ -87,6 +87,15 @@ def date_text_filter(iso: str) -> str:
     return date_text(iso, language())
 
 
+INNER_QUOTES = str.maketrans({"«": "„", "»": "“"})
+
+
+@bp.app_template_filter("inner_quotes")
+def inner_quotes_filter(text: object) -> str:
+    """A quote inside «…»: its own «ёлочки» become „лапки“, as Russian writes quotes within quotes."""
+    return str(text).translate(INNER_QUOTES)
+
+
 @bp.app_template_filter("highlight")
 def highlight_filter(text: object, query: str = "") -> object:
     return search_page.highlight(str(text), query_stems(query))

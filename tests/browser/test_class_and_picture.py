@@ -157,5 +157,5 @@ def test_on_a_phone_the_picture_is_a_list_that_fits(phone) -> None:
     _shot(page, "class-phone-en")
     page.goto("/id/firm/profotek?lang=ru")  # the language is kept in a cookie
     assert page.locator("ul.picture-list").get_by_role("link", name="Технополис „Москва“").is_visible()
-    assert "(площадка (ОЭЗ))" in page.locator("ul.picture-list").inner_text()
+    assert "(особая экономическая зона)" in page.locator("ul.picture-list").inner_text()
     _shot(page, "picture-phone-ru")
