@@ -26,7 +26,10 @@ run: $(STAMP)
 	$(BIN)/zamena stats
 	$(BIN)/zamena sparql -f examples/centre-members.rq
 	$(BIN)/zamena sparql -f examples/firms-by-okpd2.rq
+	$(BIN)/zamena sparql -f examples/firms-by-site.rq
 	$(BIN)/zamena search "кто производит оптические трансформаторы тока"
+	$(BIN)/zamena search "глюкометры"
+	$(BIN)/zamena search "аналог Siemens SINAMICS"
 	$(BIN)/zamena serve
 
 test: $(STAMP) system-deps

@@ -182,8 +182,9 @@ class Resolver:
                 person.attributes["patronymic"] = patronymic
 
     def link(self, gazetteer: Gazetteer) -> None:
-        """Firms (and organisations) the graph already knows take its URI and name; ИНН/ОГРН first."""
-        for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG")]:
+        """Firms (and organisations) the graph already knows take its URI and name; ИНН/ОГРН first. A place
+        named as a known firm is that firm's own site: «площадка «Биокада» в Алабушеве» speaks of the firm."""
+        for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG", "LOC")]:
             identifiers = {entity.attributes[a] for a in IDENTIFIER_ATTRIBUTES if entity.attributes.get(a)}
             known = None
             for name in (entity.name, *sorted(entity.aliases)):

@@ -157,3 +157,15 @@ def test_the_bundled_zone_profile_names_the_sites_clusters_and_the_drone_centre(
     assert len(by_kind["CLUSTER"]) == 4
     assert by_kind["CENTRE"] == {"Федеральный центр беспилотных авиационных систем"}
     assert all(fact.cites or fact.rule != "profile-front-matter" or fact.predicate == "type" for fact in document.facts)
+
+
+def test_the_firms_by_site_example_lists_each_site_with_its_firms_and_quotes(kb: KnowledgeBase) -> None:
+    query = (PROJECT / "examples" / "firms-by-site.rq").read_text(encoding="utf-8")
+    rows = {(str(site), str(firm)): str(quote) for site, firm, _products, quote in kb.graph.query(query)}
+    assert set(rows) == {
+        ("Алабушево", "Кварцпласт"),
+        ("Алабушево", "Вектор-Фарм"),
+        ("Руднево", "Диодный свет"),
+        ("Руднево", "Московский центр спектроскопии"),
+    }
+    assert "в Алабушеве" in rows[("Алабушево", "Кварцпласт")]
