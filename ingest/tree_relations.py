@@ -295,6 +295,8 @@ class TreeReader:
                     continue  # «станки производства компании …»: whose product, not part of its name
                 if child.dep_ == "case" and token.i == head.i:
                     continue
+                if child.dep_ == "appos" and lemmas_of(child) & SUBSTITUTE_NOUNS:
+                    continue  # «шаровые краны — аналог арматуры Emerson»: what it replaces, not its name
                 if child.dep_.startswith("nmod") and not self._complement(child):
                     continue
                 kept.add(child.i)
@@ -440,16 +442,18 @@ class TreeReader:
             replaced: list[Token] = []
             product_token: Token | None = None
             if lemmas & SUBSTITUTE_NOUNS and token.pos_ == "NOUN":
+                # the replaced thing is a bare genitive or dative («аналог материалов DuPont», «альтернатива
+                # камерам»); under a preposition it is a respect or a place («по прочности», «в станках»)
                 replaced = [
                     c
                     for c in children(token, "nmod", "iobj")
-                    if c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()
+                    if (c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()) and not children(c, "case")
                 ]
                 if children(token, "nsubj"):
                     product_token = children(token, "nsubj")[0]
                 elif lemmas_of(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
                     product_token = children(token.head, "nsubj")[0]
-                elif token.dep_ == "appos":
+                elif token.dep_ in ("appos", "parataxis"):  # «вентиляторы — замену агрегатам …»
                     product_token = token.head
                 elif token.dep_ == "obj":  # «вывело на рынок систему … — альтернативу камерам Cognex»
                     others = [o for o in children(token.head, "obj") if o.i < token.i]
@@ -471,7 +475,7 @@ class TreeReader:
                 verb = token.head.head
                 objects = children(verb, "obj") or children(verb, "nsubj:pass")
                 product_token = objects[0] if objects else None
-            if not replaced or product_token is None:
+            if not replaced or product_token is None or _denied_up(token):
                 continue
             owner = self.entity_at.get(product_token.i)
             ours = self.products(product_token) if owner is None or owner.type == "PRODUCT" else []
@@ -505,6 +509,20 @@ def _in_unbroken_gap(token: Token, kept: set[int]) -> bool:
         end += 1
     gap = doc[start : end + 1]
     return start > 0 and end + 1 < len(doc) and not any(t.is_punct and t.text != "-" for t in gap)
+
+
+def _denied_up(token: Token) -> bool:
+    """«не могут заменить», «не является аналогом»: the word, or a verb it completes, is denied."""
+    current = token
+    for _ in range(3):
+        if denied(current):
+            return True
+        if current.dep_ not in ("xcomp", "obl", "obj", "nmod") and not lemmas_of(current.head) & COPULA_VERBS:
+            return False
+        if current.head.i == current.i:
+            return False
+        current = current.head
+    return False
 
 
 def _imported(noun: Token) -> bool:

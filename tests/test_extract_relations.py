@@ -299,3 +299,24 @@ def test_a_firm_that_will_make_something_makes_it_as_a_plan():
     plan = next(f for key, f in by_product.items() if "кварцев" in key)
     fact = next(f for key, f in by_product.items() if "ортез" in key)
     assert plan.rule.endswith(":plan") and plan.confidence < fact.confidence
+
+
+def test_a_substitution_denied_above_its_verb_is_none():
+    text = "Как признают в ООО «Гидромаш», его насосы пока не способны заменить агрегаты Grundfos на химзаводах."
+    assert not [f for f in read(text).facts if f.predicate == "substitutes"]
+    said = read("Насосы ООО «Гидромаш» способны заменить агрегаты Grundfos на химзаводах.")
+    assert [f for f in said.facts if f.predicate == "substitutes"]  # the same sentence, not denied
+
+
+def test_an_analogue_by_a_property_replaces_the_thing_not_the_property():
+    text = "Утеплитель, разработанный в АО «Термокерам», — полный аналог плит Rockwool по теплопроводности и весу."
+    found = relations(read(text))
+    replaced = {obj for _product, predicate, obj in found if predicate == "substitutes"}
+    assert any("Rockwool" in obj for obj in replaced) and not any("теплопроводн" in obj for obj in replaced)
+
+
+def test_a_product_named_before_a_dash_and_its_substitute_word_ends_there():
+    found = relations(read("ООО «Вентика» выпускает осевые вентиляторы — замену агрегатам Ebm-papst."))
+    products = {product for product, predicate, _firm in found if predicate == "manufacturer"}
+    assert products == {"осевые вентиляторы"}, found
+    assert any(p == "осевые вентиляторы" and r == "substitutes" for p, r, _o in found), found
