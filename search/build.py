@@ -25,14 +25,19 @@ def update_index(
     index: SearchIndex,
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
+    only: Callable[[str], bool] | None = None,
 ) -> IndexUpdate:
-    """Re-read changed graphs, embed what is new, and record the graph state the index now matches."""
+    """Re-read changed graphs, embed what is new, and record the graph state the index now matches.
+
+    `only` keeps the pass to the graphs it accepts (the documents before the classifiers' schemes, which
+    hold nine texts in ten); the index then matches the graph only once a pass has taken the rest."""
     state = graph.state_token()
     current = graph.graph_digests()
     changed, dropped = pending_changes(graph, index)
-    changes = [GraphChange(g, current[g], graph_items(graph, g)) for g in changed]
+    left = [g for g in changed if only is not None and not only(g)]
+    changes = [GraphChange(g, current[g], graph_items(graph, g)) for g in changed if g not in left]
     report = index.apply(changes, dropped, embedder, progress)
-    index.state_token = state
+    index.state_token = state if not left else None
     return report
 
 

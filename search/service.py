@@ -77,12 +77,19 @@ class SearchService:
             self._loaded_version = version
         return self._index
 
-    def update(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
-        """Bring the index up to the graph's state (only changed named graphs are re-read) and save it."""
+    def update(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        only: Callable[[str], bool] | None = None,
+    ) -> IndexUpdate:
+        """Bring the index up to the graph's state (only changed named graphs are re-read; of those, the
+        ones `only` accepts) and save it."""
         current = None if rebuild else self.index()
         if current is None or current.model != self.embedder.name or current.kind != self.settings.index_kind:
             current = open_or_create(self.folder, self.embedder, self.settings.index_kind, rebuild=True)
-        report = update_index(self.graph, current, self.embedder, progress)
+        report = update_index(self.graph, current, self.embedder, progress, only)
         current.save(self.folder)
         self._index = current
         self._loaded_version = self._saved_version()

@@ -191,6 +191,19 @@ UI: dict[str, tuple[str, str]] = {
         "In the graph: {firms} firms and {documents} documents.",
     ),
     "coverage.more": ("Все данные и выгрузки", "All data and dumps"),
+    "indexing.running": (
+        "Поиск ещё учит классы классификаторов: {done} из {total} текстов ({percent} %). Фирмы, продукты и "
+        "цитаты уже ищутся; ответы через классы ОКПД 2 и ОКВЭД 2 добавятся, когда индекс будет готов.",
+        "Search is still learning the classifiers' classes: {done} of {total} texts ({percent} %). Firms, "
+        "products and quotes are searchable already; answers through ОКПД 2 and ОКВЭД 2 classes come when the "
+        "index is ready.",
+    ),
+    "indexing.behind": (
+        "Индекс поиска отстаёт от графа ({graphs} графов не проиндексировано): ответы через классы "
+        "классификаторов могут быть неполны. Запустите `zamena index`.",
+        "The search index is behind the graph ({graphs} graphs not indexed): answers through classifier classes "
+        "may be incomplete. Run `zamena index`.",
+    ),
     "api.title": ("JSON API", "JSON API"),
     # the API page and the OpenAPI document (which is in English) read these
     "api.intro": (

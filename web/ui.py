@@ -23,6 +23,7 @@ from web.picture import layout
 from web.quantities import date_text
 from web.result_table import result_table
 from web.sparql import run_query
+from zamena.indexing import indexing_state
 
 bp = Blueprint("ui", __name__)
 
@@ -131,6 +132,7 @@ def search() -> str:
         stems=query_stems(query),
         examples=_search_examples(lang),
         coverage=None if query else _coverage(),
+        indexing=indexing_state(holder().kb),
     )
 
 

@@ -46,7 +46,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
-def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -> None:
+@click.option(
+    "--documents-first",
+    is_flag=True,
+    help="Index the documents now and leave the classifiers' classes to `zamena index` or `zamena serve --index`.",
+)
+def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool, documents_first: bool) -> None:
     """Read files and folders into the knowledge graph (re-ingesting a file replaces its graph)."""
     from ingest.document import ReadError
 
@@ -62,7 +67,7 @@ def ingest(paths: tuple[Path, ...], strict: bool, quiet: bool, no_index: bool) -
         click.echo(report.summary())
         if not no_index:
             if kb.search_service.model_available():
-                _update_index(kb, quiet=quiet)
+                _update_index(kb, quiet=quiet, documents_only=documents_first)
             else:
                 click.echo("search index not updated: no embedding model (run `zamena model build`)", err=True)
     if report.failed and strict:
@@ -208,27 +213,35 @@ def _known_firms(settings: Settings) -> Gazetteer | None:
         return None
 
 
-def _update_index(kb: KnowledgeBase, *, quiet: bool = False, rebuild: bool = False) -> None:
-    """Bring the search index up to the graph, with a progress bar (and time left) over the texts embedded."""
+def _update_index(
+    kb: KnowledgeBase, *, quiet: bool = False, rebuild: bool = False, documents_only: bool = False
+) -> None:
+    """Bring the search index up to the graph, with a progress bar (and time left) over the texts embedded;
+    the progress is also written where the server reads it (zamena.indexing)."""
     from search.embedder import ModelMissing
+    from zamena.indexing import clear_progress, write_progress
 
     bar = tqdm(desc="embed", unit="text", total=0, disable=quiet, file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
         bar.update(done - bar.n)
+        write_progress(kb.settings.home, done, total)
 
     try:
-        update = kb.update_index(rebuild=rebuild, progress=progress)
+        update = kb.update_index(rebuild=rebuild, progress=progress, documents_only=documents_only)
     except ModelMissing as error:
         raise click.ClickException(str(error)) from error
     finally:
         bar.close()
+        clear_progress(kb.settings.home)
     status = kb.index_status()
     click.echo(
         f"search index: {status['items']} vectors from {status['graphs']} graphs "
         f"(embedded {update.embedded}, reused {update.reused}, removed {update.removed})"
     )
+    if status.get("pending_graphs"):
+        click.echo(f"left for `zamena index`: {status['pending_graphs']} graphs (the classifiers' classes)", err=True)
 
 
 @main.group()
@@ -317,7 +330,8 @@ def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centr
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
+@click.option("--index", "index_behind", is_flag=True, help="Bring a stale search index up to date meanwhile.")
+def serve(host: str, port: int, index_behind: bool) -> None:
     """Serve the search pages, entity pages, the SPARQL endpoint and linked data over HTTP (waitress)."""
     import logging
 
@@ -337,6 +351,13 @@ def serve(host: str, port: int) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(f"starting {settings.query_workers} query workers …", err=True)
     web.queries.warm_up()  # before listening: the first queries find their workers ready
+    indexer = None
+    if index_behind:
+        from zamena.indexing import start_background_index
+
+        indexer = start_background_index(web.holder.kb)
+        if indexer is not None:
+            click.echo("indexing what the search index lacks, beside the server (the pages say how far)", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Zamena on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; Ctrl+C stops)", err=True)
     try:
@@ -351,6 +372,8 @@ def serve(host: str, port: int) -> None:
             ident="zamena",
         )
     finally:
+        if indexer is not None and indexer.poll() is None:
+            indexer.terminate()  # what it embedded so far is lost; the next `zamena index` takes it up again
         web.close()  # the query workers, then the store
 
 

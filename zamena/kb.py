@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Literal
 
 from ingest.brands import brand_triples, is_brand_catalogue
-from ingest.classifiers import classifier_kind, classifier_triples, competence_graph, read_classifier
+from ingest.classifiers import SCHEMES, classifier_kind, classifier_triples, competence_graph, read_classifier
 from ingest.document import Document, ReadError
 from ingest.extract import IDENTIFIER_ATTRIBUTES, extract, nlp_text
 from ingest.gazetteer import Gazetteer, KnownFirm, KnownOther, NameIndex, firms_from_graph, uri_key
@@ -342,9 +342,22 @@ class KnowledgeBase:
         """
         return self.search_service.search(query, **options)  # type: ignore[arg-type]
 
-    def update_index(self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
-        """Bring the search index up to the graph (only changed named graphs are re-embedded)."""
-        return self.search_service.update(rebuild=rebuild, progress=progress)
+    def update_index(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        documents_only: bool = False,
+    ) -> IndexUpdate:
+        """Bring the search index up to the graph (only changed named graphs are re-embedded). With
+        `documents_only`, the classifiers' schemes wait for a later pass: firms, products, their evidence and
+        the brands are searchable in a minute, the twenty thousand classes come after (`zamena index`)."""
+        only = self.not_a_classifier if documents_only else None
+        return self.search_service.update(rebuild=rebuild, progress=progress, only=only)
+
+    def not_a_classifier(self, graph: str) -> bool:
+        """Whether a named graph is not a classifier's scheme (ОКПД 2, ОКВЭД 2)."""
+        return graph not in {str(self.minter.graph(key)) for key in SCHEMES}
 
     def index_status(self) -> dict[str, object]:
         return self.search_service.status()
