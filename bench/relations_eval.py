@@ -187,7 +187,7 @@ def report(split: str, show_errors: bool = False) -> dict[str, dict[str, tuple[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("held", "dev", "fresh", "all"), default="fresh")
+    parser.add_argument("--split", choices=("held", "dev", "fresh", "fresh2", "all"), default="fresh")
     parser.add_argument("--errors", action="store_true", help="list what the pipeline with syntax got wrong")
     args = parser.parse_args()
     report(args.split, args.errors)
