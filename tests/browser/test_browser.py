@@ -8,31 +8,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from .conftest import ARTIFACTS, shot
+
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed: bash scripts/system-deps.sh chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -47,11 +29,6 @@ def page(browser, live_server) -> Iterator[object]:
     assert errors == []  # no script ran, no alert() from a label
 
 
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "ru"
@@ -61,7 +38,7 @@ def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
     first = page.locator("article.card").first
     assert first.locator("h3").inner_text() == "Профотек"
     assert first.locator("mark").count() > 0  # the matched words are highlighted
-    _shot(page, "01-search-ru")
+    shot(page, "01-search-ru")
 
     page.locator("#lang-en").click()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -70,19 +47,19 @@ def test_search_in_russian_then_english_and_open_a_firm(page) -> None:
     page.wait_for_url("**/?q=optical*")
     assert "Found" in page.locator(".summary").inner_text()
     assert page.get_by_role("link", name="Optical current transformer").count() > 0
-    _shot(page, "02-search-en")
+    shot(page, "02-search-en")
 
     page.locator("article.card h3 a").first.click()
     page.wait_for_url("**/id/firm/profotek*")
     assert page.locator("h1").inner_text() == "Profotek"  # no English name here: the Russian one in Latin letters
     assert page.locator("svg.neighbourhood a").count() >= 3  # the firm and its neighbours, each a link
     assert page.locator("ol.facts li").count() >= 3
-    _shot(page, "03-firm")
+    shot(page, "03-firm")
 
     page.locator("ol.facts .source a").first.click()
     page.wait_for_url("**/id/document/**")
     assert page.locator("mark.marked").count() == 1  # the quoted sentence is marked in the document
-    _shot(page, "04-document")
+    shot(page, "04-document")
 
 
 def test_run_a_sparql_example(page) -> None:
@@ -91,7 +68,7 @@ def test_run_a_sparql_example(page) -> None:
     page.wait_for_selector("table.results-table")
     cells = page.locator("table.results-table td").all_inner_texts()
     assert any(cell.startswith("27.11") for cell in cells) and "трансформатор" in " ".join(cells).lower()
-    _shot(page, "05-sparql-example")
+    shot(page, "05-sparql-example")
     page.locator("textarea").fill(
         "SELECT ?name WHERE { ?f a schema:Corporation ; skos:prefLabel ?name } ORDER BY ?name"
     )
@@ -99,7 +76,7 @@ def test_run_a_sparql_example(page) -> None:
     page.wait_for_selector("table.results-table")
     names = page.locator("table.results-table td").all_inner_texts()
     assert "<script>alert(1)</script>ru" in names  # shown as text (with its language), and no dialog opened
-    _shot(page, "06-sparql-edited")
+    shot(page, "06-sparql-edited")
 
 
 def test_artifacts_are_kept() -> None:

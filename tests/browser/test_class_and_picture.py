@@ -3,17 +3,13 @@ on a 390 px phone. Screenshots are kept under test-artifacts/web/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+
+from .conftest import PHONE, shot
 
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-PHONE = {"width": 390, "height": 844}
 
 # Every text of the picture with its box as the browser lays it out, and every node link with its names.
 TEXT_BOXES = """() => [...document.querySelectorAll('svg.neighbourhood text')].map(t => {
@@ -22,44 +18,6 @@ NODES = """() => [...document.querySelectorAll('svg.neighbourhood a')].map(a => 
     href: a.getAttribute('href'), title: a.querySelector('title').textContent,
     drawn: [...a.querySelectorAll('tspan')].map(s => s.textContent).join(' '),
     shape: a.querySelector('circle, path').tagName, centre: a.classList.contains('centre')}))"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed: bash scripts/system-deps.sh chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-def _page(browser, live_server, viewport: dict[str, int]):
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
-    return context, context.new_page()
-
-
-@pytest.fixture
-def desktop(browser, live_server) -> Iterator[object]:
-    context, page = _page(browser, live_server, {"width": 1280, "height": 900})
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[object]:
-    context, page = _page(browser, live_server, PHONE)
-    yield page
-    context.close()
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _row(page, heading: str, name: str):
@@ -86,7 +44,7 @@ def test_a_class_page_leads_to_its_suppliers_in_russian_and_english(desktop) -> 
     )
     body = page.locator("main").inner_text()
     assert "broadMatch" not in body and "closeMatch" not in body and "narrower" not in body
-    _shot(page, "class-ru")
+    shot(page, "class-ru")
 
     page.goto("/id/okpd2/26.51?lang=en")
     assert page.locator("section.suppliers .class-counts").inner_text() == "Firms: 1 · Products: 1"
@@ -95,7 +53,7 @@ def test_a_class_page_leads_to_its_suppliers_in_russian_and_english(desktop) -> 
     assert _row(page, "Properties", "broader").get_by_role("link").all_inner_texts() == [parent]
     assert _row(page, "Linked from", "narrower").get_by_role("link").count() == 1
     assert page.locator("table.props th", has_text="broader").count() == 1  # the parent's row only
-    _shot(page, "class-en")
+    shot(page, "class-en")
 
     product = page.locator("section.suppliers").get_by_role("link", name="Optical current transformer")
     product.click()
@@ -135,11 +93,11 @@ def test_the_picture_has_whole_labels_apart_a_legend_and_links(desktop, lang) ->
     assert centre["shape"] == "path" and firms and all(node["shape"] == "circle" for node in firms)
     entries = page.locator("svg.neighbourhood g.legend text").all_text_contents()
     assert entries[0] == legend[0] and legend[1] in entries and legend[2] in entries
-    _shot(page, f"picture-document-{lang}")
+    shot(page, f"picture-document-{lang}")
 
     page.goto(f"/id/firm/profotek?lang={lang}")
     assert _apart(page.evaluate(TEXT_BOXES)) == []
-    _shot(page, f"picture-firm-{lang}")
+    shot(page, f"picture-firm-{lang}")
     zone = "Технополис" if lang == "ru" else "Tekhnopolis"
     page.locator("svg.neighbourhood a", has_text=zone).first.click()
     page.wait_for_url("**/id/zone/tekhnopolis-moskva*")  # a node is a link to its page
@@ -154,8 +112,8 @@ def test_on_a_phone_the_picture_is_a_list_that_fits(phone) -> None:
         assert listed.count() == page.locator("svg.neighbourhood a").count() - 1 > 0
         assert all(link.is_visible() for link in listed.get_by_role("link").all())
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider
-    _shot(page, "class-phone-en")
+    shot(page, "class-phone-en")
     page.goto("/id/firm/profotek?lang=ru")  # the language is kept in a cookie
     assert page.locator("ul.picture-list").get_by_role("link", name="Технополис „Москва“").is_visible()
     assert "(особая экономическая зона)" in page.locator("ul.picture-list").inner_text()
-    _shot(page, "picture-phone-ru")
+    shot(page, "picture-phone-ru")

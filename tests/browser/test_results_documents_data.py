@@ -3,18 +3,15 @@ and English, on a desktop and on a 390 px phone. Screenshots are kept under test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from .conftest import PHONE, shot
+
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 PRODUCTS = """SELECT ?product ?name ?class ?maker WHERE {
   ?product schema:category ?class ; schema:manufacturer ?maker ; skos:prefLabel ?name FILTER(LANG(?name) = "ru")
 }"""
@@ -22,45 +19,6 @@ NEWS = "/id/document/news-web-2023-05-10"
 # the height of each IRI link of the results table: one line of text, or more when it wraps
 IRI_HEIGHTS = """() => [...document.querySelectorAll('table.results-table a.iri')]
     .map(a => a.getBoundingClientRect().height)"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed: bash scripts/system-deps.sh chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-def _open(browser, live_server, viewport: dict[str, int]) -> Iterator[object]:
-    context = browser.new_context(viewport=viewport, base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
-
-@pytest.fixture
-def desktop(browser, live_server) -> Iterator[object]:
-    yield from _open(browser, live_server, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[object]:
-    yield from _open(browser, live_server, PHONE)
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def _run(page, lang: str) -> None:
@@ -82,13 +40,13 @@ def test_sparql_results_show_prefixed_names_with_labels_on_one_line(desktop, lan
     assert max(desktop.evaluate(IRI_HEIGHTS)) < 1.5 * line  # no IRI wraps over lines
     assert "https://zamena.example.org/id/" not in desktop.locator("table.results-table").inner_text()
     assert "PREFIX okpd2:" in desktop.locator("pre.prefixes").inner_text()
-    _shot(desktop, f"07-sparql-prefixed-{lang}")
+    shot(desktop, f"07-sparql-prefixed-{lang}")
 
 
 def test_sparql_results_on_a_phone_and_the_csv_download(phone) -> None:
     _run(phone, "ru")
     assert max(phone.evaluate(IRI_HEIGHTS)) < 30
-    _shot(phone, "08-sparql-prefixed-phone")
+    shot(phone, "08-sparql-prefixed-phone")
     with phone.expect_download() as download:
         phone.locator("a.download", has_text="csv").click()
     data = Path(download.value.path()).read_bytes()
@@ -109,16 +67,16 @@ def test_a_document_page_shows_its_text_first_and_its_facts_folded(desktop, lang
     assert not desktop.locator("ol.facts").is_visible()  # the facts are folded
     body = desktop.locator("main").inner_text()
     assert "Версия для печати" not in body and "corpora/" not in body
-    _shot(desktop, f"09-document-{lang}")
+    shot(desktop, f"09-document-{lang}")
     summary.click()
     assert desktop.locator("ol.facts li").first.is_visible()
-    _shot(desktop, f"10-document-facts-open-{lang}")
+    shot(desktop, f"10-document-facts-open-{lang}")
 
 
 def test_a_document_page_on_a_phone_opens_at_its_text(phone) -> None:
     phone.goto(f"{NEWS}?lang=en")
     assert phone.locator("section.document-text .doc-text").bounding_box()["y"] < PHONE["height"]
-    _shot(phone, "11-document-phone")
+    shot(phone, "11-document-phone")
 
 
 @pytest.mark.parametrize(
@@ -130,7 +88,7 @@ def test_the_start_page_says_what_the_graph_covers_and_the_dumps_download(deskto
     coverage = desktop.locator("#coverage")
     assert says in coverage.inner_text()
     assert ("10.05.2023" if lang == "ru" else "2023-05-10") in coverage.inner_text()  # the newest document
-    _shot(desktop, f"12-start-coverage-{lang}")
+    shot(desktop, f"12-start-coverage-{lang}")
     coverage.locator("a").click()
     desktop.wait_for_url("**/data*")
     with desktop.expect_download() as download:
@@ -146,12 +104,12 @@ def test_the_start_page_says_what_the_graph_covers_and_the_dumps_download(deskto
     for row in rows.all():
         cells = row.inner_text()
         assert ("Б" if lang == "ru" else "B") in cells and "CC BY 4.0" in cells
-    _shot(desktop, f"13-data-dumps-{lang}")
+    shot(desktop, f"13-data-dumps-{lang}")
 
 
 def test_the_start_page_and_the_dumps_on_a_phone(phone) -> None:
     phone.goto("/?lang=ru")
     assert phone.locator("#coverage").bounding_box()["y"] < PHONE["height"]
-    _shot(phone, "14-start-coverage-phone")
+    shot(phone, "14-start-coverage-phone")
     phone.goto("/data?lang=en")
-    _shot(phone, "15-data-dumps-phone")
+    shot(phone, "15-data-dumps-phone")

@@ -6,56 +6,15 @@ the first screen with the facets folded. Screenshots are kept under test-artifac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+
+from .conftest import PHONE, shot
 
 pytest_plugins = ["tests.web_fixtures"]
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 QUESTION = {"ru": "оптический трансформатор тока", "en": "optical current transformer"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is needed: bash scripts/system-deps.sh chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def _open(browser, live_server, viewport: dict[str, int]) -> Iterator[object]:
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
-
-@pytest.fixture
-def desktop(browser, live_server) -> Iterator[object]:
-    yield from _open(browser, live_server, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[object]:
-    yield from _open(browser, live_server, PHONE)
-
-
-def _shot(page, name: str, full: bool = True) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -74,7 +33,7 @@ def test_a_result_shows_a_bar_its_narrowest_reasons_and_named_sources(desktop, l
     sources = card.locator("ul.evidence a.source").all_inner_texts()
     assert sources and all(s.startswith("Источник: " if lang == "ru" else "Source: ") for s in sources)
     assert any("Каталог продукции резидентов" in s for s in sources)
-    _shot(desktop, f"18-result-values-{lang}")
+    shot(desktop, f"18-result-values-{lang}")
 
 
 def test_the_other_reasons_open_from_their_count(desktop) -> None:
@@ -85,7 +44,7 @@ def test_the_other_reasons_open_from_their_count(desktop) -> None:
     assert not hidden.first.is_visible()
     more.locator("summary").click()
     assert hidden.first.is_visible()
-    _shot(desktop, "18-more-reasons-open")
+    shot(desktop, "18-more-reasons-open")
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -100,7 +59,7 @@ def test_confidence_and_rules_are_folded_on_an_entity_page(desktop, lang: str) -
     assert word not in fact.inner_text()  # folded: not read until asked
     fact.locator("details.quote-details summary").first.click()
     assert word in fact.inner_text()
-    _shot(desktop, f"19-entity-details-{lang}")
+    shot(desktop, f"19-entity-details-{lang}")
 
 
 def test_the_firm_in_english_has_a_latin_name_and_its_russian_one(desktop) -> None:
@@ -111,7 +70,7 @@ def test_the_firm_in_english_has_a_latin_name_and_its_russian_one(desktop) -> No
     assert "Answers to a question in Russian or English" in desktop.locator("main").inner_text()
     desktop.goto("/api/?lang=ru")
     assert "Ответы на вопрос по-русски или по-английски" in desktop.locator("main").inner_text()
-    _shot(desktop, "20-api-ru")
+    shot(desktop, "20-api-ru")
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -126,10 +85,10 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen_and_the_facets_are_f
     assert fold.is_visible() and fold.get_attribute("open") is None
     kinds = fold.locator("a", has_text="продукты" if lang == "ru" else "products")
     assert not kinds.is_visible()
-    _shot(phone, f"21-phone-first-screen-{lang}", full=False)
+    shot(phone, f"21-phone-first-screen-{lang}", full=False)
     fold.locator("summary").click()
     assert kinds.is_visible()
-    _shot(phone, f"22-phone-facets-open-{lang}")
+    shot(phone, f"22-phone-facets-open-{lang}")
 
 
 def test_on_a_desktop_the_facets_stand_beside_the_answers(desktop) -> None:
