@@ -183,14 +183,13 @@ def _text(lines: list[str], x: float, top: float, anchor: str, size: int) -> Tex
     return Text(lines, x, baselines, anchor, size, Box(left, top, left + width, top + step * len(lines)))
 
 
-@dataclass
-class Node:
-    value: Value
+class Drawn:
+    """Something drawn in a kind's colour and shape at (x, y): a node, a legend entry."""
+
+    kind: str
     x: float
     y: float
-    kind: str  # its legend entry
     radius: float
-    text: Text | None = None
 
     @property
     def colour(self) -> str:
@@ -203,6 +202,16 @@ class Node:
     @property
     def path(self) -> str:
         return shape_path(self.shape, self.x, self.y, self.radius)
+
+
+@dataclass
+class Node(Drawn):
+    value: Value
+    x: float
+    y: float
+    kind: str  # its legend entry
+    radius: float
+    text: Text | None = None
 
     @property
     def icon(self) -> str:
@@ -231,25 +240,13 @@ class Edge:
 
 
 @dataclass
-class LegendEntry:
+class LegendEntry(Drawn):
     kind: str
     name: str
     x: float  # where its shape is drawn
     y: float
     radius: float
     text: Text
-
-    @property
-    def colour(self) -> str:
-        return STYLES[self.kind][0]
-
-    @property
-    def shape(self) -> str:
-        return STYLES[self.kind][1]
-
-    @property
-    def path(self) -> str:
-        return shape_path(self.shape, self.x, self.y, self.radius)
 
 
 @dataclass
