@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from ingest.mapping import CLASSES
 from ingest.names import language_of, name_key, name_words, same_name, sound_key, word_forms
 
 if TYPE_CHECKING:
@@ -204,15 +205,9 @@ SELECT ?thing ?class ?pref ?alt WHERE {
     ?thing a ?class ; skos:prefLabel ?pref .
     OPTIONAL { ?thing skos:altLabel ?alt }
 }"""
-OTHER_KINDS = (  # (class local name, kind), most specific first
-    ("Site", "SITE"),
-    ("Cluster", "CLUSTER"),
-    ("CompetenceCentre", "CENTRE"),
-    ("SpecialEconomicZone", "ZONE"),
-    ("GovernmentOrganization", "GOV"),
-    ("Product", "PRODUCT"),
-    ("Organization", "ORG"),
-)
+# The kind of each by its first class (ingest.mapping), the most specific first: a zone is an
+# organisation too, so a plain organisation comes last.
+OTHER_KINDS = {str(CLASSES[kind][0]): kind for kind in ("SITE", "CLUSTER", "CENTRE", "ZONE", "GOV", "PRODUCT", "ORG")}
 
 
 def uri_key(uri: object) -> str:
@@ -240,13 +235,13 @@ def firms_from_graph(graph: KnowledgeGraph) -> Gazetteer:
             firm.name, firm.stated = str(name), True
             firm.aliases.discard(firm.name)
     gazetteer = Gazetteer(firms.values())
-    found: dict[str, tuple[str, str, set[str], set[str]]] = {}  # key → (kind, name, classes, names)
+    found: dict[str, tuple[str, set[str], set[str]]] = {}  # key → (name, classes, names)
     for uri, cls, pref, alt in graph.query(OTHERS_QUERY):
-        _kind, name, classes, names = found.setdefault(uri_key(uri), ("", str(pref), set(), set()))
-        classes.add(uri_key(str(cls).replace("#", "/")))
+        name, classes, names = found.setdefault(uri_key(uri), (str(pref), set(), set()))
+        classes.add(str(cls))
         names |= {str(pref)} | ({str(alt)} if alt is not None else set())
-    for key, (_kind, name, classes, names) in found.items():
-        kind = next((k for local, k in OTHER_KINDS if local in classes), None)
+    for key, (name, classes, names) in found.items():
+        kind = next((k for cls, k in OTHER_KINDS.items() if cls in classes), None)
         if kind is not None:
             gazetteer.add_other(KnownOther(kind, key, name), names)
     return gazetteer

@@ -169,3 +169,17 @@ def test_the_firms_by_site_example_lists_each_site_with_its_firms_and_quotes(kb:
         ("Руднево", "Московский центр спектроскопии"),
     }
     assert "в Алабушеве" in rows[("Алабушево", "Кварцпласт")]
+
+
+def test_a_later_run_knows_the_zone_profile_from_the_graph(tmp_path: Path) -> None:
+    (tmp_path / "zone.md").write_text(ZONE, encoding="utf-8")
+    (tmp_path / "news.txt").write_text("По данным РБК, завод «Кварцпласт» в Алабушеве выпускает пластины.", "utf-8")
+    settings = Settings.from_env(home=tmp_path / "home", store="oxigraph")
+    with KnowledgeBase(settings) as first:
+        first.ingest([tmp_path / "zone.md"])
+    with KnowledgeBase(settings) as later:  # its gazetteer is read from the graph (ingest.gazetteer)
+        assert later.ingest([tmp_path / "news.txt"]).failed == []
+        graph = later.graph.union_graph()
+        firms = {str(f).rsplit("/", 1)[-1] for f in graph.subjects(RDF.type, SCHEMA.Corporation)}
+        assert firms == {"kvartsplast"}
+        assert (URIRef(BASE + "firm/kvartsplast"), SCHEMA.location, URIRef(BASE + "site/alabushevo")) in graph
