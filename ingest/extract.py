@@ -23,6 +23,7 @@ from ingest.language_data import (
     POST_ADJECTIVES,
     POST_HEADS,
     RESIDENCY_WORDS,
+    SITE_TRIGGERS,
     SURFACE_COMPARATORS,
     TITLE_PREFIXES,
     ZONE_WORDS,
@@ -42,8 +43,8 @@ MEMBERSHIP_CONFIDENCE = 0.9  # a word of membership with both the firm and the c
 RESIDENCY_CONFIDENCE = 0.85  # firms in a sentence where «резидент»/«компании» stands right before the zone
 LOCATION_CONFIDENCE = 0.85  # a centre, a zone and a word of creating or opening in one sentence
 SITE_CONFIDENCE = 0.7  # a firm and a site said where («в Алабушеве») in one sentence
-# Words for a site a name may follow: «на площадке «Алабушево»», «технопарка «Алабушево»»
-SITE_WORDS = {"площадка", "парк", "технопарк", "территория", "индустриальный"}
+# Words for a site a name may follow: «на площадке «Алабушево»», «технопарка «Алабушево»», «на территории …»
+SITE_WORDS = SITE_TRIGGERS | {"территория"}
 POST_CONFIDENCE = 0.8  # a title phrase next to a person's name
 COUNT_CONFIDENCE = 0.75  # a number before a word for companies: the zone or centre is only the nearest named
 

@@ -127,7 +127,7 @@ NON_ORGANISATION_TRIGGERS = {
 ZONE_TRIGGERS = {"оэз", "технополис", "технопарк", "зона"}  # "в особой экономической зоне «…»"
 # Words right before a quoted name that make it a site: «площадка «Алабушево»», «индустриальный парк «Руднево»».
 # (the lemmatizer leaves «парке», «парка» as written: «парка» is also a jacket)
-SITE_TRIGGERS = {"площадка", "парк", "парка", "парке", "парку", "парком"}
+SITE_TRIGGERS = {"площадка", "парк", "парка", "парке", "парку", "парком", "технопарк", "технопарка", "технопарке"}
 # Short names of federal bodies, as the news write them («согласовано Минпромторгом»): government, not firms.
 GOVERNMENT_SHORT_NAMES = {
     "минпромторг", "минздрав", "минэнерго", "минобороны", "минцифры", "минфин", "минэкономразвития",
