@@ -630,6 +630,10 @@ i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx xxi xxii
 """.split()
 )
 
+# «запустить в (серийное) производство / в серию / в выпуск X»: the verb of launching makes its object.
+LAUNCH_VERBS = {"запустить", "запускать", "пустить", "внедрить", "внедрять"}
+LAUNCHED_INTO = {"производство", "серия", "выпуск"}
+
 # The sentences worth a syntactic parse: they hold one of these lemmas.
 SYNTAX_TRIGGER_LEMMAS = frozenset(
     set(ACT_VERBS)
@@ -644,6 +648,7 @@ SYNTAX_TRIGGER_LEMMAS = frozenset(
     | RESIDENT_NOUNS
     | (RESIDENCE_VERBS - {"открыть", "запустить", "построить"})  # common verbs: their objects trigger instead
     | PRODUCTION_PLACES
+    | LAUNCHED_INTO
 )
 # A number in a sentence with one of these is worth a parse too: it may count members, staff or output,
 # or be a sum invested.

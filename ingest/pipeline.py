@@ -265,7 +265,7 @@ def quoted_names(doc: Doc) -> Doc:
         elif listed_after_other or names_no_organisation(text, start - 1, name):
             add_entity(doc, span, "MISC", name, name_key(name))
             previous_firm_end, previous_other_end = None, end
-        elif _cluster_before(left):
+        elif _cluster_before(left, span):
             add_entity(doc, span, "CLUSTER", name, name_key(name))
             previous_firm_end = None
         elif left and left[-1].i == span.start - 2 and left_lemmas[-1] in PRODUCT_TRIGGERS:
@@ -375,13 +375,17 @@ def _quoted_name_follows(tokens: list, i: int) -> bool:
     return end < len(tokens) and tokens[end].text in _QUOTE_CHARS
 
 
-def _cluster_before(left: list) -> bool:
+DASHES = {"—", "–", "-"}
+
+
+def _cluster_before(left: list, span: Span) -> bool:
     """A quoted name that a cluster's word governs: «кластеру разработчиков искусственного интеллекта «…»».
-    Walking left over the lower-case words of its description, a cluster word comes before a firm's word."""
+    Walking left over the lower-case words of its description, a cluster word comes before a firm's word.
+    A dash between them opens an apposition to something else: «второй завод кластера — «Инэсис»»."""
     for token in reversed(left[-6:]):
         lem = token.lemma_.lower()
         if lem in CLUSTER_NOUNS:
-            return True
+            return not any(t.text in DASHES for t in span.doc[token.i + 1 : span.start])
         if (
             lem in ORGANISATIONAL_FORMS
             or lem in ("компания", "фирма", "предприятие", "завод", "холдинг")

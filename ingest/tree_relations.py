@@ -29,6 +29,8 @@ from ingest.language_data import (
     DOER_NOUNS,
     HOLDER_NOUNS,
     IMPORTED_WORDS,
+    LAUNCH_VERBS,
+    LAUNCHED_INTO,
     LIGHT_VERBS,
     PLAN_WORDS,
     STAND_IN_SUBJECTS,
@@ -332,6 +334,8 @@ class TreeReader:
             if token.is_space or token.is_punct:
                 continue
             act = _kind(token, ACT_VERBS) if token.pos_ in ("VERB", "AUX") else None
+            if act is None and _launched_into(token) is not None:
+                act = "produces"  # «запустил в производство 59 новых изделий»: the object is made
             if act:
                 found += self._verb_facts(token, act)
                 continue
@@ -357,6 +361,9 @@ class TreeReader:
             objects, rule = children(verb, "nsubj:pass") or children(verb, "nsubj"), "passive"
         else:
             objects, rule = children(verb, "obj") or self._shared_objects(verb), "verb"
+            into = _launched_into(verb)
+            if not objects and into is not None:  # «запустило в серийное производство модули» (parsed under it)
+                objects = [c for c in children(into, "nmod") if not children(c, "case")]
         if not objects:
             return []
         doer = self.doer_of_verb(verb)
@@ -509,6 +516,14 @@ def _in_unbroken_gap(token: Token, kept: set[int]) -> bool:
         end += 1
     gap = doc[start : end + 1]
     return start > 0 and end + 1 < len(doc) and not any(t.is_punct and t.text != "-" for t in gap)
+
+
+def _launched_into(token: Token) -> Token | None:
+    """The «производство», «серия» or «выпуск» under a verb of launching («запустил в производство»)."""
+    if token.pos_ != "VERB" or lemma(token) not in LAUNCH_VERBS:
+        return None
+    into = (c for c in children(token, "obl") if lemma(c) in LAUNCHED_INTO)
+    return next((c for c in into if any(lemma(p) in ("в", "во") for p in children(c, "case"))), None)
 
 
 def _denied_up(token: Token) -> bool:

@@ -320,3 +320,18 @@ def test_a_product_named_before_a_dash_and_its_substitute_word_ends_there():
     products = {product for product, predicate, _firm in found if predicate == "manufacturer"}
     assert products == {"осевые вентиляторы"}, found
     assert any(p == "осевые вентиляторы" and r == "substitutes" for p, r, _o in found), found
+
+
+def test_a_firm_that_launches_something_into_production_makes_it():
+    found = relations(read("АО «Квантрон» запустило в серийное производство тепловизионные модули."))
+    assert ("тепловизионные модули", "manufacturer", "Квантрон") in found
+    found = relations(read("В прошлом году компания «Ферротех» запустила в серию новые электродвигатели."))
+    assert ("новые электродвигатели", "manufacturer", "Ферротех") in found
+    assert relations(read("ООО «Ланта» запустило новый сайт.")) == set()  # a launch of no production
+
+
+def test_a_name_after_a_dash_past_a_cluster_word_names_what_comes_before_it():
+    text = "Второй завод кластера — «Инэсис» — будет выпускать литий-ионные ячейки."
+    extraction = read(text)
+    assert not [e for e in extraction.entities.values() if e.type == "CLUSTER" and e.name == "Инэсис"]
+    assert ("литий-ионные ячейки", "manufacturer", "Инэсис") in relations(extraction)
