@@ -65,9 +65,10 @@ def dump_file(kb: KnowledgeBase, token: str, fmt: Format) -> Path:
 
 
 def _drop_older_dumps(current: Path) -> None:
-    """Dumps of earlier states of the graph go; a download already under way keeps its open file."""
+    """Dumps of earlier states of the graph go; a download already under way keeps its open file, and a
+    folder where a dump is being written (a `.part` file in it) stays until that write is done."""
     for folder in current.parent.iterdir():
-        if folder != current and folder.is_dir():
+        if folder != current and folder.is_dir() and not any(folder.glob("*.part")):
             shutil.rmtree(folder, ignore_errors=True)
 
 
