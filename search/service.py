@@ -101,13 +101,16 @@ class SearchService:
         graph_state = self.graph.state_token()
         if index is None:
             return {"items": 0, "graphs": 0, "stale": True, "graph_state": graph_state, "index_state": None}
-        changed, dropped = pending_changes(self.graph, index)
+        stale = index.state_token != graph_state
+        # an index that matches the graph's state has nothing pending; only a stale one reads every graph's
+        # digest (0.1–0.2 s at a million triples), so the pages can ask on every request
+        changed, dropped = pending_changes(self.graph, index) if stale else ([], [])
         return {
             "items": len(index),
             "graphs": len(index.graphs),
             "model": index.model,
             "kind": index.kind,
-            "stale": index.state_token != graph_state,
+            "stale": stale,
             "pending_graphs": len(changed) + len(dropped),
             "graph_state": graph_state,
             "index_state": index.state_token,
