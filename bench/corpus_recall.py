@@ -4,12 +4,13 @@
 
 Each row of the table names a firm and the page its fact comes from. A row is found when the graph
 built from the corpus holds a fact about that firm (it makes, develops or supplies a product, joins a
-cluster or centre, is a zone's resident or at one of its sites, has a capacity or staff) whose evidence
-is a sentence of a
-document citing that page (for profiles, which cite their pages per fact: any profile's fact about the
-firm). Rows whose page names no firm are left out. News and profiles are ingested
-into separate fresh stores, so each share says what that part of the corpus gives on its own; both with
-the zone profile (corpora/zone), which states no fact of the table but tells a site from a firm.
+cluster or centre, is a zone's resident or at one of its sites, has a capacity or staff, or names its
+line of business, «специализируется на …», as a competence) whose evidence is a sentence of a document
+citing that page: its own url or one of the `sources` it was written from. A profile cites its pages
+per fact, so any profile's fact about the firm counts for it. Rows whose page names no firm are left
+out. News and profiles are ingested into separate fresh stores, so each share says what that part of
+the corpus gives on its own; both with the zone profile (corpora/zone), which states no fact of the
+table but tells a site from a firm.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ TABLE = PROJECT / "tests" / "data" / "residents" / "residents-facts.md"
 FACTS_BY_PAGE = """
 SELECT DISTINCT ?url ?label WHERE {
   ?e a zo:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
-  OPTIONAL { ?doc schema:url ?page }
+  OPTIONAL { ?doc schema:url|schema:citation ?page }
   BIND (COALESCE(STR(?page), "") AS ?url)
   VALUES ?p { org:memberOf zo:residentOf zo:productionCapacity schema:numberOfEmployees
-              schema:manufacturer zo:supplier schema:location }
+              schema:manufacturer zo:supplier schema:location zo:hasCompetence }
   BIND (IF(?p IN (schema:manufacturer, zo:supplier), ?o, ?s) AS ?firm)
   ?firm a schema:Corporation ; skos:prefLabel|skos:altLabel ?label .
 }

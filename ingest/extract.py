@@ -297,9 +297,13 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
 
 
 # Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a
-# product (the fact's object), or joins a cluster or settles in a zone (its subject).
+# product (the fact's object), or joins a cluster, settles in a zone or names its line of business (its
+# subject).
 _FIRM_AS_OBJECT = {"manufacturer", "supplier"}
-_FIRM_AS_SUBJECT = {"memberOf", "residentOf", "productionCapacity", "numberOfEmployees", "investment", "locatedIn"}
+_FIRM_AS_SUBJECT = {
+    *("memberOf", "residentOf", "productionCapacity", "numberOfEmployees", "investment", "locatedIn"),
+    "hasCompetence",  # «специализируется на ортопедических изделиях»
+}
 
 
 def _promote_acting_organisations(facts: list[Fact], resolver: Resolver) -> tuple[list[Fact], bool]:

@@ -212,6 +212,8 @@ LIGHT_VERBS = {
     "открыть",
     "наращивать",
     "нарастить",
+    "ввести",  # «ввело в эксплуатацию линию по производству …»
+    "вводить",
     "вести",
     "осуществлять",
     "осуществить",
@@ -239,7 +241,7 @@ LIGHT_VERBS = {
     "рассматривать",
 }
 # Nouns that carry an act noun to its verb: "запустила линию по выпуску …".
-CARRIER_NOUNS = {"линия", "цех", "участок", "мощность", "площадка", "проект", "работа"}
+CARRIER_NOUNS = {"линия", "цех", "участок", "мощность", "площадка", "проект", "работа", "комплекс", "корпус"}
 # Copulas: "«X» является производителем …", "разработчиком выступила «X»".
 COPULA_VERBS = {
     "являться",
@@ -269,6 +271,8 @@ PLAN_WORDS = {
     "предполагать",
     "возможность",
     "план",
+    "готов",  # «готов поставлять …»: an offer, not yet a delivery
+    "готовый",
 }
 # Words that deny the act ("не выпускает", "отказалась от производства").
 DENIAL_WORDS = {"не", "отказаться", "отказываться", "прекратить", "прекращать", "свернуть", "остановить"}
@@ -331,6 +335,21 @@ CONTAINER_NOUNS = {
     "продукция",
     "модель",
 }
+# A firm's line of business, read as its competence: "специализируется на ортопедических изделиях",
+# "занимается медицинской техникой"; what comes under them in that case and with that preposition.
+ACTIVITY_VERBS = {"специализироваться": ("Loc", "на"), "заниматься": ("Ins", None)}
+# Verbs that name what the object is: "«X» называют единственным производителем …".
+NAMING_VERBS = {"называть", "назвать", "считать", "признать", "признавать"}
+# "Противоопухолевые препараты — профиль компании «X»".
+ACTIVITY_NOUNS = {"профиль", "специализация"}
+# What a line of business is not: "занимается вопросами …", "занимается этим".
+NOT_ACTIVITIES = {"вопрос", "проблема", "тема", "дело", "деятельность", "работа", "это", "то", "всё", "что"}
+# Nouns for a firm's products: "в числе изделий «X» — глюкометр", "ещё одна разработка центра — дефибриллятор".
+PRODUCT_OF_NOUNS = {"изделие", "продукция", "продукт", "разработка", "новинка"}
+# Nouns that count a product: "34 единицы оборудования", "670 тыс. упаковок лекарств" → оборудование, лекарства.
+# (the multipliers «тыс.», «млн» are counting words too: ingest.tree_relations strips their dot)
+UNIT_WORDS = {"единица", "штука", "шт", "экземпляр"}  # no product by themselves
+COUNT_NOUNS = UNIT_WORDS | {"упаковка", "пачка", "флакон", "доза"}
 # What a product is replacing: "аналог …", "заменит …", "вместо …", "альтернатива …".
 SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", "заместить", "вытеснить", "вытеснять"}
 SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
@@ -649,6 +668,9 @@ SYNTAX_TRIGGER_LEMMAS = frozenset(
     | (RESIDENCE_VERBS - {"открыть", "запустить", "построить"})  # common verbs: their objects trigger instead
     | PRODUCTION_PLACES
     | LAUNCHED_INTO
+    | set(ACTIVITY_VERBS)
+    | ACTIVITY_NOUNS
+    | PRODUCT_OF_NOUNS
 )
 # A number in a sentence with one of these is worth a parse too: it may count members, staff or output,
 # or be a sum invested.

@@ -157,6 +157,12 @@ class GraphMapper:
             triples.append((doc, DCTERMS.date, date_literal(document.date)))
         if document.url:
             triples.append((doc, SCHEMA.url, URIRef(document.url)))
+        # the pages a news item was written from, beside its own: how a reader checks what it says (a
+        # profile cites its pages statement by statement instead)
+        sources = document.metadata.get("sources")
+        if document.kind == "news" and isinstance(sources, dict):
+            cited = {entry["url"] for entry in sources.values() if "url" in entry} - {document.url}
+            triples += [(doc, SCHEMA.citation, URIRef(url)) for url in sorted(cited)]
         if document.author:
             triples.append((doc, DCTERMS.creator, Literal(document.author)))
         if document.publisher:

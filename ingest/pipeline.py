@@ -535,15 +535,19 @@ def nominative(tokens: list) -> str:
 @lru_cache(maxsize=100_000)
 def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     words = list(written)
-    first = parse(words[0])[0] if words and words[0].isalpha() else None
+    # the first word that inflects: «Научно-производственного …» is read by its «производственного»
+    lead = next((i for i, w in enumerate(words) if not _compound_part(words, i, spaces)), 0) if words else 0
+    first = parse(words[lead])[0] if words and words[lead].isalpha() else None
     case = first.tag.case if first is not None else None
     # a first word that may be a singular nominative is written so («Ангстрем», not «Ангстремы»)
-    as_written = bool(words) and any(p.tag.case == "nomn" and p.tag.number == "sing" for p in parse(words[0]))
+    as_written = bool(words) and any(p.tag.case == "nomn" and p.tag.number == "sing" for p in parse(words[lead]))
     # a word the dictionary does not know, guessed as a plural, is a name as written («Геотерм-…»)
     as_written = as_written or (first is not None and not first.is_known and first.tag.number == "plur")
     if case and case != "nomn" and not as_written:
         head = _head_noun(words, case)
         for i, word in enumerate(words):
+            if _compound_part(words, i, spaces):
+                continue  # «инновационно-технологического»: the compound inflects in its last part
             in_case = [p for p in parse(word) if p.tag.case == case]
             analysis = in_case[0] if in_case else None
             if analysis is not None and head is not None and analysis.tag.POS != "NOUN":
@@ -561,9 +565,19 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
     return clean("".join(word + space for word, space in zip(words, spaces, strict=True)))
 
 
+def _compound_part(words: list[str] | tuple[str, ...], i: int, spaces: tuple[str, ...] | None = None) -> bool:
+    """A hyphen, or the first part of a hyphenated common word written tight («инновационно» of
+    «инновационно-технологического»); in «Ангстрема-Т» the first part is the one that inflects."""
+    tight = spaces is None or not spaces[i]
+    joined = i + 2 < len(words) and words[i + 1] == "-" and tight and words[i + 2].islower()
+    return joined or (words[i] == "-" and 0 < i < len(words) - 1 and words[i + 1].islower())
+
+
 def _head_noun(words: list[str], case: str) -> Parse | None:
     """The noun that ends a name's leading adjectives, in the case of the first word, or None."""
-    for word in words:
+    for i, word in enumerate(words):
+        if _compound_part(words, i):
+            continue
         in_case = [p for p in parse(word) if p.tag.case == case]
         if in_case and in_case[0].tag.POS in ("ADJF", "PRTF"):
             continue  # read as an adjective first, as the caller does ("Старом городе")

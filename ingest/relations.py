@@ -200,7 +200,7 @@ def relation_facts(
                 products.append((phrase.start, product))
                 rule = kind if lemma not in MAKER_NOUNS else f"{kind}-maker-noun"
                 facts.append(Fact(product.ref, PREDICATE_OF[kind], firm.ref, *_where(sent), CONFIDENCE_OF[kind], rule))
-            elif lemma in SPECIALISE_WORDS or (lemma in FIELD_WORDS and _field_follows(sent, token)):
+            elif (lemma in SPECIALISE_WORDS and not parsed) or (lemma in FIELD_WORDS and _field_follows(sent, token)):
                 firm = context.firm_before(index, token.i)
                 skip = 2 if lemma in SPECIALISE_WORDS else 3  # "на …" / "в области …"
                 phrase = noun_phrase(sent, token.i + skip, entity_at)
@@ -243,8 +243,18 @@ def _tree_facts(
         ]
         return max(named, key=lambda pair: pair[0])[1] if named else None
 
+    def make_competence(tokens: list[Token], head: Token) -> Entity:
+        name = tree_nominative(tokens, head)
+        return resolver.add("COMPETENCE", name_key(name), name, sent.doc[tokens[0].i : tokens[-1].i + 1])
+
     reader = TreeReader(
-        sent, entity_at, lambda i: context.last_firm(index, i), last_product, make_product, _where(sent)
+        sent,
+        entity_at,
+        lambda i: context.last_firm(index, i),
+        last_product,
+        make_product,
+        _where(sent),
+        make_competence,
     )
     organisations = OrganisationReader(reader, lambda i, types, skip=None: context.last_of(index, i, types, skip=skip))
     return reader.facts() + organisations.facts()

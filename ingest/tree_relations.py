@@ -22,9 +22,12 @@ from spacy.tokens import Span, Token
 from ingest.language_data import (
     ACT_NOUNS,
     ACT_VERBS,
+    ACTIVITY_NOUNS,
+    ACTIVITY_VERBS,
     CARRIER_NOUNS,
     CONTAINER_NOUNS,
     COPULA_VERBS,
+    COUNT_NOUNS,
     DENIAL_WORDS,
     DOER_NOUNS,
     HOLDER_NOUNS,
@@ -32,17 +35,23 @@ from ingest.language_data import (
     LAUNCH_VERBS,
     LAUNCHED_INTO,
     LIGHT_VERBS,
+    MULTIPLIERS,
+    NAMING_VERBS,
+    NOT_ACTIVITIES,
     PLAN_WORDS,
+    PRODUCT_OF_NOUNS,
     STAND_IN_SUBJECTS,
     SUBSTITUTE_NOUNS,
     SUBSTITUTE_PREPOSITIONS,
     SUBSTITUTE_VERBS,
+    UNIT_WORDS,
 )
 from ingest.model import Entity, Fact
-from ingest.morph import parse
+from ingest.morph import lookup_lemma, parse
 
 # The doer's confidence by how it was found: named right there, under a holder, or a stand-in.
 CONFIDENCE = {"named": 0.85, "holder": 0.8, "stand-in": 0.7}
+ACTIVITY_CONFIDENCE = 0.7  # a line of business is broader than a product: «занимается медицинской техникой»
 PLAN_CONFIDENCE = 0.5
 SUBSTITUTE_CONFIDENCE = 0.75  # both products read from the tree around «заменить», «аналог», «вместо»
 PREDICATE_OF = {"produces": "manufacturer", "develops": "manufacturer", "supplies": "supplier"}
@@ -58,6 +67,7 @@ PHRASE_DEPS = {"amod", "compound", "flat", "flat:foreign", "flat:name", "goeswit
 # Where under a noun the firm it stands for may be named, nearest first.
 _FIRM_PATHS = {"appos": 0, "flat": 1, "goeswith": 1, "nmod": 2, "nsubj": 3, "obl": 4, "conj": 5, "amod": 6}
 # Cases of the UD morphology as pymorphy3 names them.
+GENDERS = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
 CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 
 
@@ -111,12 +121,14 @@ class TreeReader:
         last_product: Callable[[int], Entity | None],
         make_product: Callable[[list[Token], Token], Entity],
         where: tuple[int, int],
+        make_competence: Callable[[list[Token], Token], Entity] | None = None,
     ) -> None:
         self.sent = sent
         self.entity_at = entity_at
         self.last_firm = last_firm
         self.last_product = last_product
         self.make_product = make_product
+        self.make_competence = make_competence
         self.where = where
 
     # ------------------------------------------------------------ the doer
@@ -158,6 +170,10 @@ class TreeReader:
             firm = self.last_firm(token.i)
             if firm is not None:
                 return firm, "stand-in"
+        if token.pos_ == "NOUN":  # «разработка центра» after «Зеленоградский … центр»: a word of its name
+            firm = self.last_firm(token.i)
+            if firm is not None and lemma(token) in {lookup_lemma(w) for w in firm.name.lower().split()}:
+                return firm, "stand-in"
         return None
 
     def doer_of_verb(self, verb: Token) -> tuple[Entity, str, bool] | None:
@@ -169,6 +185,16 @@ class TreeReader:
         for _ in range(5):
             if denied(current):
                 return None
+            if current.dep_ == "nmod" and "по" in {lemma(c) for c in children(current, "case")}:
+                firm = self.firm_under(current.head)  # «компании «X» по производству плат»: a firm named there
+                if firm is not None:
+                    return (firm, "named", plan)
+            if current.i != verb.i and lemmas_of(current) & CARRIER_NOUNS:
+                # «комплекс компании «X» по производству плат»: the carrier's owner does it
+                for owner in children(current, "nmod"):
+                    found = self.doer_of_noun(owner) if owner.morph.get("Case") == ["Gen"] else None
+                    if found and not children(owner, "case"):
+                        return (*found, plan)
             # «начнёт выпускать», and «будет выпускать»: «быть» in a finite form under an infinitive is the
             # future, whatever tense the tagger gives it
             future_aux = any(
@@ -187,7 +213,7 @@ class TreeReader:
                 if subject.dep_ == "nsubj:pass":
                     continue
                 if lemma(subject) == "который" and current.dep_ == "acl:relcl":  # «компания «X», которая …»
-                    subject = current.head
+                    subject = _antecedent(subject, current.head)
                 found = self.doer_of_noun(subject)
                 if found:
                     return (*found, plan)
@@ -244,9 +270,10 @@ class TreeReader:
             owner = self.entity_at.get(noun.i)
             if owner is not None and owner.type in NOT_IN_PRODUCT_SLOT:
                 continue
-            if any(c.like_num for c in children(noun, "nummod")):
-                continue  # «выпуск 1000 станков»: a count, read as a quantity, not a product's name
-            if owner is None and lemma(noun) in PRODUCT_STAND_INS and not children(noun, "amod", "nmod"):
+            if owner is None and (
+                (lemma(noun) in PRODUCT_STAND_INS and not children(noun, "amod", "nmod"))
+                or (noun.pos_ == "PRON" and lemma(noun) in ("они", "их", "он", "она", "оно"))  # «их выпустили»
+            ):
                 earlier = self.last_product(noun.i)
                 if earlier is not None:
                     found.append(earlier)
@@ -273,6 +300,19 @@ class TreeReader:
                 yield from self._conjoined(child)
 
     def _past_container(self, noun: Token) -> Token | None:
+        counted_before = False
+        for _ in range(3):  # «более 670 тыс. упаковок лекарств»: past each counting word to what it counts
+            words = {lemma(noun).rstrip("."), noun.lower_.rstrip(".")}
+            # «упаковка», «единица» count only after a number («34 единицы»); «тыс.», «млн» always do
+            multiplier = bool(words & set(MULTIPLIERS))
+            counts = multiplier or counted_before or _counted(noun)
+            if not (words & (COUNT_NOUNS | set(MULTIPLIERS)) and counts):
+                break
+            counted_before = True
+            counted = [c for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"] and not children(c, "case")]
+            if not counted:  # «12 млн флаконов для инъекций»: a vessel counted is the product; a bare unit is none
+                return None if words & (UNIT_WORDS | set(MULTIPLIERS)) else noun
+            noun = counted[0]
         if lemma(noun) in CONTAINER_NOUNS:
             inner = [c for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"] or c.text[:1].isascii()]
             if inner:
@@ -295,14 +335,19 @@ class TreeReader:
                     continue
                 if lemmas_of(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
                     continue  # «станки производства компании …»: whose product, not part of its name
-                if child.dep_ == "case" and token.i == head.i:
-                    continue
-                if child.dep_ == "appos" and lemmas_of(child) & SUBSTITUTE_NOUNS:
+                if child.dep_ == "case" and (token.i == head.i or token.dep_ == "amod"):
+                    continue  # the phrase's own preposition, wherever the parser hung it
+                if child.dep_ in ("appos", "parataxis") and lemmas_of(child) & (
+                    SUBSTITUTE_NOUNS | ACTIVITY_NOUNS | PRODUCT_OF_NOUNS
+                ):
                     continue  # «шаровые краны — аналог арматуры Emerson»: what it replaces, not its name
                 if child.dep_.startswith("nmod") and not self._complement(child):
                     continue
                 kept.add(child.i)
                 stack.append(child)
+        before = head.head
+        if head.dep_ == "nsubj" and before.pos_ == "ADJ" and before.dep_ == "ROOT" and before.i == min(kept) - 1:
+            kept.add(before.i)  # «Светодиодные модули — профиль …»: the adjective the parser took for the root
         first, last = min(kept), max(kept)
         doc = head.doc
         tokens = [doc[i] for i in range(first, last + 1)]
@@ -339,6 +384,8 @@ class TreeReader:
             if act:
                 found += self._verb_facts(token, act)
                 continue
+            if token.pos_ == "NOUN" and lemma(token) in PRODUCT_OF_NOUNS:
+                found += self._owned_product_facts(token)
             noun_act = _kind(token, ACT_NOUNS) if token.pos_ == "NOUN" else None
             if noun_act:
                 found += self._act_noun_facts(token, noun_act)
@@ -346,7 +393,7 @@ class TreeReader:
             doer_act = _kind(token, DOER_NOUNS) if token.pos_ == "NOUN" else None
             if doer_act:
                 found += self._doer_noun_facts(token, doer_act)
-        return found + self.substitutions()
+        return found + self.substitutions() + self.activities()
 
     def _fact(self, product: Entity, act: str, firm: Entity, how: str, plan: bool, rule: str) -> Fact:
         confidence = PLAN_CONFIDENCE if plan else CONFIDENCE[how]
@@ -360,7 +407,7 @@ class TreeReader:
         elif passive:
             objects, rule = children(verb, "nsubj:pass") or children(verb, "nsubj"), "passive"
         else:
-            objects, rule = children(verb, "obj") or self._shared_objects(verb), "verb"
+            objects, rule = children(verb, "obj") or self._shared_objects(verb) or _counted_objects(verb), "verb"
             into = _launched_into(verb)
             if not objects and into is not None:  # «запустило в серийное производство модули» (parsed under it)
                 objects = [c for c in children(into, "nmod") if not children(c, "case")]
@@ -429,6 +476,9 @@ class TreeReader:
             for subject in children(noun.head, "nsubj"):  # «X является производителем …», «разработчиком выступила X»
                 if subject.i != noun.i:
                     doer = self.doer_of_noun(subject)
+        if doer is None and noun.dep_ in ("xcomp", "obl") and lemmas_of(noun.head) & NAMING_VERBS:
+            for named in children(noun.head, "obj", "nsubj", "xcomp"):  # «X называют единственным производителем»
+                doer = doer or (self.doer_of_noun(named) if named.i != noun.i else None)
         if doer is None and noun.dep_ == "appos":  # «X, крупнейший поставщик …»
             doer = self.doer_of_noun(noun.head)
         if doer is None and {lemma(c) for c in children(noun, "case", "mark")} & {
@@ -440,6 +490,62 @@ class TreeReader:
             return []
         firm, how = doer
         return [self._fact(p, act, firm, how, False, "doer-noun") for o in objects for p in self.products(o)]
+
+    def _owned_product_facts(self, noun: Token) -> list[Fact]:
+        """A firm's products named after a dash: «в числе изделий ЗИТЦ — глюкометр», «ещё одна разработка
+        центра — дефибриллятор», «дефибриллятор — разработка центра»."""
+        owners = (self.doer_of_noun(c) for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"])
+        owner = next((o for o in owners if o is not None), None)
+        if owner is None or denied_above(noun):
+            return []
+        named = children(noun, "appos", "parataxis")
+        for holder in children(noun, "nmod"):  # «изделий компании «X» — кардиограф»: hung on the firm's noun
+            named += [a for a in children(holder, "appos") if a.i > holder.i and _after_dash(a)]
+        if not named and noun.dep_ in ("appos", "parataxis"):
+            named = [noun.head]
+        firm, how = owner
+        act = "develops" if lemma(noun) == "разработка" else "produces"
+        return [
+            self._fact(p, act, firm, how, False, "owned-product")
+            for n in named
+            if self.firm_under(n, 0) is None
+            for p in self.products(n)
+        ]
+
+    def activities(self) -> list[Fact]:
+        """A firm's line of business as its competence: «специализируется на ортопедических изделиях»,
+        «а «Y» — на медицинском оборудовании» (the verb left out), «занимается медицинской техникой»,
+        «противоопухолевые препараты — профиль компании «X»»."""
+        if self.make_competence is None:
+            return []
+        found: list[tuple[Entity, str, Token]] = []
+        for token in self.sent:
+            governs = ACTIVITY_VERBS.get(lemma(token)) if token.pos_ == "VERB" else None
+            if governs is not None and not _denied_up(token):
+                doer = self.doer_of_verb(token)
+                if doer is not None:
+                    found += [(doer[0], doer[1], field) for field in _fields(children(token, "obl", "obj"), *governs)]
+                for gapped in children(token, "conj"):  # «…, а «Акростак» — на медицинском оборудовании»
+                    firm = self.firm_under(gapped, 0)
+                    if firm is not None:
+                        found += [(firm, "named", field) for field in _fields(children(gapped, "orphan"), *governs)]
+            elif token.pos_ == "NOUN" and lemma(token) in ACTIVITY_NOUNS and not denied_above(token):
+                owners = (self.doer_of_noun(c) for c in children(token, "nmod") if c.morph.get("Case") == ["Gen"])
+                owner = next((o for o in owners if o is not None), None)
+                fields = children(token, "appos", "parataxis") or (
+                    [token.head] if token.dep_ in ("appos", "parataxis") else children(token, "nsubj")
+                )
+                if owner is not None:
+                    found += [(*owner, field) for field in fields if field.pos_ == "NOUN"]
+        facts = []
+        for firm, how, field in found:
+            for noun in [field, *self._conjoined(field)]:
+                if lemma(noun) in NOT_ACTIVITIES or self.entity_at.get(noun.i) is not None:
+                    continue
+                competence = self.make_competence(self._phrase(noun), noun)
+                confidence = min(CONFIDENCE[how], ACTIVITY_CONFIDENCE)
+                facts.append(Fact(firm.ref, "hasCompetence", competence.ref, *self.where, confidence, "tree-activity"))
+        return facts
 
     def substitutions(self) -> list[Fact]:
         """«X стал аналогом приборов Leica», «X заменит …», «X вместо …»: the product X replaces the other."""
@@ -505,6 +611,60 @@ class TreeReader:
         return found
 
 
+def _antecedent(which: Token, head: Token) -> Token:
+    """What «который» stands for: the parser's head when it agrees in gender and number, else the
+    nearest noun before that does («завод «A» … от компании «B», которая поставила …» → компании)."""
+
+    def agrees(noun: Token) -> bool:
+        return all(noun.morph.get(f) == which.morph.get(f) for f in ("Gender", "Number") if which.morph.get(f))
+
+    if agrees(head) or which.morph.get("Number") == ["Plur"]:
+        return head
+    for i in range(which.i - 1, which.sent.start - 1, -1):
+        noun = which.doc[i]
+        if noun.pos_ == "NOUN" and agrees(noun):
+            return noun
+    return head
+
+
+def _counted(noun: Token) -> bool:
+    """A number or a multiplier counts the noun: «34 единицы», «300 тыс. упаковок» (however attached)."""
+    return any(
+        c.like_num or c.lower_.rstrip(".") in MULTIPLIERS for c in children(noun, "nummod", "amod", "nummod:gov")
+    )
+
+
+def _counted_objects(verb: Token) -> list[Token]:
+    """«поставило более 300 тыс. упаковок …»: a counted genitive the parser hung on the verb as a modifier."""
+    return [
+        c
+        for c in children(verb, "nmod", "obl")
+        if c.morph.get("Case") == ["Gen"] and not children(c, "case") and _counted(c)
+    ]
+
+
+def _after_dash(token: Token) -> bool:
+    """The token's phrase starts after a dash: «… компании «X» — портативный кардиограф»."""
+    words = [t for t in token.subtree if not t.is_punct]
+    first = min(t.i for t in words) if words else token.i
+    return first > 0 and token.doc[first - 1].text in ("—", "–", "-")
+
+
+def _fields(candidates: list[Token], case: str, preposition: str | None) -> list[Token]:
+    """The nouns of a line of business under its verb: in `case`, under `preposition` (or none), no act
+    («занимается производством …» is read as making)."""
+    return [
+        c
+        for c in candidates
+        if c.pos_ == "NOUN"
+        and c.morph.get("Case") == [case]
+        # the preposition hangs on the noun, or on its first adjective as the parser sometimes has it
+        and {lemma(w) for w in c.subtree if w.dep_ == "case" and w.head.i <= c.i and w.head.head.i in (c.i, c.head.i)}
+        == ({preposition} if preposition else set())
+        and not lemmas_of(c) & (set(ACT_NOUNS) | NOT_ACTIVITIES)
+    ]
+
+
 def _in_unbroken_gap(token: Token, kept: set[int]) -> bool:
     """A word between two words of a phrase with no punctuation around it belongs to the phrase, however
     the parser attached it («систему машинного [зрения] для контроля … на конвейере»)."""
@@ -546,14 +706,17 @@ def _imported(noun: Token) -> bool:
     return any(lemma(t) in IMPORTED_WORDS or (t.is_alpha and t.text[:1].isascii() and t.i != noun.i) for t in phrase)
 
 
-def inflect_to_nominative(word: str, case: str, plural: bool) -> str:
-    """`word` (a noun, adjective or participle in `case`) in the nominative, keeping its number."""
+def inflect_to_nominative(word: str, case: str, plural: bool, gender: str | None = None) -> str:
+    """`word` (a noun, adjective or participle in `case`) in the nominative, keeping its number; an
+    adjective agrees with the head's `gender` («медицинском оборудовании» → «медицинское»)."""
     parses = parse(word.lower())
     if case == "accs" and any(p.tag.case == "nomn" for p in parses):
         return word  # an inanimate accusative is written as the nominative («кормовой белок»)
     in_case = [p for p in parses if p.tag.case == case and p.tag.POS in ("NOUN", "ADJF", "PRTF")]
     if not in_case:
         return word
+    if gender is not None and not plural:
+        in_case = [p for p in in_case if p.tag.POS == "NOUN" or p.tag.gender == gender] or in_case
     wanted = {"nomn", "plur"} if plural else {"nomn"}
     inflected = in_case[0].inflect(wanted) or in_case[0].inflect({"nomn"})
     if inflected is None:
@@ -567,7 +730,8 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     case and number the morphology gives the head in context; «для …» and other complements as written.
     The first common word is lower case («Оптические …» → «оптические …»)."""
     case = CASES.get((head.morph.get("Case") or [""])[0])
-    plural = head.morph.get("Number") == ["Plur"]
+    plural = head.morph.get("Number") == ["Plur"] or _counted(head)  # «три термопластавтомата»: the plural
+    gender = GENDERS.get((head.morph.get("Gender") or [""])[0])
     # the head word's last token carries its ending («СВЧ-усилителей», «литий-ионных»)
     head_word = [head, *[c for c in head.children if c.dep_ == "goeswith"]]
     head_end = max(t.i for t in head_word)
@@ -577,7 +741,7 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
         inflects = token.i <= head_end and token.is_alpha and case not in (None, "nomn")
         glued_before = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-" and not token.whitespace_
         if inflects and not glued_before and not text[:1].isascii():
-            text = inflect_to_nominative(text, case, plural)
+            text = inflect_to_nominative(text, case, plural, gender)
         words.append(text + token.whitespace_)
     name = "".join(words).strip()
     name = name.replace("«", "").replace("»", "").replace("„", "").replace("“", "").strip()

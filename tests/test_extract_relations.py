@@ -335,3 +335,103 @@ def test_a_name_after_a_dash_past_a_cluster_word_names_what_comes_before_it():
     extraction = read(text)
     assert not [e for e in extraction.entities.values() if e.type == "CLUSTER" and e.name == "Инэсис"]
     assert ("литий-ионные ячейки", "manufacturer", "Инэсис") in relations(extraction)
+
+
+@pytest.mark.parametrize(
+    ("text", "firm", "field"),
+    [
+        ("Компания «Остеон» специализируется на титановых эндопротезах.", "Остеон", "титановые эндопротезы"),
+        ("«Гидролинк» специализируется на насосном оборудовании.", "Гидролинк", "насосное оборудование"),
+        ("ООО «Теплосет» занимается промышленной автоматикой.", "Теплосет", "промышленная автоматика"),
+        ("Светодиодные модули — профиль компании «Люмикон».", "Люмикон", "светодиодные модули"),
+    ],
+)
+def test_a_line_of_business_is_the_firms_competence_in_the_nominative(text, firm, field):
+    extraction = read(text)
+    assert (firm, "hasCompetence", field) in relations(extraction)
+    assert firm in firms(extraction)  # an organisation that names its line of business is a firm
+
+
+def test_a_line_of_business_with_the_verb_left_out_belongs_to_the_second_firm():
+    text = "«Остеон» специализируется на эндопротезах, а «Дентикс» — на стоматологическом оборудовании."
+    found = relations(read(text))
+    assert ("Остеон", "hasCompetence", "эндопротезы") in found
+    assert ("Дентикс", "hasCompetence", "стоматологическое оборудование") in found
+    assert ("Остеон", "hasCompetence", "стоматологическое оборудование") not in found
+
+
+def test_what_a_firm_deals_with_is_no_line_of_business_when_it_is_a_question_or_an_act():
+    found = relations(read("Компания «Теплосет» занимается вопросами энергосбережения."))
+    assert not [r for r in found if r[1] == "hasCompetence"]
+    made = relations(read("Компания «Теплосет» занимается производством теплообменников."))
+    assert ("теплообменники", "manufacturer", "Теплосет") in made
+    assert not [r for r in made if r[1] == "hasCompetence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("Компания «Аквилон» отгрузила заказчику 40 единиц спецтехники.", "спецтехника"),
+        ("АО «Фармвест» поставило более 300 тыс. упаковок антибиотиков в больницы края.", "антибиотики"),
+        ("Завод «Стеклотех» за год поставил 12 млн флаконов для инъекций.", "флаконы для инъекций"),
+    ],
+)
+def test_a_counted_product_is_what_the_count_counts(text, product):
+    found = relations(read(text))
+    assert product in {r[0] for r in found if r[1] == "supplier"}
+
+
+def test_a_packaging_word_with_no_number_is_the_product_itself():
+    found = relations(read("ООО «Полипак» — крупнейший поставщик гофрированной упаковки в регионе."))
+    assert ("гофрированная упаковка", "supplier", "Полипак") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В числе изделий компании «Кардиомед» — портативный кардиограф и пульсоксиметр.",
+        "Ещё одна разработка компании «Кардиомед» — портативный кардиограф.",
+    ],
+)
+def test_a_firms_products_named_after_a_dash_are_its_products(text):
+    assert ("портативный кардиограф", "manufacturer", "Кардиомед") in relations(read(text))
+
+
+def test_a_word_of_the_firms_own_name_stands_for_it_later():
+    text = "АО «Волжский приборный центр» показало новые датчики. Ещё одна разработка центра — тепловизор."
+    assert ("тепловизор", "manufacturer", "Волжский приборный центр") in relations(read(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Корпус компании «Электросталь-Т» по выпуску силовых кабелей введён в строй.",
+        "АО «Кристаллон» ввело в эксплуатацию линию по производству сапфировых подложек.",
+    ],
+)
+def test_a_plant_or_line_of_a_firm_for_making_something_means_the_firm_makes_it(text):
+    found = relations(read(text))
+    assert {r[0] for r in found if r[1] == "manufacturer"} & {"силовые кабели", "сапфировые подложки"}
+
+
+def test_a_firm_called_the_maker_of_something_makes_it():
+    text = "Аналитики называют «Кристаллон» крупнейшим производителем сапфировых подложек."
+    assert ("сапфировые подложки", "manufacturer", "Кристаллон") in relations(read(text))
+
+
+def test_a_firm_ready_to_supply_something_supplies_it_as_a_plan():
+    extraction = read("Компания «Термоника» готова поставлять тепловые насосы для школ.")
+    fact = next(f for f in extraction.facts if f.predicate == "supplier")
+    assert fact.rule.endswith(":plan")
+
+
+def test_a_name_with_a_hyphenated_adjective_gets_its_nominative():
+    text = "Инженеры «Уральского научно-технического центра» изготавливают стенды."
+    assert "Уральский научно-технический центр" in firms(read(text))
+
+
+def test_which_stands_for_the_noun_it_agrees_with_not_the_one_the_parser_chose():
+    text = "Комбинат «Агромаш» закупил технику у дилера — фирмы «Полесье-Трейд», которая поставила туда пять тракторов."
+    found = relations(read(text))
+    assert ("тракторы", "supplier", "Полесье-Трейд") in found
+    assert ("тракторы", "supplier", "Агромаш") not in found
