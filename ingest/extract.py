@@ -15,8 +15,10 @@ from spacy.tokens import Doc, Span, Token
 from ingest.document import Document
 from ingest.gazetteer import Gazetteer, one_name_in_two_forms
 from ingest.language_data import (
+    APPLICATION_NOUNS,
     COMPANY_NOUNS,
     JOINING_WORDS,
+    LEAVING_WORDS,
     LOCATION_WORDS,
     MAYOR_WORDS,
     MEMBERSHIP_WORDS,
@@ -382,7 +384,8 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     where = _sentence_span(sent)
     facts: list[Fact] = []
     parsed = sentence_is_parsed(sent)  # membership and residency are then read from the tree
-    if firms and centres and lemmas & MEMBERSHIP_WORDS and not parsed:
+    joins = lemmas & MEMBERSHIP_WORDS and not lemmas & (LEAVING_WORDS | APPLICATION_NOUNS)  # not «вышло из состава»
+    if firms and centres and joins and not parsed:
         facts += [
             Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms
         ]

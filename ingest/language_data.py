@@ -353,7 +353,11 @@ COUNT_NOUNS = UNIT_WORDS | {"упаковка", "пачка", "флакон", "�
 # What a product is replacing: "аналог …", "заменит …", "вместо …", "альтернатива …".
 SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", "заместить", "вытеснить", "вытеснять"}
 SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
-SUBSTITUTE_PREPOSITIONS = {"вместо"}
+SUBSTITUTE_PREPOSITIONS = {"вместо", "взамен"}
+# Verbs of switching from one thing to another: "перешли с долот Y на долота X".
+SWITCH_VERBS = {"перейти", "переходить", "пересесть", "пересаживаться"}
+# "на смену станкам Y приходят центры X".
+SUBSTITUTE_PHRASE_NOUNS = {"смена"}
 # Adjectives that mark the replaced, imported side: "импортные анализаторы замещает …".
 IMPORTED_WORDS = {"импортный", "зарубежный", "иностранный", "западный", "европейский", "американский", "немецкий"}
 
@@ -405,6 +409,7 @@ CLUSTER_NOUNS = {"кластер", "ассоциация", "консорциум
 
 # Membership: "вошла в состав …", "присоединилась к …", "стала участником …", "кластер объединяет …".
 MEMBER_VERBS = {
+    "состоять",  # «состоит в Ассоциации …», «кластер состоит из …»
     "войти",
     "входить",
     "присоединиться",
@@ -419,6 +424,9 @@ MEMBER_VERBS = {
     "пополнить",
 }
 MEMBER_NOUNS = {"участник", "участница", "член"}
+# Leaving or only applying is no membership: "вышло из состава кластера", "заявка на вступление".
+LEAVING_WORDS = {"выйти", "выходить", "покинуть", "покидать", "исключить", "исключать"}
+APPLICATION_NOUNS = {"заявка", "заявление", "ходатайство"}
 # Nouns of joining that act as the verbs do: "принять участие в работе центра", "вступление в кластер".
 MEMBER_ACT_NOUNS = {"участие", "вступление"}
 # Residency: "резидент ОЭЗ …", "разместила производство на площадке технополиса …".
@@ -661,6 +669,8 @@ SYNTAX_TRIGGER_LEMMAS = frozenset(
     | SUBSTITUTE_VERBS
     | SUBSTITUTE_NOUNS
     | SUBSTITUTE_PREPOSITIONS
+    | SWITCH_VERBS
+    | SUBSTITUTE_PHRASE_NOUNS
     | MEMBER_VERBS
     | MEMBER_NOUNS
     | MEMBER_ACT_NOUNS

@@ -338,12 +338,17 @@ def organisations(doc: Doc) -> Doc:
                 phrase = tokens[start:end]
                 name = _inflect_head_phrase(phrase)
                 add_entity(doc, doc[phrase[0].i : phrase[-1].i + 1], "GOV", name, name_key(name))
-            elif lem in CLUSTER_NOUNS and (token.is_lower or i == 0) and not _quoted_name_follows(tokens, i):
-                # «кластер электромобилестроения»: a body of firms named by its field
+            elif lem in CLUSTER_NOUNS and not _quoted_name_follows(tokens, i):
+                # «кластер электромобилестроения»: a body of firms named by its field; written with a capital
+                # in running text it is the body's own name: «вступило в Ассоциацию производителей кабельной
+                # продукции», «член Союза машиностроителей Урала»
                 end = _genitive_tail_end(tokens, i, joiners=("и",))
-                if end - i >= 2:
-                    words = [token.lemma_, *(t.text for t in tokens[i + 1 : end])]
-                    name = " ".join(words)
+                named = token.is_title and i > 0
+                if named and end < len(tokens) and tokens[end].is_title and _has_tag(tokens[end].text, "Geox"):
+                    end += 1  # «… машиностроителей Урала»: the region ends the name
+                if end - i >= 2 and (token.is_lower or i == 0 or named):
+                    head = lem.capitalize() if named or i == 0 and token.is_title else token.lemma_
+                    name = " ".join([head, *(t.text for t in tokens[i + 1 : end])])
                     add_entity(doc, doc[token.i : tokens[end - 1].i + 1], "CLUSTER", name, name_key(name))
             elif lem in ("оэз", "технополис", "технопарк") and (
                 i + 1 >= len(tokens) or tokens[i + 1].text not in '«„"'

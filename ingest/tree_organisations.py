@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from spacy.tokens import Token
 
 from ingest.language_data import (
+    APPLICATION_NOUNS,
     BARE_ZONE_WORDS,
     CAPACITY_PERIODS,
     CAPACITY_WORDS,
@@ -225,7 +226,7 @@ class OrganisationReader:
 
     def _joined(self, verb: Token, types: tuple[str, ...], predicate: str, rule: str) -> list[Fact]:
         """«вошла в состав X», «присоединилась к X», «X объединяет A и B», «входящая в X компания …»."""
-        if denied_above(verb, 1):
+        if denied_above(verb, 1) or _applied_for(verb):
             return []
         plan = _planned(verb)
         group = self.group_of(verb, types)
@@ -417,6 +418,11 @@ class OrganisationReader:
             if e.type in types and not (skip and skip(token.doc[i]))
         ]
         return min(named, key=lambda pair: pair[0])[1] if named else None
+
+
+def _applied_for(token: Token) -> bool:
+    """«заявка … на вступление в ассоциацию», «подала заявление о вступлении»: asked, not joined."""
+    return any(lemma(t) in APPLICATION_NOUNS for t in token.sent if t.i < token.i)
 
 
 def _verb_like(token: Token) -> bool:

@@ -44,6 +44,7 @@ from ingest.language_data import (
     SUBSTITUTE_NOUNS,
     SUBSTITUTE_PREPOSITIONS,
     SUBSTITUTE_VERBS,
+    SWITCH_VERBS,
     UNIT_WORDS,
 )
 from ingest.model import Entity, Fact
@@ -68,6 +69,7 @@ PHRASE_DEPS = {"amod", "compound", "flat", "flat:foreign", "flat:name", "goeswit
 _FIRM_PATHS = {"appos": 0, "flat": 1, "goeswith": 1, "nmod": 2, "nsubj": 3, "obl": 4, "conj": 5, "amod": 6}
 # Cases of the UD morphology as pymorphy3 names them.
 GENDERS = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+LATIN_NAME_DEPS = ("flat", "flat:foreign", "flat:name")
 CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 
 
@@ -271,7 +273,7 @@ class TreeReader:
             if owner is not None and owner.type in NOT_IN_PRODUCT_SLOT:
                 continue
             if owner is None and (
-                (lemma(noun) in PRODUCT_STAND_INS and not children(noun, "amod", "nmod"))
+                (lemma(noun) in PRODUCT_STAND_INS and not children(noun, "amod", "nmod", "appos", *LATIN_NAME_DEPS))
                 or (noun.pos_ == "PRON" and lemma(noun) in ("они", "их", "он", "она", "оно"))  # «их выпустили»
             ):
                 earlier = self.last_product(noun.i)
@@ -284,12 +286,22 @@ class TreeReader:
             if owner is not None and owner.type == "PRODUCT":
                 found.append(owner)
                 continue
-            if noun.pos_ not in ("NOUN", "PROPN", "X") and not noun.text[:1].isascii():
+            if (
+                noun.pos_ not in ("NOUN", "PROPN", "X")
+                and not noun.text[:1].isascii()
+                and not _dictionary_noun(noun.lower_)
+            ):
                 continue
             phrase = self._phrase(noun, brands)
             named = next(
                 (self.entity_at[t.i] for t in phrase if getattr(self.entity_at.get(t.i), "type", "") == "PRODUCT"), None
             )
+            if (
+                brands
+                and named is not None
+                and not any(t.i == noun.i for t in phrase if self.entity_at.get(t.i) is named)
+            ):
+                named = None  # «станкам DMG Mori»: the imported line is the machines of that brand, not the brand
             found.append(named or self.make_product(phrase, noun))  # a product the rules named inside it
         return found
 
@@ -335,6 +347,10 @@ class TreeReader:
                     continue
                 if lemmas_of(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
                     continue  # «станки производства компании …»: whose product, not part of its name
+                if child.dep_ == "nmod" and not brands and self.firm_under(child, 1) is not None:
+                    continue  # «горелки ООО «Пламя»»: the maker, not part of the name
+                if child.dep_ == "amod" and child.pos_ == "VERB" and token.i == head.i:
+                    continue  # «ушедшим с рынка системам …»: a participle's clause, not the name
                 if child.dep_ == "case" and (token.i == head.i or token.dep_ == "amod"):
                     continue  # the phrase's own preposition, wherever the parser hung it
                 if child.dep_ in ("appos", "parataxis") and lemmas_of(child) & (
@@ -367,6 +383,8 @@ class TreeReader:
     def _complement(self, nmod: Token) -> bool:
         """A complement that belongs to a product's name: «для ветрогенераторов», a genitive, a Latin name."""
         case_words = {lemma(c) for c in children(nmod, "case")}
+        if case_words == {"на"} and nmod.morph.get("Case") == ["Loc"]:
+            return lemma(nmod) in ("основа", "база")  # «на основе нитрида галлия», not «на станциях» (a place)
         if case_words:
             return bool(case_words & {"для", "на", "с", "под"})
         return nmod.morph.get("Case") == ["Gen"] or nmod.text[:1].isascii()
@@ -548,49 +566,19 @@ class TreeReader:
         return facts
 
     def substitutions(self) -> list[Fact]:
-        """«X стал аналогом приборов Leica», «X заменит …», «X вместо …»: the product X replaces the other."""
+        """«X стал аналогом приборов Leica», «X заменит …», «Y заменены на X», «перешли с Y на X», «на смену Y
+        приходят X», «X вместо / взамен Y»: the product X replaces the other. A product of ours named with
+        its firm («станция компании «X»») is that firm's product too."""
         found: list[Fact] = []
         for token in self.sent:
-            lemmas = lemmas_of(token)
-            replaced: list[Token] = []
-            product_token: Token | None = None
-            if lemmas & SUBSTITUTE_NOUNS and token.pos_ == "NOUN":
-                # the replaced thing is a bare genitive or dative («аналог материалов DuPont», «альтернатива
-                # камерам»); under a preposition it is a respect or a place («по прочности», «в станках»)
-                replaced = [
-                    c
-                    for c in children(token, "nmod", "iobj")
-                    if (c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()) and not children(c, "case")
-                ]
-                if children(token, "nsubj"):
-                    product_token = children(token, "nsubj")[0]
-                elif lemmas_of(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
-                    product_token = children(token.head, "nsubj")[0]
-                elif token.dep_ in ("appos", "parataxis"):  # «вентиляторы — замену агрегатам …»
-                    product_token = token.head
-                elif token.dep_ == "obj":  # «вывело на рынок систему … — альтернативу камерам Cognex»
-                    others = [o for o in children(token.head, "obj") if o.i < token.i]
-                    product_token = others[-1] if others else None
-            elif lemmas & SUBSTITUTE_VERBS and token.pos_ == "VERB":
-                replaced = children(token, "obj")
-                subjects = sorted(children(token, "nsubj"), key=lambda t: t.pos_ != "NOUN")  # a noun first
-                product_token = subjects[0] if subjects else None
-                if product_token is None and token.dep_ == "xcomp":  # «должен заменить», «призваны заменить»
-                    governed = children(token.head, "nsubj") or [
-                        o for o in children(token.head, "obj") if o.i != token.i
-                    ]
-                    product_token = governed[0] if governed else None
-                if product_token is not None and replaced and _imported(product_token) and not _imported(replaced[0]):
-                    # «импортные анализаторы Abbott замещает оборудование …»: the object is the subject
-                    product_token, replaced = replaced[0], [product_token]
-            elif lemmas & SUBSTITUTE_PREPOSITIONS and token.dep_ == "case":
-                replaced = [token.head]
-                verb = token.head.head
-                objects = children(verb, "obj") or children(verb, "nsubj:pass")
-                product_token = objects[0] if objects else None
-            if not replaced or product_token is None or _denied_up(token):
+            pair = self._substitute_pair(token)
+            if pair is None or _denied_up(token):
                 continue
+            product_token, replaced = pair
             owner = self.entity_at.get(product_token.i)
+            doer = lemmas_of(product_token) & (STAND_IN_SUBJECTS | HOLDER_NOUNS)
+            if (product_token.morph.get("Animacy") == ["Anim"] and owner is None) or doer:
+                continue  # «металлурги / сервисная компания «X» заменили …»: who replaces is not the new thing
             ours = self.products(product_token) if owner is None or owner.type == "PRODUCT" else []
             if not ours:
                 continue
@@ -608,7 +596,115 @@ class TreeReader:
                                 "tree-substitute",
                             )
                         )
+            maker = self._named_maker(product_token)
+            if maker is not None and found:
+                found += [self._fact(p, "produces", maker, "named", False, "substitute-maker") for p in ours]
         return found
+
+    def _substitute_pair(self, token: Token) -> tuple[Token, list[Token]] | None:
+        """(the new product's token, the replaced ones' tokens) of a substitution word, or None."""
+        lemmas = lemmas_of(token)
+        if lemmas & SUBSTITUTE_NOUNS and token.pos_ in ("NOUN", "PROPN"):  # «Альтернативой …» tagged a name
+            # the replaced thing is a bare genitive or dative («аналог материалов DuPont», «альтернатива
+            # камерам»); under a preposition it is a respect or a place («по прочности», «в станках»)
+            replaced = [
+                c
+                for c in children(token, "nmod", "iobj")
+                if (c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()) and not children(c, "case")
+            ]
+            product: Token | None = None
+            if children(token, "nsubj"):
+                product = children(token, "nsubj")[0]
+            elif lemmas_of(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
+                product = children(token.head, "nsubj")[0]
+            elif token.dep_ in ("appos", "parataxis"):  # «вентиляторы — замену агрегатам …»
+                product = token.head
+            elif token.dep_ == "obj" or "как" in {lemma(c) for c in children(token, "case", "mark")}:
+                # «вывело на рынок систему … — альтернативу камерам Cognex», «представило X как альтернативу …»
+                others = [o for o in children(token.head, "obj") if o.i < token.i]
+                product = others[-1] if others else None
+            return (product, replaced) if product is not None and replaced else None
+        if lemmas & SUBSTITUTE_VERBS and token.pos_ == "VERB":
+            into = [o for o in children(token, "obl") if _under(o, "на") and o.morph.get("Case") == ["Acc"]]
+            if into:  # «Y заменены на X», «заменили импортные горелки на горелки X»
+                replaced = children(token, "nsubj:pass") or children(token, "obj") or children(token, "nsubj")
+                replaced = replaced or _nominative_before(token)
+                return (into[0], replaced[:1]) if replaced else None
+            replaced = children(token, "obj")
+            subjects = sorted(children(token, "nsubj"), key=lambda t: t.pos_ != "NOUN")  # a noun first
+            if len(subjects) > 1 and not replaced:  # «Насосы Grundfos … заменила станция компании «X»»: two
+                subjects, replaced = subjects[:1], subjects[1:2]  # nominatives, sorted out below
+            if len(replaced) > 1 and not subjects:  # «Системы … замещают … массивы NetApp»: two objects
+                subjects, replaced = (
+                    [o for o in replaced if o.i < token.i][:1],
+                    [o for o in replaced if o.i > token.i][:1],
+                )
+            product = subjects[0] if subjects else None
+            if product is None and token.dep_ == "xcomp":  # «должен заменить», «призваны заменить»
+                if token.head.dep_ == "acl":  # «спектрометр, призванный заменить …»
+                    product = token.head.head
+                else:
+                    governed = children(token.head, "nsubj") or [
+                        o for o in children(token.head, "obj") if o.i != token.i
+                    ]
+                    product = governed[0] if governed else None
+            if product is not None and replaced and self._theirs_first(product, replaced[0]):
+                # «импортные анализаторы Abbott замещает оборудование …», «насосы Grundfos заменила станция
+                # компании «X»»: the object is the new thing
+                product, replaced = replaced[0], [product]
+            return (product, replaced) if product is not None and replaced else None
+        if lemmas & SWITCH_VERBS and token.pos_ == "VERB":  # «перешли с долот Y на долота X»
+            away = [o for o in children(token, "obl") if _under(o, "с") and o.morph.get("Case") == ["Gen"]]
+            onto = [o for o in children(token, "obl") if _under(o, "на") and o.morph.get("Case") == ["Acc"]]
+            return (onto[0], away[:1]) if away and onto else None
+        if lemma(token) in SUBSTITUTE_PREPOSITIONS:  # «вместо Y», «взамен Y»
+            if token.dep_ == "case":
+                replaced, verb = token.head, token.head.head
+            else:  # «Взамен клапанов Danfoss … устанавливают …»: the parser hung the noun on the verb
+                after = token.doc[token.i + 1] if token.i + 1 < token.sent.end else token
+                replaced, verb = after, after.head if token.head.i == after.i else token.head
+                if after.morph.get("Case") != ["Gen"]:  # (the tagger may call it a verb: «гидромоторов»)
+                    return None
+            objects = children(verb, "obj") or children(verb, "nsubj:pass") or children(verb, "nsubj")
+            objects = [o for o in objects if o.i != replaced.i]
+            return (objects[0], [replaced]) if objects else None
+        if lemma(token) == "смена" and _under(token, "на"):  # «на смену станкам Y приходят центры X»
+            replaced = [c for c in children(token, "nmod", "iobj") if c.morph.get("Case") == ["Dat"]]
+            arriving = children(token.head, "nsubj") or children(token.head, "obj")
+            return (arriving[0], replaced) if arriving and replaced else None
+        return None
+
+    def _theirs_first(self, subject: Token, obj: Token) -> bool:
+        """The subject is the replaced thing: it is marked imported and the object is not, or the object
+        is named with a firm of ours and the subject with a Latin brand only."""
+        if _imported(subject) and not _imported(obj):
+            return True
+        return _imported(subject) and self._named_maker(obj) is not None and self._named_maker(subject) is None
+
+    def _named_maker(self, product: Token) -> Entity | None:
+        """The firm a product is named with: «станция компании «X»», «уровнемеры АО «X»», «ОС от ООО «X»»."""
+        for nmod in children(product, "nmod"):
+            cases = {lemma(c) for c in children(nmod, "case")}
+            if (nmod.morph.get("Case") == ["Gen"] and not cases) or cases == {"от"}:
+                firm = self.firm_under(nmod)
+                if firm is not None and firm.type in DOER_TYPES:
+                    return firm
+        return None
+
+
+def _nominative_before(verb: Token) -> list[Token]:
+    """The bare nominative noun before a passive verb the parser hung elsewhere («На заводе подшипники
+    SKF заменены на …»)."""
+    for i in range(verb.i - 1, verb.sent.start - 1, -1):
+        noun = verb.doc[i]
+        if noun.pos_ == "NOUN" and noun.morph.get("Case") == ["Nom"] and not children(noun, "case"):
+            return [noun]
+    return []
+
+
+def _under(token: Token, preposition: str) -> bool:
+    """The token is governed by `preposition` («на смену», «с долот», «на горелки»)."""
+    return preposition in {lemma(c) for c in children(token, "case")}
 
 
 def _antecedent(which: Token, head: Token) -> Token:
@@ -706,6 +802,16 @@ def _imported(noun: Token) -> bool:
     return any(lemma(t) in IMPORTED_WORDS or (t.is_alpha and t.text[:1].isascii() and t.i != noun.i) for t in phrase)
 
 
+def _dictionary_noun(word: str) -> bool:
+    """A common noun the dictionary knows, whatever the tagger said («Системы» at a sentence's start)."""
+    best = parse(word)[0]
+    return (
+        best.tag.POS == "NOUN"
+        and best.is_known
+        and not {"Name", "Surn", "Geox", "Orgn", "Trad"} & set(best.tag.grammemes)
+    )
+
+
 def inflect_to_nominative(word: str, case: str, plural: bool, gender: str | None = None) -> str:
     """`word` (a noun, adjective or participle in `case`) in the nominative, keeping its number; an
     adjective agrees with the head's `gender` («медицинском оборудовании» → «медицинское»)."""
@@ -746,6 +852,7 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     name = "".join(words).strip()
     name = name.replace("«", "").replace("»", "").replace("„", "").replace("“", "").strip()
     first = tokens[0]
-    if first.is_title and first.pos_ in ("NOUN", "ADJ", "VERB") and not first.is_upper:
+    common = first.pos_ in ("NOUN", "ADJ", "VERB") or (first.pos_ == "PROPN" and _dictionary_noun(first.lower_))
+    if first.is_title and common and not first.is_upper:
         name = name[:1].lower() + name[1:]
     return " ".join(name.split())

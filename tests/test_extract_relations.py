@@ -435,3 +435,108 @@ def test_which_stands_for_the_noun_it_agrees_with_not_the_one_the_parser_chose()
     found = relations(read(text))
     assert ("тракторы", "supplier", "Полесье-Трейд") in found
     assert ("тракторы", "supplier", "Агромаш") not in found
+
+
+def substitutes(text: str) -> set[tuple[str, str]]:
+    return {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
+
+
+@pytest.mark.parametrize(
+    ("text", "ours", "theirs"),
+    [
+        # the imported thing first, the new one as the subject after the verb
+        (
+            "Фильтры Parker на компрессорных станциях заменили фильтрующие элементы компании «Фильтросиб».",
+            "фильтрующие элементы",
+            "фильтры Parker",
+        ),
+        # a passive «заменены на»
+        (
+            "На заводе подшипники SKF заменены на роликовые подшипники АО «Подшипник-Волга».",
+            "роликовые подшипники",
+            "подшипники SKF",
+        ),
+        # people replace: «заменили Y на X»
+        ("Металлурги заменили импортные горелки на горелки ООО «Пламя».", "горелки", "импортные горелки"),
+        # «перешли с Y на X»
+        ("Аграрии перешли с тракторов John Deere на тракторы завода «Уралтрак».", "тракторы", "тракторы John Deere"),
+        # «на смену Y приходят X»
+        (
+            "На смену станкам DMG Mori приходят обрабатывающие центры компании «Станкомаш».",
+            "обрабатывающие центры",
+            "станки DMG Mori",
+        ),
+        # «взамен Y»
+        (
+            "Взамен клапанов Danfoss на теплосетях устанавливают клапаны ООО «Теплоклапан».",
+            "клапаны",
+            "клапаны Danfoss",
+        ),
+        # «как альтернативу»
+        ("АО «Кодлаб» представило систему «Ладога» как альтернативу продуктам Oracle.", "Ладога", "продукты Oracle"),
+        # a participle «призванный заменить»
+        (
+            "Разработанный в ООО «Спектрон» спектрометр, призванный заменить приборы Bruker, прошёл испытания.",
+            "спектрометр",
+            "приборы Bruker",
+        ),
+        # a pronoun in the next sentence
+        ("ООО «Гидромаш» начало выпуск насосов. Они должны заменить агрегаты Grundfos.", "насосы", "агрегаты Grundfos"),
+        # «альтернативой Y стали X», a participle's clause left out of the name
+        (
+            "Альтернативой ушедшим камерам Hikvision стали видеокамеры компании «Оптикам».",
+            "видеокамеры",
+            "камеры Hikvision",
+        ),
+    ],
+)
+def test_a_substitution_in_each_construction(text, ours, theirs):
+    assert (ours, theirs) in substitutes(text)
+
+
+def test_the_maker_named_with_a_substitute_makes_it():
+    found = relations(
+        read("Фильтры Parker на компрессорных станциях заменили фильтрующие элементы компании «Фильтросиб».")
+    )
+    assert ("фильтрующие элементы", "manufacturer", "Фильтросиб") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сервисная компания «Техкомпрессор» заменила изношенные клапаны на компрессорах Atlas Copco.",
+        "Инженеры завода «Уралтрак» не смогли заменить подшипники SKF на отечественные.",
+    ],
+)
+def test_replacing_parts_of_a_foreign_machine_or_failing_to_is_no_substitution_by_a_product(text):
+    assert not substitutes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "firm", "group"),
+    [
+        (
+            "ООО «Кабельстрой» вступило в Ассоциацию производителей силовых кабелей.",
+            "Кабельстрой",
+            "Ассоциация производителей силовых кабелей",
+        ),
+        (
+            "ООО «Фармокс» состоит в Ассоциации разработчиков лекарственных средств с 2019 года.",
+            "Фармокс",
+            "Ассоциация разработчиков лекарственных средств",
+        ),
+    ],
+)
+def test_an_association_named_with_a_capital_is_a_group_firms_join(text, firm, group):
+    assert (firm, "memberOf", group) in relations(read(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "АО «Турбоблок» вышло из состава кластера энергетического машиностроения.",
+        "Рассмотрение заявки ООО «Пакетон» на вступление в Ассоциацию производителей тары отложили.",
+    ],
+)
+def test_leaving_a_group_or_applying_to_it_is_no_membership(text):
+    assert not [r for r in relations(read(text)) if r[1] == "memberOf"]
