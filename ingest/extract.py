@@ -16,6 +16,7 @@ from ingest.document import Document
 from ingest.gazetteer import Gazetteer, one_name_in_two_forms
 from ingest.language_data import (
     APPLICATION_NOUNS,
+    APPOINTING_VERBS,
     COMPANY_NOUNS,
     JOINING_WORDS,
     LEAVING_WORDS,
@@ -36,7 +37,7 @@ from ingest.names import clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
 from ingest.relations import relation_facts
 from ingest.syntax import sentence_is_parsed
-from ingest.tree_relations import inflect_to_nominative
+from ingest.tree_relations import CASES, GENDERS, inflect_to_nominative
 
 # Confidences of the facts these rules read, set by hand on the tree rules' scale (ingest/tree_relations.py):
 # each says how much the rule's clue alone shows; a fact a source states has 1.0, a plan 0.5.
@@ -426,24 +427,31 @@ def _may_be(token: Token, lemmas: set[str]) -> bool:
 
 
 def _is_title_word(token: Token) -> bool:
-    return token.lemma_.lower() in POST_HEADS | POST_ADJECTIVES or token.lower_ in TITLE_PREFIXES
+    # the lemmatizer leaves an ambiguous form as written («главного»): the dictionary's forms too
+    lemmas = {token.lemma_.lower(), *(p.normal_form for p in parse(token.lower_)[:3])}
+    return bool(lemmas & (POST_HEADS | POST_ADJECTIVES)) or token.lower_ in TITLE_PREFIXES
 
 
 def _post_phrase_before(sent: Span, person: Span) -> Span | None:
     """'Заместитель мэра Москвы по вопросам … Владимир Ефимов': the title that stands before the name."""
     tokens = list(sent.doc[sent.start : person.start])
     leftmost = None
+    end = person.start
     for i in range(len(tokens) - 1, -1, -1):
         token = tokens[i]
-        if token.is_punct and token.text not in '«»„“"-':
-            break
-        if token.lemma_.lower() in POST_HEADS:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in APPOINTING_VERBS and leftmost is None:
+            end = token.i  # «Директором по производству ООО «X» назначен Виктор …»
+            continue
+        if (token.is_punct and token.text not in '«»„“"-') or token.pos_ in ("VERB", "AUX"):
+            break  # «Совет директоров АО «X» возглавил Николай …»: a verb between says the title is not his
+        board = i > 0 and tokens[i - 1].lemma_.lower() == "совет"  # «совет директоров» is a board
+        if token.lemma_.lower() in POST_HEADS and not board:
             leftmost = i
     if leftmost is None:
         return None
     while leftmost > 0 and (_is_title_word(tokens[leftmost - 1]) or tokens[leftmost - 1].text == "-"):
         leftmost -= 1
-    return sent.doc[tokens[leftmost].i : person.start]
+    return sent.doc[tokens[leftmost].i : end]
 
 
 def _post_phrase_after(sent: Span, person: Span) -> Span | None:
@@ -481,11 +489,19 @@ def _title_nominative(phrase: Span) -> str:
     head = next((t for t in phrase if t.lemma_.lower() in POST_HEADS), None)
     if head is None:
         return phrase.text
-    cases = [p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"]
+    tagged = CASES.get((head.morph.get("Case") or [""])[0])  # the case in context: «директора» is a genitive here
+    cases = [tagged] if tagged else [p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"]
+    before = [t for t in phrase if t.i < head.i and t.is_alpha]
+    if "nomn" in cases and before:  # «коммерческого директора»: the adjective says which case «директора» is
+        adjective_cases = {p.tag.case for p in parse(before[-1].lower_) if p.tag.POS in ("ADJF", "PRTF")}
+        cases = [c for c in cases if c in adjective_cases] or cases
     if not cases or "nomn" in cases:
         return phrase.text
+    gender = GENDERS.get((head.morph.get("Gender") or [""])[0]) or next(
+        (p.tag.gender for p in parse(head.lower_) if p.tag.POS == "NOUN" and p.tag.gender), None
+    )
     words = [
-        inflect_to_nominative(t.text, cases[0], False) + t.whitespace_
+        inflect_to_nominative(t.text, cases[0], False, gender) + t.whitespace_
         if t.i <= head.i and t.is_alpha
         else t.text_with_ws
         for t in phrase

@@ -345,7 +345,9 @@ ACTIVITY_NOUNS = {"профиль", "специализация"}
 # What a line of business is not: "занимается вопросами …", "занимается этим".
 NOT_ACTIVITIES = {"вопрос", "проблема", "тема", "дело", "деятельность", "работа", "это", "то", "всё", "что"}
 # Nouns for a firm's products: "в числе изделий «X» — глюкометр", "ещё одна разработка центра — дефибриллятор".
-PRODUCT_OF_NOUNS = {"изделие", "продукция", "продукт", "разработка", "новинка"}
+PRODUCT_OF_NOUNS = {"изделие", "продукция", "продукт", "разработка", "новинка", "ассортимент", "номенклатура"}
+# "Ассортимент «X» включает эмали и грунтовки".
+INCLUDING_VERBS = {"включать", "составлять", "насчитывать", "охватывать"}
 # Nouns that count a product: "34 единицы оборудования", "670 тыс. упаковок лекарств" → оборудование, лекарства.
 # (the multipliers «тыс.», «млн» are counting words too: ingest.tree_relations strips their dot)
 UNIT_WORDS = {"единица", "штука", "шт", "экземпляр"}  # no product by themselves
@@ -759,6 +761,8 @@ POST_ADJECTIVES = {
     "научный",
     "главный",
 }
+# "Директором по производству назначен Виктор …": verbs between a title in the instrumental and the name.
+APPOINTING_VERBS = {"назначить", "назначать", "избрать", "избирать", "утвердить", "утверждать", "стать"}
 # A mayor's post belongs to the city's government: "заместитель мэра Москвы" works in it.
 TITLE_PREFIXES = {"вице", "экс", "врио"}
 MAYOR_WORDS = {"мэр", "вице-мэр", "заммэр", "заммэра"}

@@ -432,22 +432,45 @@ def nominative_name(parts: list[tuple[str, str]]) -> list[str]:
     «Людмила Зайцева»; «Сергея Кузнецова» → «Сергей Кузнецов»), the nominative first; pymorphy3's
     normal form alone would make every surname masculine. A word with no such parse («Черных») stays."""
     options: list[set[tuple[str, str]]] = []
+    written = [word for word, _ in parts]
+    parts = [(word.replace("ё", "е").replace("Ё", "Е"), grammeme) for word, grammeme in parts]  # the dictionary's е
     for word, grammeme in parts:
-        found = {(p.tag.gender, p.tag.case) for p in parse(word) if grammeme in p.tag and p.tag.gender}
+        found = {(p.tag.gender, p.tag.case) for p in _name_parses(word, grammeme)}
         if found:
             options.append(found)
     shared = set.intersection(*options) if options else set()
     if not shared:
-        return [_normal(word, grammeme) for word, grammeme in parts]
-    gender, case = next((pair for pair in shared if pair[1] == "nomn"), None) or sorted(shared)[0]
+        return [_yo_as_written(w, _normal(word, grammeme)) for w, (word, grammeme) in zip(written, parts, strict=True)]
+    # the likeliest reading of the first word when the others allow it («Дмитрия»: a man's genitive, not a
+    # woman's nominative), else the nominative
+    likeliest = next(((p.tag.gender, p.tag.case) for p in _name_parses(*parts[0])), None)
+    nominative = next((pair for pair in shared if pair[1] == "nomn"), None)
+    gender, case = likeliest if likeliest in shared else nominative or sorted(shared)[0]
     names = []
     for word, grammeme in parts:
         analysis = next(
-            (p for p in parse(word) if grammeme in p.tag and p.tag.gender == gender and p.tag.case == case), None
+            (p for p in _name_parses(word, grammeme) if p.tag.gender == gender and p.tag.case == case), None
         )
         inflected = analysis.inflect({"nomn", "sing"}) if analysis is not None else None
         names.append(inflected.word.capitalize() if inflected is not None else word)
-    return names
+    return [_yo_as_written(w, name) for w, name in zip(written, names, strict=True)]
+
+
+def _name_parses(word: str, grammeme: str) -> list[Parse]:
+    """The parses of a name word with a gender; a surname declined as an adjective («Бережной», «Толстого»)
+    has no surname parse, so its adjective parses stand in."""
+    named = [p for p in parse(word) if grammeme in p.tag and p.tag.gender]
+    if named or grammeme != "Surn" or not word[:1].isupper():
+        return named
+    return [p for p in parse(word) if p.tag.POS == "ADJF" and p.tag.gender]
+
+
+def _yo_as_written(written: str, name: str) -> str:
+    """«Карасёва» → «Карасёв», not «Карасев»: the ё the text wrote is kept where the form keeps its letters."""
+    return "".join(
+        w if w in "ёЁ" and i < len(name) and name[i] in "еЕ" else c
+        for i, (c, w) in enumerate(zip(name, written.ljust(len(name))[: len(name)], strict=True))
+    )
 
 
 @Language.component("zamena_people")

@@ -32,6 +32,7 @@ from ingest.language_data import (
     DOER_NOUNS,
     HOLDER_NOUNS,
     IMPORTED_WORDS,
+    INCLUDING_VERBS,
     LAUNCH_VERBS,
     LAUNCHED_INTO,
     LIGHT_VERBS,
@@ -39,6 +40,7 @@ from ingest.language_data import (
     NAMING_VERBS,
     NOT_ACTIVITIES,
     PLAN_WORDS,
+    POST_HEADS,
     PRODUCT_OF_NOUNS,
     STAND_IN_SUBJECTS,
     SUBSTITUTE_NOUNS,
@@ -49,6 +51,7 @@ from ingest.language_data import (
 )
 from ingest.model import Entity, Fact
 from ingest.morph import lookup_lemma, parse
+from ingest.names import ORGANISATIONAL_FORMS
 
 # The doer's confidence by how it was found: named right there, under a holder, or a stand-in.
 CONFIDENCE = {"named": 0.85, "holder": 0.8, "stand-in": 0.7}
@@ -70,6 +73,7 @@ _FIRM_PATHS = {"appos": 0, "flat": 1, "goeswith": 1, "nmod": 2, "nsubj": 3, "obl
 # Cases of the UD morphology as pymorphy3 names them.
 GENDERS = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
 LATIN_NAME_DEPS = ("flat", "flat:foreign", "flat:name")
+GENERIC_ADJECTIVES = {"новый", "другой", "такой", "аналогичный", "исправный", "запасной", "свежий", "очередной"}
 CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 
 
@@ -347,7 +351,7 @@ class TreeReader:
                     continue
                 if lemmas_of(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
                     continue  # «станки производства компании …»: whose product, not part of its name
-                if child.dep_ == "nmod" and not brands and self.firm_under(child, 1) is not None:
+                if child.dep_ in ("nmod", "appos") and not brands and self.firm_under(child, 1) is not None:
                     continue  # «горелки ООО «Пламя»»: the maker, not part of the name
                 if child.dep_ == "amod" and child.pos_ == "VERB" and token.i == head.i:
                     continue  # «ушедшим с рынка системам …»: a participle's clause, not the name
@@ -461,6 +465,8 @@ class TreeReader:
         return None, objects, "verb"
 
     def _act_noun_facts(self, noun: Token, act: str) -> list[Fact]:
+        if lemmas_of(noun.head) & POST_HEADS:
+            return []  # «директор по производству»: a title, not an act
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
         holder = next((self.firm_under(c) for c in children(noun, "nmod") if self.firm_under(c)), None)
         objects = [o for o in objects if self.firm_under(o) is None and not (lemmas_of(o) & STAND_IN_SUBJECTS)]
@@ -512,11 +518,16 @@ class TreeReader:
     def _owned_product_facts(self, noun: Token) -> list[Fact]:
         """A firm's products named after a dash: «в числе изделий ЗИТЦ — глюкометр», «ещё одна разработка
         центра — дефибриллятор», «дефибриллятор — разработка центра»."""
-        owners = (self.doer_of_noun(c) for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"])
+        # whose: a genitive, or a name the tagger left in the nominative («Ассортимент «Лакокраса»»)
+        owners = (self.doer_of_noun(c) for c in children(noun, "nmod") if not children(c, "case"))
         owner = next((o for o in owners if o is not None), None)
         if owner is None or denied_above(noun):
             return []
         named = children(noun, "appos", "parataxis")
+        if noun.dep_ == "nsubj" and noun.head.pos_ in ("NOUN", "PROPN"):  # «Продукция компании «X» — посуда …»
+            named.append(noun.head)
+        elif noun.dep_ == "nsubj" and lemmas_of(noun.head) & INCLUDING_VERBS:  # «Ассортимент «X» включает эмали»
+            named += children(noun.head, "obj")
         for holder in children(noun, "nmod"):  # «изделий компании «X» — кардиограф»: hung on the firm's noun
             named += [a for a in children(holder, "appos") if a.i > holder.i and _after_dash(a)]
         if not named and noun.dep_ in ("appos", "parataxis"):
@@ -579,10 +590,15 @@ class TreeReader:
             doer = lemmas_of(product_token) & (STAND_IN_SUBJECTS | HOLDER_NOUNS)
             if (product_token.morph.get("Animacy") == ["Anim"] and owner is None) or doer:
                 continue  # «металлурги / сервисная компания «X» заменили …»: who replaces is not the new thing
+            product_token = self._past_firm(product_token)
+            owner = self.entity_at.get(product_token.i)
             ours = self.products(product_token) if owner is None or owner.type == "PRODUCT" else []
-            if not ours:
-                continue
+            maker = self._named_maker(product_token)
+            if not ours or (_imported(product_token) and maker is None):
+                continue  # «… установили контроллеры Siemens S7»: one import for another
             for other in replaced:
+                if lemma(other) == lemma(product_token) and self._only_a_new_one(product_token, maker):
+                    continue  # «изношенные подшипники SKF заменили на новые подшипники»: a repair, like for like
                 for theirs in self.products(other, brands=True):
                     if theirs is not ours[0]:
                         theirs.attributes["imported"] = "yes"
@@ -596,7 +612,6 @@ class TreeReader:
                                 "tree-substitute",
                             )
                         )
-            maker = self._named_maker(product_token)
             if maker is not None and found:
                 found += [self._fact(p, "produces", maker, "named", False, "substitute-maker") for p in ours]
         return found
@@ -666,6 +681,10 @@ class TreeReader:
                 if after.morph.get("Case") != ["Gen"]:  # (the tagger may call it a verb: «гидромоторов»)
                     return None
             objects = children(verb, "obj") or children(verb, "nsubj:pass") or children(verb, "nsubj")
+            # «начало выпускать подложки вместо …»: an accusative the parser hung as a modifier
+            objects = objects or [
+                c for c in children(verb, "nmod") if c.morph.get("Case") == ["Acc"] and not children(c, "case")
+            ]
             objects = [o for o in objects if o.i != replaced.i]
             return (objects[0], [replaced]) if objects else None
         if lemma(token) == "смена" and _under(token, "на"):  # «на смену станкам Y приходят центры X»
@@ -680,6 +699,22 @@ class TreeReader:
         if _imported(subject) and not _imported(obj):
             return True
         return _imported(subject) and self._named_maker(obj) is not None and self._named_maker(subject) is None
+
+    def _past_firm(self, token: Token) -> Token:
+        """«Серводвигатель СД-750 ООО «Мехатроника» — аналог …»: the parser hung the analogue on the maker's
+        legal form; the product is the noun that form qualifies."""
+        for _ in range(3):
+            if lemma(token) not in ORGANISATIONAL_FORMS or token.head.i == token.i:
+                break
+            token = token.head
+        return token
+
+    def _only_a_new_one(self, noun: Token, maker: Entity | None) -> bool:
+        """«на новые подшипники»: nothing tells the new thing from the old but «новый», «другой»: no maker,
+        no name of its own, no clause about it."""
+        if maker is not None or children(noun, "acl", "acl:relcl", "appos", "nmod", *LATIN_NAME_DEPS):
+            return False
+        return all(lemmas_of(a) & GENERIC_ADJECTIVES for a in children(noun, "amod"))
 
     def _named_maker(self, product: Token) -> Entity | None:
         """The firm a product is named with: «станция компании «X»», «уровнемеры АО «X»», «ОС от ООО «X»»."""
@@ -821,8 +856,9 @@ def inflect_to_nominative(word: str, case: str, plural: bool, gender: str | None
     in_case = [p for p in parses if p.tag.case == case and p.tag.POS in ("NOUN", "ADJF", "PRTF")]
     if not in_case:
         return word
-    if gender is not None and not plural:
-        in_case = [p for p in in_case if p.tag.POS == "NOUN" or p.tag.gender == gender] or in_case
+    if gender is not None and not plural:  # «главного инженера»: the adjective of his gender, not «главное»
+        agreeing = [p for p in in_case if p.tag.POS != "NOUN" and p.tag.gender == gender]
+        in_case = agreeing or [p for p in in_case if p.tag.POS == "NOUN"] or in_case
     wanted = {"nomn", "plur"} if plural else {"nomn"}
     inflected = in_case[0].inflect(wanted) or in_case[0].inflect({"nomn"})
     if inflected is None:
@@ -836,7 +872,9 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     case and number the morphology gives the head in context; «для …» and other complements as written.
     The first common word is lower case («Оптические …» → «оптические …»)."""
     case = CASES.get((head.morph.get("Case") or [""])[0])
-    plural = head.morph.get("Number") == ["Plur"] or _counted(head)  # «три термопластавтомата»: the plural
+    # «три термопластавтомата» and «алкидные эмали» (the tagger took a singular genitive) name a plural
+    plural = head.morph.get("Number") == ["Plur"] or _counted(head)
+    plural = plural or any(a.morph.get("Number") == ["Plur"] and a.i < head.i for a in children(head, "amod"))
     gender = GENDERS.get((head.morph.get("Gender") or [""])[0])
     # the head word's last token carries its ending («СВЧ-усилителей», «литий-ионных»)
     head_word = [head, *[c for c in head.children if c.dep_ == "goeswith"]]

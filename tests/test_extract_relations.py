@@ -540,3 +540,32 @@ def test_an_association_named_with_a_capital_is_a_group_firms_join(text, firm, g
 )
 def test_leaving_a_group_or_applying_to_it_is_no_membership(text):
     assert not [r for r in relations(read(text)) if r[1] == "memberOf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title"),
+    [
+        # the name in the genitive, a ё in it, the title's adjective of the right gender
+        (
+            "По словам главного технолога ООО «Полиплёнка» Артёма Карасёва, линия загружена.",
+            "Артём Карасёв",
+            "главный технолог",
+        ),
+        # a surname declined as an adjective
+        (
+            "По словам коммерческого директора АО «Вектор» Натальи Береговой, спрос растёт.",
+            "Наталья Береговая",
+            "коммерческий директор",
+        ),
+        # a title in the instrumental before the appointing verb
+        ("Финансовым директором ООО «Стальпром» назначен Олег Веденеев.", "Олег Веденеев", "финансовый директор"),
+    ],
+)
+def test_a_post_before_the_name_in_its_own_case_and_gender(text, person, title):
+    posts = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "holds"}
+    assert any(p == person and t.startswith(title) for p, t in posts), posts
+
+
+def test_a_board_and_a_verb_between_are_no_persons_title():
+    found = relations(read("Совет директоров АО «Полихим» возглавил Николай Шубин."))
+    assert not [r for r in found if r[1] == "holds" and "возглавил" in r[2]]
