@@ -18,11 +18,14 @@ from ingest.language_data import (
     APPLICATION_NOUNS,
     APPOINTING_VERBS,
     COMPANY_NOUNS,
+    DENIAL_WORDS,
     JOINING_WORDS,
     LEAVING_WORDS,
     LOCATION_WORDS,
     MAYOR_WORDS,
+    MEMBER_NOUNS,
     MEMBERSHIP_WORDS,
+    PLAN_WORDS,
     POST_ADJECTIVES,
     POST_HEADS,
     RESIDENCY_WORDS,
@@ -296,7 +299,22 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     read, promoted = _promote_acting_organisations(facts + relation_facts(sentences, by_sentence, resolver), resolver)
     if promoted:  # the relations are read again, as they will be once the firm is known; the first reading goes
         read = [_followed(fact, resolver) for fact in facts] + relation_facts(sentences, by_sentence, resolver)
+    read += _membership_the_tree_missed(sentences, by_sentence, read)
     return Extraction(document, resolver.entities, _unique(read))
+
+
+def _membership_the_tree_missed(
+    sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]], read: list[Fact]
+) -> list[Fact]:
+    """A parsed sentence with firms, a group and a word of joining, from which the tree read no membership
+    (a parse that hung the names elsewhere): the words say it, at the words' lower confidence."""
+    found = []
+    for sent, in_sentence in zip(sentences, by_sentence, strict=True):
+        start, end = _sentence_span(sent)
+        if not sentence_is_parsed(sent) or any(f.predicate == "memberOf" and f.start == start for f in read):
+            continue
+        found += _membership_by_words(sent, in_sentence, strict=True)
+    return found
 
 
 # Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a
@@ -377,6 +395,31 @@ def _unique(facts: list[Fact]) -> list[Fact]:
     return kept
 
 
+def _membership_by_words(sent: Span, in_sentence: list[tuple[Span, Entity]], strict: bool = False) -> list[Fact]:
+    """Firms and a cluster or centre in a sentence with a word of joining (not of leaving or applying).
+
+    `strict`, for a parsed sentence the tree read no membership from: a member noun must be said of the
+    sentence's firm, and a plan is no membership yet."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    firms = [e for _, e in in_sentence if e.type == "FIRM"]
+    centres = [e for _, e in in_sentence if e.type in ("CENTRE", "CLUSTER")]
+    # a member noun says so of the sentence's firm in the nominative or instrumental («стал участником»), not
+    # in «с одним из участников кластера»; leaving, applying or planning is no membership yet
+    joining = [t for t in sent if t.lemma_.lower() in MEMBERSHIP_WORDS and not (strict and _oblique_member_noun(t))]
+    refused = LEAVING_WORDS | APPLICATION_NOUNS | (PLAN_WORDS | DENIAL_WORDS if strict else set())
+    denied = strict and any(t.i > sent.start and sent.doc[t.i - 1].lower_ == "не" for t in joining)  # «не вошла»
+    if not (firms and centres and joining) or lemmas & refused or denied:
+        return []
+    where = _sentence_span(sent)
+    return [Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms]
+
+
+def _oblique_member_noun(token: Token) -> bool:
+    if token.lemma_.lower() not in MEMBER_NOUNS:
+        return False
+    return not any(p.tag.case in ("nomn", "ablt") for p in parse(token.lower_) if p.tag.POS == "NOUN")
+
+
 def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> list[Fact]:
     lemmas = {t.lemma_.lower() for t in sent}
     firms = [e for _, e in in_sentence if e.type == "FIRM"]
@@ -385,11 +428,8 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     where = _sentence_span(sent)
     facts: list[Fact] = []
     parsed = sentence_is_parsed(sent)  # membership and residency are then read from the tree
-    joins = lemmas & MEMBERSHIP_WORDS and not lemmas & (LEAVING_WORDS | APPLICATION_NOUNS)  # not «вышло из состава»
-    if firms and centres and joins and not parsed:
-        facts += [
-            Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms
-        ]
+    if not parsed:
+        facts += _membership_by_words(sent, in_sentence)
     for zone_span, zone in zones:
         # "резидент ОЭЗ «…»", "компании ОЭЗ Москвы": the word before the zone, past the word "ОЭЗ" itself
         i = zone_span.start - 1

@@ -569,3 +569,11 @@ def test_a_post_before_the_name_in_its_own_case_and_gender(text, person, title):
 def test_a_board_and_a_verb_between_are_no_persons_title():
     found = relations(read("Совет директоров АО «Полихим» возглавил Николай Шубин."))
     assert not [r for r in found if r[1] == "holds" and "возглавил" in r[2]]
+
+
+def test_a_membership_the_parse_hid_is_still_read_from_its_words_but_not_a_denied_or_planned_one():
+    # a parse that hangs the names apart still states a membership in so many words
+    said = relations(read("В кластер «Северный металл» в марте вошли АО «Литпром» и ООО «Прокатстан»."))
+    assert {("Литпром", "memberOf", "Северный металл"), ("Прокатстан", "memberOf", "Северный металл")} <= said
+    for text in ("Компания «Литпром» не вошла в кластер «Северный металл».",):
+        assert not [r for r in relations(read(text)) if r[1] == "memberOf"], text
