@@ -310,7 +310,7 @@ def _membership_the_tree_missed(
     (a parse that hung the names elsewhere): the words say it, at the words' lower confidence."""
     found = []
     for sent, in_sentence in zip(sentences, by_sentence, strict=True):
-        start, end = _sentence_span(sent)
+        start = _sentence_span(sent)[0]
         if not sentence_is_parsed(sent) or any(f.predicate == "memberOf" and f.start == start for f in read):
             continue
         found += _membership_by_words(sent, in_sentence, strict=True)

@@ -519,8 +519,7 @@ class TreeReader:
         """A firm's products named after a dash: «в числе изделий ЗИТЦ — глюкометр», «ещё одна разработка
         центра — дефибриллятор», «дефибриллятор — разработка центра»."""
         # whose: a genitive, or a name the tagger left in the nominative («Ассортимент «Лакокраса»»)
-        owners = (self.doer_of_noun(c) for c in children(noun, "nmod") if not children(c, "case"))
-        owner = next((o for o in owners if o is not None), None)
+        owner = self._owner(noun, lambda c: not children(c, "case"))
         if owner is None or denied_above(noun):
             return []
         named = children(noun, "appos", "parataxis")
@@ -541,6 +540,11 @@ class TreeReader:
             for p in self.products(n)
         ]
 
+    def _owner(self, noun: Token, whose: Callable[[Token], bool]) -> tuple[Entity, str] | None:
+        """The firm a noun's first modifier accepted by `whose` stands for («изделий компании «X»»)."""
+        owners = (self.doer_of_noun(c) for c in children(noun, "nmod") if whose(c))
+        return next((o for o in owners if o is not None), None)
+
     def activities(self) -> list[Fact]:
         """A firm's line of business as its competence: «специализируется на ортопедических изделиях»,
         «а «Y» — на медицинском оборудовании» (the verb left out), «занимается медицинской техникой»,
@@ -559,8 +563,7 @@ class TreeReader:
                     if firm is not None:
                         found += [(firm, "named", field) for field in _fields(children(gapped, "orphan"), *governs)]
             elif token.pos_ == "NOUN" and lemma(token) in ACTIVITY_NOUNS and not denied_above(token):
-                owners = (self.doer_of_noun(c) for c in children(token, "nmod") if c.morph.get("Case") == ["Gen"])
-                owner = next((o for o in owners if o is not None), None)
+                owner = self._owner(token, lambda c: c.morph.get("Case") == ["Gen"])
                 fields = children(token, "appos", "parataxis") or (
                     [token.head] if token.dep_ in ("appos", "parataxis") else children(token, "nsubj")
                 )
