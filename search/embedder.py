@@ -171,7 +171,7 @@ class OnnxEncoder:
     1.3×; torch's copy of the weights is never loaded. It answers the part of SentenceTransformer's
     interface that the embedder uses."""
 
-    def __init__(self, folder: Path, threads: int | None = None) -> None:
+    def __init__(self, folder: Path, threads: int | None = None, encoder_file: Path = ONNX_FILE) -> None:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import onnxruntime
         from tokenizers import Tokenizer  # the Rust tokenizer itself: neither transformers nor torch is loaded
@@ -181,7 +181,7 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shared cores: no busy wait
         self.session = onnxruntime.InferenceSession(
-            str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+            str(folder / encoder_file), options, providers=["CPUExecutionProvider"]
         )
         self.prompts = dict(PROMPTS)
         self.max_seq_length = MAX_TOKENS

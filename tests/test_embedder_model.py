@@ -17,7 +17,15 @@ from scipy.stats import spearmanr
 from ontology.namespaces import SCHEMA
 from search import embedder as embedder_module
 from search.embedder import OnnxEncoder, SentenceEmbedder, load_sentence_transformer
-from search.model_rebuild import ONNX_FILE, is_rebuilt, read_packed, rebuild_model, weights_file
+from search.model_rebuild import (
+    INT8_ONNX_FILE,
+    ONNX_FILE,
+    is_rebuilt,
+    quantize_encoder,
+    read_packed,
+    rebuild_model,
+    weights_file,
+)
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
 
@@ -56,12 +64,36 @@ def test_the_rebuilt_folder_runs_on_onnx_runtime_with_the_vectors_torch_gives(em
         assert np.all(np.sum(through_onnx * through_torch, axis=1) > 0.99999)
 
 
-def test_a_model_folder_without_the_onnx_encoder_runs_on_torch(embedder, model_folder, tmp_path):
-    folder = tmp_path / "model"
+def linked_copy_without_onnx(model_folder: Path, folder: Path) -> Path:
+    """The model folder as symlinks, its `onnx/` folder left out."""
     folder.mkdir()
     for entry in model_folder.iterdir():
         if entry.name != ONNX_FILE.parts[0]:
             (folder / entry.name).symlink_to(entry)
+    return folder
+
+
+def test_the_int8_encoder_stays_close_to_fp32_and_ranks_alike(embedder, model_folder, tmp_path):
+    folder = linked_copy_without_onnx(model_folder, tmp_path / "model")
+    (folder / ONNX_FILE).parent.mkdir()
+    (folder / ONNX_FILE).symlink_to(model_folder / ONNX_FILE)
+    written = quantize_encoder(folder)
+    assert written == folder / INT8_ONNX_FILE and written.stat().st_size < (model_folder / ONNX_FILE).stat().st_size
+    int8 = OnnxEncoder(folder, threads=1, encoder_file=INT8_ONNX_FILE)
+    passages = [
+        "Производитель частотных преобразователей и электроприводов.",
+        "Клиника принимает пациентов по записи.",
+        "Завод выпускает оптические трансформаторы тока для подстанций.",
+    ]
+    fp32_vectors = embedder_module._encode(embedder.model, passages, "passage")
+    int8_vectors = embedder_module._encode(int8, passages, "passage")
+    assert np.all(np.sum(fp32_vectors * int8_vectors, axis=1) > 0.97)
+    question = embedder_module._encode(int8, ["кто делает оптические трансформаторы тока"], "query")[0]
+    assert int(np.argmax(int8_vectors @ question)) == 2
+
+
+def test_a_model_folder_without_the_onnx_encoder_runs_on_torch(embedder, model_folder, tmp_path):
+    folder = linked_copy_without_onnx(model_folder, tmp_path / "model")
     on_torch = SentenceEmbedder(folder)
     assert not isinstance(on_torch.model, OnnxEncoder)
     question = ["кто делает оптические трансформаторы тока"]
