@@ -135,8 +135,10 @@ SELECT DISTINCT ?doc ?start ?firm WHERE {
   %(what)s
   { ?e rdf:subject ?firm } UNION { ?e rdf:object ?firm } UNION { ?e rdf:subject/schema:manufacturer ?firm }
 }"""
-CAPABILITY_FACTS = """VALUES ?what { schema:manufacturer zo:supplier zo:substitutes zo:hasCompetence org:classification
-                 schema:category zo:productionCapacity } ?e rdf:predicate ?what ."""
+# A filter on the fact found, not a VALUES block: Oxigraph joined `?e rdf:predicate ?what` with a VALUES
+# of predicates by walking every evidence node of those predicates (750 ms a search at 1M triples, 9 ms so).
+CAPABILITY_FACTS = """?e rdf:predicate ?what . FILTER(?what IN (schema:manufacturer, zo:supplier, zo:substitutes,
+                 zo:hasCompetence, org:classification, schema:category, zo:productionCapacity))"""
 LABEL_QUERY = """
 SELECT ?s ?label WHERE {
   VALUES ?s { %s }
