@@ -16,10 +16,11 @@ import argparse
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from bench.sparql_bench import LoadSampler
 from bench.synthetic import generate
 from ingest import extract as extract_module
 from ingest.pipeline import build_pipeline
@@ -68,6 +69,14 @@ def measure(firms: int, work: Path, with_index: bool, syntax: bool = True) -> di
     }
 
 
+def with_load(run: Callable[..., dict], *args: object, **kwargs: object) -> dict:
+    """A measured row with the machine's load average while it ran (others may share the cores)."""
+    loads = LoadSampler()
+    row = run(*args, **kwargs)
+    row["load_average"] = loads.stop()
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--firms", type=int, nargs="+", default=[100, 1000])
@@ -79,8 +88,8 @@ def main() -> None:
     rows = []
     for n in args.firms:
         if args.baseline:
-            rows.append(measure(n, args.work, args.index, syntax=False))
-        rows.append(measure(n, args.work, args.index))
+            rows.append(with_load(measure, n, args.work, args.index, syntax=False))
+        rows.append(with_load(measure, n, args.work, args.index))
     if args.baseline:
         for surface, parsed in zip(rows[::2], rows[1::2], strict=True):
             print(
@@ -93,7 +102,8 @@ def main() -> None:
         shares = "  ".join(f"{100 * row['stage_s'][s] / row['wall_s']:>5.0f}%" for s in STAGES)
         print(
             f"{row['firms']:>7}{row['documents']:>7}{row['triples']:>10,}{row['wall_s']:>9.1f}"
-            f"{row['docs_per_s']:>8.2f}  {shares}  {row['pipeline']}"
+            f"{row['docs_per_s']:>8.2f}  {shares}  {row['pipeline']}, load average {row['load_average']['mean']:.1f} "
+            f"(max {row['load_average']['max']:.1f})"
         )
     parsed_rows = [row for row in rows if row["pipeline"] == "with parser"]
     if len(parsed_rows) > 1:

@@ -30,6 +30,7 @@ from ingest.language_data import (
     COUNT_NOUNS,
     DENIAL_WORDS,
     DOER_NOUNS,
+    EVENT_NOUNS,
     HOLDER_NOUNS,
     IMPORTED_WORDS,
     INCLUDING_VERBS,
@@ -424,6 +425,20 @@ class TreeReader:
 
     def _verb_facts(self, verb: Token, act: str) -> list[Fact]:
         passive = verb.morph.get("Voice") == ["Pass"] or lemma(verb).endswith("ся")
+        if verb.dep_ == "acl" and verb.morph.get("Voice") == ["Act"] and not lemma(verb).endswith("ся"):
+            # «ООО «X», производящее удобрения, …»: the participle's noun does it
+            found = self.doer_of_noun(verb.head)
+            objects = children(verb, "obj") or self._shared_objects(verb)
+            if found is None or denied(verb) or not objects:
+                return []
+            firm, how = found
+            plan = bool(lemmas_of(verb) & PLAN_WORDS)
+            return [
+                self._fact(p, act, firm, how, plan, "participle-active")
+                for o in objects
+                for p in self.products(o)
+                if p is not firm
+            ]
         if verb.dep_ == "acl":  # «разработанный «X» дальномер», «датчики, выпускаемые компанией «X»»
             objects, rule = [verb.head], "participle"
         elif passive:
@@ -468,11 +483,14 @@ class TreeReader:
         if lemmas_of(noun.head) & POST_HEADS:
             return []  # «директор по производству»: a title, not an act
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
-        holder = next((self.firm_under(c) for c in children(noun, "nmod") if self.firm_under(c)), None)
+        # whose act it is: not the maker another act names («поставка долот разработки НПП «X»»)
+        holders = [c for c in children(noun, "nmod") if not lemmas_of(c) & set(ACT_NOUNS)]
+        holder = next((self.firm_under(c) for c in holders if self.firm_under(c)), None)
         objects = [o for o in objects if self.firm_under(o) is None and not (lemmas_of(o) & STAND_IN_SUBJECTS)]
-        if not objects and holder is not None and noun.dep_ == "nmod" and not denied_above(noun):
+        qualified = _qualified_by(noun)
+        if not objects and holder is not None and qualified is not None and not denied_above(noun):
             # «станки с ЧПУ производства компании «X»»: the noun it qualifies is X's product
-            return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(noun.head)]
+            return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(qualified)]
         if not objects:
             return []
         if denied_above(noun):
@@ -490,7 +508,8 @@ class TreeReader:
 
     def _doer_noun_facts(self, noun: Token, act: str) -> list[Fact]:
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
-        objects = [o for o in objects if self.firm_under(o, depth=0) is None]
+        # not the firm itself («Производитель упаковки ООО «X»»: its legal form, the name under it)
+        objects = [o for o in objects if self.firm_under(o, depth=0 if self.entity_at.get(o.i) else 1) is None]
         if not objects:
             return []
         doer: tuple[Entity, str] | None = None
@@ -510,10 +529,26 @@ class TreeReader:
         }:  # «известна как разработчик …»
             for subject in children(noun.head, "nsubj"):
                 doer = self.doer_of_noun(subject)
+        if doer is None:  # «Производитель упаковки ООО «X» стал …»: the firm the title names, after its product
+            doer = self._titled_firm(noun, objects)
         if doer is None or denied(noun.head) or denied(noun):
             return []
         firm, how = doer
         return [self._fact(p, act, firm, how, False, "doer-noun") for o in objects for p in self.products(o)]
+
+    def _titled_firm(self, noun: Token, objects: list[Token]) -> tuple[Entity, str] | None:
+        """The firm a title such as «производитель упаковки» stands before: a bare genitive or apposition
+        after the product, under the title or under the product, the parser hangs it either way."""
+        last = max(o.i for o in objects)
+        after = [c for holder in (noun, *objects) for c in children(holder, "nmod", "appos")]
+        if noun.dep_ == "nsubj":  # «разработчик систем … компания «X» привлекла …»: taken for two subjects
+            after += [s for s in children(noun.head, "nsubj") if s.i != noun.i]
+        for child in after:
+            if child.i > last and not children(child, "case") and child not in objects:
+                firm = self.firm_under(child, 1)
+                if firm is not None and firm.type in DOER_TYPES:
+                    return firm, "named"
+        return None
 
     def _owned_product_facts(self, noun: Token) -> list[Fact]:
         """A firm's products named after a dash: «в числе изделий ЗИТЦ — глюкометр», «ещё одна разработка
@@ -728,6 +763,38 @@ class TreeReader:
                 if firm is not None and firm.type in DOER_TYPES:
                     return firm
         return None
+
+
+# What a name's parts hang on: quotes, an apposition («центры «Фрезер-5»»), a Latin or hyphenated name.
+NAME_PART_DEPS = {"appos", "flat", "flat:foreign", "flat:name", "goeswith", "punct", "amod", "nummod"}
+
+
+def _qualified_by(noun: Token) -> Token | None:
+    """The product a «производства / разработки компании «X»» stands after.
+
+    The parser's head when it comes before with nothing between but words of a phrase (no verb, no comma):
+    «батарей для электробусов производства …». Else the noun whose phrase ends right before, past the
+    parts of its name: the parser often hangs such a genitive on a noun further back («в цехах …
+    заменены центрами «Фрезер-5» производства АО «X»» under «цехах»). Never a noun of what is done with
+    the product («поставка долот «Алмаз» разработки …» qualifies the bits)."""
+    if noun.i == noun.sent.start:
+        return None
+    head = noun.head
+    if head.i < noun.i and head.pos_ in ("NOUN", "PROPN") and not lemmas_of(head) & EVENT_NOUNS:
+        between = noun.doc[head.i + 1 : noun.i]
+        if not any(t.pos_ in ("VERB", "AUX") or (t.is_punct and t.text not in '«»„“"-') for t in between):
+            return head
+    before = noun.doc[noun.i - 1]
+    if before.is_punct and before.text not in ("»", "“", '"', ")"):
+        return None  # «…, производства …» after a comma: no phrase ends there
+    token = before
+    for _ in range(8):  # up from the word before, past the parts of its name
+        if token.dep_ not in NAME_PART_DEPS or token.head.i == token.i or token.head.i >= noun.i:
+            break
+        token = token.head
+    if token.pos_ in ("NOUN", "PROPN", "X") and token.dep_ not in NAME_PART_DEPS:
+        return None if lemmas_of(token) & EVENT_NOUNS else token
+    return None
 
 
 def _nominative_before(verb: Token) -> list[Token]:

@@ -185,7 +185,8 @@ def test_a_telescope_named_by_the_model_is_no_organisation():
 def test_a_firm_described_by_its_products_keeps_its_name():
     extraction = read("Компания объявила о покупке производителя сетевого оборудования 3Com за 2,7 млрд долларов.")
     assert "3Com" in organisations(extraction)
-    assert not [e for e in extraction.entities.values() if e.type == "PRODUCT"]
+    # its products may be read («производителя сетевого оборудования 3Com»), never with its name in them
+    assert not [e for e in extraction.entities.values() if e.type == "PRODUCT" and "3Com" in e.name]
 
 
 def test_an_organisation_named_in_the_genitive_gets_its_nominative_name():
