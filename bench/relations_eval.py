@@ -90,16 +90,18 @@ def predicted(text: str, syntax: bool) -> list[Relation]:
             kind = "makes" if fact.predicate == "manufacturer" else "supplies"
             found.append(Relation(kind, (obj, subject), plan))
         elif fact.predicate == "substitutes":
-            found.append(Relation("substitutes", (subject, obj)))
+            found.append(Relation("substitutes", (subject, obj), plan))
         elif fact.predicate == "memberOf":
-            found.append(Relation("member", (subject, obj)))
+            found.append(Relation("member", (subject, obj), plan))
         elif fact.predicate == "residentOf":
-            found.append(Relation("resident", (subject, obj)))
+            found.append(Relation("resident", (subject, obj), plan))
         elif fact.predicate == "holds":
-            found.append(Relation("post", (subject, obj or posts_in.get(fact.object, ""))))
+            found.append(Relation("post", (subject, obj or posts_in.get(fact.object, "")), plan))
         elif fact.predicate in ("residentCount", "memberCount", "productionCapacity", "numberOfEmployees"):
             kind = "staff" if fact.predicate == "numberOfEmployees" else "quantity"
-            found.append(Relation(kind, (subject, str(fact.object["value"]))))  # type: ignore[index]
+            # a capacity the plant will have («сможет выпускать до …») is stated all the same; staff to be hired is not
+            value = str(fact.object["value"])  # type: ignore[index]
+            found.append(Relation(kind, (subject, value), plan and kind == "staff"))
     return list(dict.fromkeys(found))
 
 

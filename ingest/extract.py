@@ -36,7 +36,7 @@ from ingest.language_data import (
 )
 from ingest.model import Entity, Extraction, Fact, Mention
 from ingest.morph import parse
-from ingest.names import clean, name_key, same_name
+from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
 from ingest.relations import relation_facts
 from ingest.syntax import sentence_is_parsed
@@ -311,10 +311,41 @@ def _membership_the_tree_missed(
     found = []
     for sent, in_sentence in zip(sentences, by_sentence, strict=True):
         start = _sentence_span(sent)[0]
-        if not sentence_is_parsed(sent) or any(f.predicate == "memberOf" and f.start == start for f in read):
+        if not sentence_is_parsed(sent):
             continue
-        found += _membership_by_words(sent, in_sentence, strict=True)
+        tree = [f for f in read if f.predicate == "memberOf" and f.start == start]
+        if not tree:
+            found += _membership_by_words(sent, in_sentence, strict=True)
+            continue
+        # «вошли три компании — АО «A», ООО «B» и ООО «C»»: the tree read one of a list; the others listed
+        # with it joined the same group
+        group_of = {f.subject: f.object for f in tree}
+        pairs = _listed_together(sent, in_sentence)
+        added = True
+        while added:  # along the list, a neighbour at a time
+            added = False
+            for firm, neighbour in pairs:
+                if firm.ref not in group_of and neighbour.ref in group_of:
+                    group_of[firm.ref] = group = group_of[neighbour.ref]
+                    where = _sentence_span(sent)
+                    found.append(Fact(firm.ref, "memberOf", group, *where, MEMBERSHIP_CONFIDENCE, "membership-list"))
+                    added = True
     return found
+
+
+LIST_JOINERS = {",", "и", "а", "также", "«", "»", '"', "„", "“"}
+
+
+def _listed_together(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> list[tuple[Entity, Entity]]:
+    """Pairs of firms next to each other in one list, each way round («АО «A», ООО «B» и ООО «C»»): nothing
+    between their names but commas, «и», «а также», quotes and legal forms."""
+    firms = sorted(((span, e) for span, e in in_sentence if e.type == "FIRM"), key=lambda pair: pair[0].start)
+    pairs = []
+    for (before, first), (after, second) in zip(firms, firms[1:], strict=False):
+        between = sent.doc[before.end : after.start]
+        if first is not second and all(t.lower_ in LIST_JOINERS or t.lower_ in ORGANISATIONAL_FORMS for t in between):
+            pairs += [(first, second), (second, first)]
+    return pairs
 
 
 # Facts that show an organisation of unknown kind acting as a firm: it makes, develops or supplies a
@@ -414,9 +445,15 @@ def _membership_by_words(sent: Span, in_sentence: list[tuple[Span, Entity]], str
     return [Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms]
 
 
+# Lists of members: «включены в перечень участников кластера», «вошла в число членов союза».
+MEMBER_LISTS = {"перечень", "реестр", "список", "число", "ряды", "ряд"}
+
+
 def _oblique_member_noun(token: Token) -> bool:
     if token.lemma_.lower() not in MEMBER_NOUNS:
         return False
+    if token.i > 0 and token.doc[token.i - 1].lemma_.lower() in MEMBER_LISTS:
+        return False  # the list of members a firm is put on says it is one
     return not any(p.tag.case in ("nomn", "ablt") for p in parse(token.lower_) if p.tag.POS == "NOUN")
 
 

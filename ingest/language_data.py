@@ -192,8 +192,7 @@ ACT_NOUNS = {
 # Nouns of what is done with a product, not the product: «поставка / монтаж долот производства «X»» is
 # about the bits («долот»), which «производства «X»» qualifies.
 EVENT_NOUNS = set(ACT_NOUNS) | {
-    "монтаж",
-    "установка",
+    "монтаж",  # not «установка»: as often a unit («вентиляционные установки») as its installation
     "испытание",
     "закупка",
     "внедрение",

@@ -578,3 +578,57 @@ def test_a_membership_the_parse_hid_is_still_read_from_its_words_but_not_a_denie
     assert {("Литпром", "memberOf", "Северный металл"), ("Прокатстан", "memberOf", "Северный металл")} <= said
     for text in ("Компания «Литпром» не вошла в кластер «Северный металл».",):
         assert not [r for r in relations(read(text)) if r[1] == "memberOf"], text
+
+
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        # the parser hangs «производства» on «цехах» here: the phrase before it is the product
+        (
+            "В цехах завода прессы Schuler заменены гидравлическими прессами «Мощь-800» производства АО «Прессмаш».",
+            "гидравлические прессы",
+            "Прессмаш",
+        ),
+        (
+            "На вокзале установлены турникеты «Проход-3» разработки ООО «Контроль-Доступ».",
+            "турникеты",
+            "Контроль-Доступ",
+        ),
+    ],
+)
+def test_a_product_made_by_a_firm_is_the_phrase_right_before_the_makers_genitive(text, product, firm):
+    makers = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "manufacturer"}
+    assert any(product in made and maker == firm for made, maker in makers), makers
+
+
+def test_what_is_done_with_a_product_made_by_a_firm_is_not_the_product_nor_a_delivery_by_that_firm():
+    found = relations(read("Монтаж вентиляционных установок «Бриз-10» производства ООО «Климатех» завершён в срок."))
+    made = {r[0] for r in found if r[1] == "manufacturer" and r[2] == "Климатех"}
+    assert made == {"вентиляционные установки Бриз-10"}
+    assert not [r for r in found if r[1] == "supplier"]
+
+
+def test_a_firm_with_an_active_participle_of_making_makes_its_object():
+    found = relations(read("ООО «Керампласт», выпускающее керамические фильтры, открыло склад в Твери."))
+    assert ("керамические фильтры", "manufacturer", "Керампласт") in found
+    denied = relations(read("ООО «Агроснаб», закупающее импортные сеялки, сменило директора."))
+    assert not [r for r in denied if r[1] in ("manufacturer", "supplier")]
+
+
+def test_a_title_before_the_firm_says_what_it_makes():
+    found = relations(read("Производитель тепловых насосов ООО «Геотерм» открыл офис в Казани."))
+    assert ("тепловые насосы", "manufacturer", "Геотерм") in found
+    assert not [r for r in found if r[1] == "manufacturer" and r[0] in ("ООО", "Геотерм")]
+
+
+def test_every_firm_of_a_list_joins_the_group_the_tree_read_for_one_of_them():
+    text = "В кластер «Северная верфь» вошли ещё три компании — АО «Корпус-М», ООО «Палуба» и ООО «Винт-Сервис»."
+    members = {r[0] for r in relations(read(text)) if r[1] == "memberOf" and r[2] == "Северная верфь"}
+    assert members == {"Корпус-М", "Палуба", "Винт-Сервис"}
+
+
+def test_a_firm_put_on_the_list_of_a_groups_members_is_a_member_one_struck_off_is_not():
+    put = relations(read("АО «Литейщик» и ООО «Формовка» включены в перечень участников кластера «Металлург»."))
+    assert {("Литейщик", "memberOf", "Металлург"), ("Формовка", "memberOf", "Металлург")} <= put
+    struck = relations(read("АО «Литейщик» исключено из перечня участников кластера «Металлург»."))
+    assert not [r for r in struck if r[1] == "memberOf"]
