@@ -377,6 +377,9 @@ COUNT_NOUNS = UNIT_WORDS | {"упаковка", "пачка", "флакон", "�
 SUBSTITUTE_VERBS = {"заменить", "заменять", "замещать", "заместить", "вытеснить", "вытеснять"}
 SUBSTITUTE_NOUNS = {"аналог", "замена", "альтернатива", "заменитель"}
 SUBSTITUTE_PREPOSITIONS = {"вместо", "взамен"}
+# Nouns of the act of replacing, with what is replaced in the genitive and the new thing in the instrumental:
+# "замещение серверов Dell серверами «X»".
+REPLACING_NOUNS = {"замена", "замещение"}
 # Verbs of switching from one thing to another: "перешли с долот Y на долота X".
 SWITCH_VERBS = {"перейти", "переходить", "пересесть", "пересаживаться"}
 # "на смену станкам Y приходят центры X".

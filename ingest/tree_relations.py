@@ -43,6 +43,7 @@ from ingest.language_data import (
     PLAN_WORDS,
     POST_HEADS,
     PRODUCT_OF_NOUNS,
+    REPLACING_NOUNS,
     STAND_IN_SUBJECTS,
     SUBSTITUTE_NOUNS,
     SUBSTITUTE_PREPOSITIONS,
@@ -274,6 +275,10 @@ class TreeReader:
             noun = self._past_container(noun)
             if noun is None:
                 continue
+            if lemmas_of(noun) & SUBSTITUTE_NOUNS and not brands:  # «разработали аналог насосов X — насос КН-40»
+                named = _named_after_dash(noun)
+                if named:
+                    noun = named[0]
             owner = self.entity_at.get(noun.i)
             if owner is not None and owner.type in NOT_IN_PRODUCT_SLOT:
                 continue
@@ -348,11 +353,26 @@ class TreeReader:
                 if child.i in kept or (child.dep_ not in PHRASE_DEPS and child.dep_.split(":")[0] not in PHRASE_DEPS):
                     continue
                 entity = self.entity_at.get(child.i)
+                # a name in quotes right after the noun is its model's («коммутатор «Магистраль-24» АО …»), even
+                # where the NER or a quoted-name rule took it for an organisation
+                model_name = (
+                    child.dep_ == "appos"
+                    and entity is not None
+                    and entity.type in ("ORG", "FIRM")
+                    and _quoted(child)
+                    and child.i == token.i + 2
+                )
                 if entity is not None and entity.type in allowed and entity is not self.entity_at.get(head.i):
-                    continue
+                    if not (model_name and token.i == head.i and not brands):  # «серверами «Стойка-2U»»
+                        continue
                 if lemmas_of(child) & (set(ACT_NOUNS) | HOLDER_NOUNS | STAND_IN_SUBJECTS) and child.dep_ == "nmod":
                     continue  # «станки производства компании …»: whose product, not part of its name
-                if child.dep_ in ("nmod", "appos") and not brands and self.firm_under(child, 1) is not None:
+                if (
+                    child.dep_ in ("nmod", "appos")
+                    and not brands
+                    and not (model_name and token.i == head.i)
+                    and self.firm_under(child, 1) is not None
+                ):
                     continue  # «горелки ООО «Пламя»»: the maker, not part of the name
                 if child.dep_ == "amod" and child.pos_ == "VERB" and token.i == head.i:
                     continue  # «ушедшим с рынка системам …»: a participle's clause, not the name
@@ -626,7 +646,7 @@ class TreeReader:
             product_token, replaced = pair
             owner = self.entity_at.get(product_token.i)
             doer = lemmas_of(product_token) & (STAND_IN_SUBJECTS | HOLDER_NOUNS)
-            if (product_token.morph.get("Animacy") == ["Anim"] and owner is None) or doer:
+            if (_animate(product_token) and owner is None) or doer:
                 continue  # «металлурги / сервисная компания «X» заменили …»: who replaces is not the new thing
             product_token = self._past_firm(product_token)
             owner = self.entity_at.get(product_token.i)
@@ -657,6 +677,23 @@ class TreeReader:
     def _substitute_pair(self, token: Token) -> tuple[Token, list[Token]] | None:
         """(the new product's token, the replaced ones' tokens) of a substitution word, or None."""
         lemmas = lemmas_of(token)
+        if lemma(token) in ("смена", "замена") and _under(token, "на"):  # «на смену станкам Y приходят центры X»
+            replaced = [c for c in children(token, "nmod", "iobj") if _has_case(c, "Dat")]
+            # the parser may hang the dative on the verb: «На замену муфтам Raychem выбрали муфты …»
+            replaced = replaced or [c for c in token.sent if _dative_after(c, token)]
+            if token.head.dep_ == "acl":  # «арматуры «К», предназначенной на замену оборудованию Cameron»
+                arriving = [token.head.head]
+            else:  # who chose it («энергетики выбрали муфты …») is not what arrives
+                things = [n for n in children(token.head, "nsubj") if n.morph.get("Animacy") != ["Anim"]]
+                arriving = things or children(token.head, "obj")
+            return (arriving[0], replaced[:1]) if arriving and replaced else None
+        if lemmas & REPLACING_NOUNS and token.pos_ == "NOUN":  # «замещение серверов Dell серверами «X»»
+            new = [c for c in children(token, "nmod", "obl") if _bare_instrumental(c)]
+            if token.dep_ == "nsubj":  # the parser hung the instrumental on the verb: «Замещение … серверами …»
+                new = new or [c for c in children(token.head, "obl") if _bare_instrumental(c) and c.i > token.i]
+            old = [c for c in children(token, "nmod") if c.morph.get("Case") == ["Gen"] and not children(c, "case")]
+            if new and old:
+                return new[0], old[:1]
         if lemmas & SUBSTITUTE_NOUNS and token.pos_ in ("NOUN", "PROPN"):  # «Альтернативой …» tagged a name
             # the replaced thing is a bare genitive or dative («аналог материалов DuPont», «альтернатива
             # камерам»); under a preposition it is a respect or a place («по прочности», «в станках»)
@@ -666,19 +703,29 @@ class TreeReader:
                 if (c.morph.get("Case") in (["Gen"], ["Dat"]) or c.text[:1].isascii()) and not children(c, "case")
             ]
             product: Token | None = None
-            if children(token, "nsubj"):
+            opener = _opening_mark(token)
+            named = _named_after_dash(token)
+            if named:  # «разработали аналог насосов Cryostar — насос КН-40»: the analogue is named after it
+                product = named[0]
+            elif children(token, "nsubj"):
                 product = children(token, "nsubj")[0]
             elif lemmas_of(token.head) & COPULA_VERBS and children(token.head, "nsubj"):
                 product = children(token.head, "nsubj")[0]
             elif token.dep_ in ("appos", "parataxis"):  # «вентиляторы — замену агрегатам …»
-                product = token.head
+                # the phrase right before the dash or parenthesis, whatever the parser hung it on («патронов
+                # ТП-250 (отечественный аналог …)» under the firm's legal form)
+                product = (_phrase_ending_at(token, opener.i - 1) if opener is not None else None) or token.head
             elif token.dep_ == "obj" or "как" in {lemma(c) for c in children(token, "case", "mark")}:
                 # «вывело на рынок систему … — альтернативу камерам Cognex», «представило X как альтернативу …»
                 others = [o for o in children(token.head, "obj") if o.i < token.i]
                 product = others[-1] if others else None
+            elif opener is not None:  # «патронов ТП-250 (отечественный аналог …)», ««Поток-У» — аналога …»
+                product = _phrase_ending_at(token, opener.i - 1)
             return (product, replaced) if product is not None and replaced else None
         if lemmas & SUBSTITUTE_VERBS and token.pos_ == "VERB":
             into = [o for o in children(token, "obl") if _under(o, "на") and o.morph.get("Case") == ["Acc"]]
+            # «Y заменены центрами X», «заместить красками X продукцию Y»: the instrumental is the new thing
+            into = into or [o for o in children(token, "obl") if _bare_instrumental(o)]
             if into:  # «Y заменены на X», «заменили импортные горелки на горелки X»
                 replaced = children(token, "nsubj:pass") or children(token, "obj") or children(token, "nsubj")
                 replaced = replaced or _nominative_before(token)
@@ -693,6 +740,11 @@ class TreeReader:
                     [o for o in replaced if o.i > token.i][:1],
                 )
             product = subjects[0] if subjects else None
+            if product is None and token.dep_ == "acl" and token.morph.get("Voice") != ["Pass"]:
+                # «Моноблоки «X», заменившие на линиях оборудование Krones, …»: the noun it follows, which the
+                # parser may not have chosen (it hung this one on a later firm)
+                product = token.head if token.head.i < token.i else _noun_before(token)
+                replaced = replaced or _object_before_comma(token)
             if product is None and token.dep_ == "xcomp":  # «должен заменить», «призваны заменить»
                 if token.head.dep_ == "acl":  # «спектрометр, призванный заменить …»
                     product = token.head.head
@@ -725,10 +777,6 @@ class TreeReader:
             ]
             objects = [o for o in objects if o.i != replaced.i]
             return (objects[0], [replaced]) if objects else None
-        if lemma(token) == "смена" and _under(token, "на"):  # «на смену станкам Y приходят центры X»
-            replaced = [c for c in children(token, "nmod", "iobj") if c.morph.get("Case") == ["Dat"]]
-            arriving = children(token.head, "nsubj") or children(token.head, "obj")
-            return (arriving[0], replaced) if arriving and replaced else None
         return None
 
     def _theirs_first(self, subject: Token, obj: Token) -> bool:
@@ -756,7 +804,7 @@ class TreeReader:
 
     def _named_maker(self, product: Token) -> Entity | None:
         """The firm a product is named with: «станция компании «X»», «уровнемеры АО «X»», «ОС от ООО «X»»."""
-        for nmod in children(product, "nmod"):
+        for nmod in children(product, "nmod", "appos"):  # «муфты ООО «X»» the parser may take for an apposition
             cases = {lemma(c) for c in children(nmod, "case")}
             if (nmod.morph.get("Case") == ["Gen"] and not cases) or cases == {"от"}:
                 firm = self.firm_under(nmod)
@@ -784,17 +832,99 @@ def _qualified_by(noun: Token) -> Token | None:
         between = noun.doc[head.i + 1 : noun.i]
         if not any(t.pos_ in ("VERB", "AUX") or (t.is_punct and t.text not in '«»„“"-') for t in between):
             return head
-    before = noun.doc[noun.i - 1]
-    if before.is_punct and before.text not in ("»", "“", '"', ")"):
+    found = _phrase_ending_at(noun, noun.i - 1)
+    return None if found is None or lemmas_of(found) & EVENT_NOUNS else found
+
+
+def _noun_before(word: Token) -> Token | None:
+    """The noun whose phrase ends before `word` and the comma before it («Моноблоки «X», заменившие …»)."""
+    comma = word.i - 1
+    if comma <= word.sent.start or word.doc[comma].text != ",":
+        return None
+    return _phrase_ending_at(word, comma - 1)
+
+
+def _phrase_ending_at(word: Token, last: int) -> Token | None:
+    """The noun of the phrase whose last word is at index `last`, before `word`: up from that word past
+    the parts of a name (closing quotes, an apposition, a Latin name); None if no noun phrase ends there."""
+    token = word.doc[last]
+    if token.is_punct and token.text not in ("»", "“", '"', ")"):
         return None  # «…, производства …» after a comma: no phrase ends there
-    token = before
-    for _ in range(8):  # up from the word before, past the parts of its name
-        if token.dep_ not in NAME_PART_DEPS or token.head.i == token.i or token.head.i >= noun.i:
+    for _ in range(8):
+        if token.dep_ not in NAME_PART_DEPS or token.head.i == token.i or token.head.i >= word.i:
             break
         token = token.head
     if token.pos_ in ("NOUN", "PROPN", "X") and token.dep_ not in NAME_PART_DEPS:
-        return None if lemmas_of(token) & EVENT_NOUNS else token
+        return token
     return None
+
+
+def _animate(noun: Token) -> bool:
+    """Someone, not something: animate to the tagger in context and to the dictionary («металлурги», not
+    «Моноблоки», which the tagger may call animate)."""
+    best = parse(noun.lower_)[0]
+    return noun.morph.get("Animacy") == ["Anim"] and best.tag.animacy != "inan"
+
+
+def _named_after_dash(noun: Token) -> list[Token]:
+    """The noun phrase right after a dash that ends `noun`'s phrase («аналог насосов Cryostar — насос КН-40»),
+    however the parser attached it."""
+    end = max(t.i for t in noun.subtree)
+    doc = noun.doc
+    if end + 2 >= noun.sent.end or doc[end + 1].text not in ("—", "–"):
+        return []
+    starting = [t for t in noun.sent if t.pos_ == "NOUN" and min(u.i for u in t.subtree) == end + 2]
+    return sorted(starting, key=lambda t: len(list(t.ancestors)))[:1]
+
+
+def _quoted(token: Token) -> bool:
+    """A name in quotes right where it stands («Стойка-2U»)."""
+    return token.i > 0 and token.doc[token.i - 1].text in ("«", "„", '"')
+
+
+def _opening_mark(noun: Token) -> Token | None:
+    """The dash or opening parenthesis right before the phrase of `noun` (its adjectives first): «… —
+    отечественного аналога …», «(отечественный аналог …)»."""
+    first = min([noun.i, *(c.i for c in children(noun, "amod", "det"))])
+    if first <= noun.sent.start:
+        return None
+    mark = noun.doc[first - 1]
+    return mark if mark.text in ("—", "–", "(") else None
+
+
+def _object_before_comma(participle: Token) -> list[Token]:
+    """The participle's object the parser hung elsewhere: the accusative phrase that ends its clause at the
+    next comma («…, заменившие на конвейерах шахты двигатели WEG, собирают …»)."""
+    doc = participle.doc
+    comma = next((t.i for t in doc[participle.i + 1 : participle.sent.end] if t.text == ","), None)
+    if comma is None or comma - 1 <= participle.i:
+        return []
+    noun = _phrase_ending_at(doc[comma], comma - 1)
+    if noun is None or noun.i <= participle.i or children(noun, "case"):
+        return []
+    return [noun] if any(p.tag.case == "accs" for p in parse(noun.lower_) if p.tag.POS == "NOUN") else []
+
+
+def _has_case(token: Token, case: str) -> bool:
+    """The noun is in `case` (UD's name): as the tagger says, or as its form says whatever the tagger said
+    («расходомерами» is an instrumental, «кабелям» a dative, in every reading the dictionary has)."""
+    if token.morph.get("Case") == [case]:
+        return True
+    readings = [p for p in parse(token.lower_) if p.tag.POS == "NOUN"]
+    return bool(readings) and all(p.tag.case == CASES[case] for p in readings)
+
+
+def _bare_instrumental(token: Token) -> bool:
+    """A noun in the instrumental with no preposition («заменены центрами …»): what something is replaced with."""
+    return token.pos_ in ("NOUN", "PROPN") and _has_case(token, "Ins") and not children(token, "case")
+
+
+def _dative_after(token: Token, word: Token) -> bool:
+    """A bare dative noun whose phrase starts right after `word` («на замену кабельным муфтам Raychem»),
+    however the parser attached it."""
+    if token.pos_ not in ("NOUN", "PROPN") or not _has_case(token, "Dat") or children(token, "case"):
+        return False
+    return min(t.i for t in token.subtree) == word.i + 1 or token.i == word.i + 1
 
 
 def _nominative_before(verb: Token) -> list[Token]:
@@ -942,6 +1072,11 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     case and number the morphology gives the head in context; «для …» and other complements as written.
     The first common word is lower case («Оптические …» → «оптические …»)."""
     case = CASES.get((head.morph.get("Case") or [""])[0])
+    # a form with one case in every reading the dictionary has is in that case, whatever the tagger said
+    # («пневмоцилиндрам» tagged nominative)
+    readings = {p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"}
+    if len(readings) == 1 and None not in readings:
+        case = readings.pop()
     # «три термопластавтомата» and «алкидные эмали» (the tagger took a singular genitive) name a plural
     plural = head.morph.get("Number") == ["Plur"] or _counted(head)
     plural = plural or any(a.morph.get("Number") == ["Plur"] and a.i < head.i for a in children(head, "amod"))

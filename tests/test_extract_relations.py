@@ -632,3 +632,28 @@ def test_a_firm_put_on_the_list_of_a_groups_members_is_a_member_one_struck_off_i
     assert {("Литейщик", "memberOf", "Металлург"), ("Формовка", "memberOf", "Металлург")} <= put
     struck = relations(read("АО «Литейщик» исключено из перечня участников кластера «Металлург»."))
     assert not [r for r in struck if r[1] == "memberOf"]
+
+
+@pytest.mark.parametrize(
+    "text, ours, theirs",
+    [
+        # the instrumental is the new thing; the parser may leave the replaced one out of the tree
+        ("На котельных горелки Weishaupt заменены газовыми горелками «Факел-2».", "газовые горелки", "Weishaupt"),
+        # «на замену» with the dative the tagger takes for a nominative
+        (
+            "На замену клапанам Danfoss инженеры завода выбрали клапаны «Вентиль-20».",
+            "клапаны Вентиль-20",
+            "клапаны Danfoss",
+        ),
+        ("Датчик «Пульс-3», предназначенный на замену датчикам Honeywell, прошёл испытания.", "Пульс-3", "датчики"),
+        (
+            "Насосы «Струя-5», заменившие на станциях водоканала насосы Wilo, делают в Твери.",
+            "насосы Струя-5",
+            "насосы Wilo",
+        ),
+        ("АО «Лазер-Т» наладило выпуск нивелиров «Уровень-3» (аналог нивелиров Leica).", "нивелиры", "нивелиры Leica"),
+    ],
+)
+def test_a_substitution_read_past_the_parsers_attachment(text, ours, theirs):
+    pairs = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
+    assert any(ours in new and theirs in old for new, old in pairs), pairs
