@@ -60,8 +60,19 @@ def _diff_update(graph: URIRef, removed: Iterable[Triple], added: Iterable[Tripl
 
 def _trig(graph: URIRef, content: Iterable[Triple]) -> str:
     """TriG of `content` in `graph` and, outside any block, in the default graph (the merge)."""
-    data = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content)
+    return _trig_of_lines(graph, _lines(content))
+
+
+def _trig_of_lines(graph: URIRef, lines: Iterable[str]) -> str:
+    """The same from the triples' N-Triples lines (`_lines`), formatted once for the digest and the loader."""
+    data = " .\n".join(lines)
+    data = data + " ." if data else data
     return f"{graph.n3()} {{\n{data}\n}}\n{data}\n"
+
+
+def _lines(triples: Iterable[Triple]) -> list[str]:
+    """Each triple as its N-Triples line (no final dot), sorted: what the digest hashes."""
+    return sorted(" ".join(term.n3() for term in t) for t in triples)
 
 
 def _merge_update(leaving: Iterable[Triple], added: Iterable[Triple]) -> str:
@@ -84,7 +95,10 @@ class StoreLocked(RuntimeError):
 
 def graph_digest(triples: Iterable[Triple]) -> str:
     """A digest of a set of triples that does not depend on their order."""
-    lines = sorted(" ".join(term.n3() for term in t) for t in triples)
+    return _digest_of(_lines(triples))
+
+
+def _digest_of(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -258,29 +272,33 @@ class KnowledgeGraph:
         if self._native is None:
             return [graph for graph, triples in graphs if self.replace_document_graph(graph, triples)]
         store = self._native
-        changed: list[tuple[URIRef, set[Triple], Triple]] = []
+        # (graph, its triples, their N-Triples lines, its digest's triple): each triple formatted once, for
+        # the digest and the loader's text both
+        changed: list[tuple[URIRef, set[Triple], list[str], Triple]] = []
         with self._write_lock:
             for graph, triples in dict(graphs).items():  # a graph named twice: the last content wins
                 content = {(s, p, _as_stored(o)) for s, p, o in triples}
-                digest = graph_digest(content)
+                lines = _lines(content)
+                digest = _digest_of(lines)
                 if self.graph_digest(graph) == digest:
                     continue
                 if any(isinstance(term, BNode) for t in content for term in t):
                     raise ValueError(f"{graph}: blank nodes cannot be kept in the merged default graph; mint URIs")
-                changed.append((graph, content, (graph, ZO.graphDigest, Literal(digest, datatype=XSD.string))))
+                stamp = (graph, ZO.graphDigest, Literal(digest, datatype=XSD.string))
+                changed.append((graph, content, lines, stamp))
             fresh = []
-            for graph, content, stamp in changed:
+            for graph, content, lines, stamp in changed:
                 if next(iter(store.quads_for_pattern(None, None, None, to_oxigraph(graph))), None) is None:
-                    fresh.append((graph, content, stamp))
+                    fresh.append((graph, lines, stamp))
                 else:  # cut short (no digest: a failed bulk load) or older: its merge may lack some triples
                     self._write_native(store, graph, content | {stamp}, refill=self.graph_digest(graph) is None)
             if fresh and bulk:
-                store.bulk_load("".join(_trig(g, content) for g, content, _ in fresh), format=ox.RdfFormat.TRIG)
+                store.bulk_load("".join(_trig_of_lines(g, lines) for g, lines, _ in fresh), format=ox.RdfFormat.TRIG)
                 store.load("".join(_trig(g, [stamp]) for g, _, stamp in fresh), format=ox.RdfFormat.TRIG)
             elif fresh:
-                data = "".join(_trig(g, content | {stamp}) for g, content, stamp in fresh)
+                data = "".join(_trig_of_lines(g, [*lines, *_lines([stamp])]) for g, lines, stamp in fresh)
                 store.load(data, format=ox.RdfFormat.TRIG)
-        return [graph for graph, _content, _stamp in changed]
+        return [graph for graph, *_rest in changed]
 
     def compact(self) -> None:
         """After a large load, merge the store's files now rather than during the first queries.
