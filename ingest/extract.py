@@ -318,16 +318,17 @@ def _membership_the_tree_missed(
             found += _membership_by_words(sent, in_sentence, strict=True)
             continue
         # «вошли три компании — АО «A», ООО «B» и ООО «C»»: the tree read one of a list; the others listed
-        # with it joined the same group
-        group_of = {f.subject: f.object for f in tree}
+        # with it joined the same group (a plan of joining is no membership to pass on)
+        group_of = {f.subject: f.object for f in tree if not f.rule.endswith(":plan")}
+        read_by_tree = {f.subject for f in tree}
         pairs = _listed_together(sent, in_sentence)
+        where = _sentence_span(sent)
         added = True
         while added:  # along the list, a neighbour at a time
             added = False
             for firm, neighbour in pairs:
-                if firm.ref not in group_of and neighbour.ref in group_of:
+                if firm.ref not in group_of and firm.ref not in read_by_tree and neighbour.ref in group_of:
                     group_of[firm.ref] = group = group_of[neighbour.ref]
-                    where = _sentence_span(sent)
                     found.append(Fact(firm.ref, "memberOf", group, *where, MEMBERSHIP_CONFIDENCE, "membership-list"))
                     added = True
     return found
