@@ -507,8 +507,8 @@ class TreeReader:
         holders = [c for c in children(noun, "nmod") if not lemmas_of(c) & set(ACT_NOUNS)]
         holder = next((self.firm_under(c) for c in holders if self.firm_under(c)), None)
         objects = [o for o in objects if self.firm_under(o) is None and not (lemmas_of(o) & STAND_IN_SUBJECTS)]
-        qualified = _qualified_by(noun)
-        if not objects and holder is not None and qualified is not None and not denied_above(noun):
+        qualified = _qualified_by(noun) if not objects and holder is not None else None
+        if qualified is not None and not denied_above(noun):
             # «станки с ЧПУ производства компании «X»»: the noun it qualifies is X's product
             return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(qualified)]
         if not objects:
