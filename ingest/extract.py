@@ -26,6 +26,7 @@ from ingest.language_data import (
     MEMBER_NOUNS,
     MEMBERSHIP_WORDS,
     PLAN_WORDS,
+    POST_ABBREVIATIONS,
     POST_ADJECTIVES,
     POST_HEADS,
     RESIDENCY_WORDS,
@@ -591,6 +592,9 @@ def _post_entity(person: Entity, organisation: tuple[str, str, str] | None, reso
     """The post a title phrase names, its title in the nominative."""
     title = clean(_title_nominative(phrase))
     title = title[:1].lower() + title[1:]
+    first, _, rest = title.partition(" ")
+    if first in POST_ABBREVIATIONS:  # «гендиректор компании» → «генеральный директор компании»
+        title = f"{POST_ABBREVIATIONS[first]} {rest}".strip()
     org_key = organisation[1] if organisation else name_key(title)
     entity = resolver.add("POST", f"{person.key} @ {org_key}", title, phrase)
     if organisation is not None and organisation[:2] not in resolver.entities:

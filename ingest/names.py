@@ -73,9 +73,17 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Identity key of an organisation name: lemmas of its words, without quotes and forms."""
-    words = [w.lower().replace("ё", "е") for w in _WORD.findall(clean(name))]
+    words = [_compound_lemma(w.lower().replace("ё", "е")) for w in _WORD.findall(clean(name))]
+    # the form in any case: «Сибирского кабельного завода» is «Сибирский кабельный завод»
     kept = [w for w in words if w not in ORGANISATIONAL_FORMS] or words
-    return " ".join(lemma(w) for w in kept)
+    return " ".join(kept)
+
+
+def _compound_lemma(word: str) -> str:
+    """A hyphenated name word lemma by lemma: «Кондор-Электроники» and «Кондор-Электроника» are one firm."""
+    if "-" not in word.strip("-"):
+        return lemma(word)
+    return "-".join(lemma(part) if part else part for part in word.split("-"))
 
 
 _TRANSLIT = str.maketrans(

@@ -313,6 +313,8 @@ class TreeReader:
             ):
                 named = None  # «станкам DMG Mori»: the imported line is the machines of that brand, not the brand
             found.append(named or self.make_product(phrase, noun))  # a product the rules named inside it
+            if brands and named is None:
+                found += [self.make_product(other, noun) for other in _other_brands(noun, phrase)]
         return found
 
     def _conjoined(self, token: Token) -> Iterator[Token]:
@@ -815,6 +817,23 @@ class TreeReader:
 
 # What a name's parts hang on: quotes, an apposition («центры «Фрезер-5»»), a Latin or hyphenated name.
 NAME_PART_DEPS = {"appos", "flat", "flat:foreign", "flat:name", "goeswith", "punct", "amod", "nummod"}
+
+
+def _latin_name(token: Token) -> bool:
+    return token.text[:1].isascii() and token.text[:1].isupper()
+
+
+def _other_brands(noun: Token, phrase: list[Token]) -> list[list[Token]]:
+    """«оборудование ABB и Schneider Electric»: the noun's phrase with each further brand listed after its
+    first one (the parser hangs them on the first brand)."""
+    first = next((t for t in phrase if t.head.i == noun.i and t.i > noun.i and _latin_name(t)), None)
+    if first is None:
+        return []
+    before = [t for t in phrase if t.i < first.i]
+    others = []
+    for brand in [c for c in first.children if c.dep_ == "conj" and _latin_name(c)]:
+        others.append(before + [brand, *(c for c in brand.children if c.dep_ in LATIN_NAME_DEPS)])
+    return others
 
 
 def _qualified_by(noun: Token) -> Token | None:

@@ -190,6 +190,25 @@ def test_a_date_is_never_a_product_and_a_plant_capacity_is_a_quantity() -> None:
     assert (quantity, SCHEMA.value, Literal(1000, datatype=XSD.integer)) in triples
 
 
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        (
+            "Компания «Кондор-Электроника» выпускает датчики.",
+            "Численность персонала «Кондор-Электроники» — 2 тыс. человек.",
+        ),
+        ("ООО «Вольта-Кабель» выпускает кабели.", "На мощностях «Вольта-Кабеля» запущена новая линия."),
+        ("«Сибирский кабельный завод» выпускает провода.", "Директор «Сибирского кабельного завода» сообщил об этом."),
+    ],
+)
+def test_a_firm_named_in_another_case_later_is_the_same_firm(first: str, later: str) -> None:
+    # a hyphenated name inflects in its parts, and a form word («завода») in any case is a form word
+    extraction = extract(Document(text=f"{first} {later}", source="t.txt"))
+    firms = [e for e in extraction.entities.values() if e.type in ("FIRM", "ORG")]
+    assert len(firms) == 1, [(e.type, e.name) for e in firms]
+    assert len(firms[0].mentions) == 2
+
+
 def test_dates_end_a_product_phrase() -> None:
     text = (
         "Компания «Альфа» начала выпуск насосов 13 апреля 2023 года. Компания «Бета» начала производство 1000 станков."

@@ -560,6 +560,10 @@ def test_leaving_a_group_or_applying_to_it_is_no_membership(text):
         ),
         # a title in the instrumental before the appointing verb
         ("Финансовым директором ООО «Стальпром» назначен Олег Веденеев.", "Олег Веденеев", "финансовый директор"),
+        # a short title is stored as the post it names, in any case
+        ("По словам гендиректора АО «Вектор» Ивана Петрова, завод загружен.", "Иван Петров", "генеральный директор"),
+        ("Финдиректор компании «Лотос» Анна Орлова назвала сумму.", "Анна Орлова", "финансовый директор"),
+        ("Производство расширят, заявил её техдиректор Олег Кравцов.", "Олег Кравцов", "технический директор"),
     ],
 )
 def test_a_post_before_the_name_in_its_own_case_and_gender(text, person, title):
@@ -657,3 +661,28 @@ def test_a_firm_put_on_the_list_of_a_groups_members_is_a_member_one_struck_off_i
 def test_a_substitution_read_past_the_parsers_attachment(text, ours, theirs):
     pairs = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
     assert any(ours in new and theirs in old for new, old in pairs), pairs
+
+
+@pytest.mark.parametrize(
+    "text, ours, replaced",
+    [
+        (
+            "Насосы «Гидра» компании «Гидромаш» заменяют насосы Grundfos, Wilo и KSB.",
+            "насосы Гидра",
+            {"насосы Grundfos", "насосы Wilo", "насосы KSB"},
+        ),
+        (
+            "Компания «Оптолинк-Урал» выпустила рефлектометр «ОР-7», который заменит приборы EXFO и Keysight.",
+            "рефлектометр ОР-7",
+            {"приборы EXFO", "приборы Keysight"},
+        ),
+        (
+            "Освоенные заводом «Сухой ток» трансформаторы заменяют оборудование ABB и Schneider Electric.",
+            "трансформаторы",
+            {"оборудование ABB", "оборудование Schneider Electric"},
+        ),
+    ],
+)
+def test_each_brand_of_a_list_after_the_replaced_noun_is_replaced(text, ours, replaced):
+    pairs = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
+    assert {old for new, old in pairs if ours in new} == replaced, pairs
