@@ -589,8 +589,20 @@ def _nominative(written: tuple[str, ...], spaces: tuple[str, ...]) -> str:
                 words[i] = form.upper() if word.isupper() else form.capitalize() if word[:1].isupper() else form
             if analysis.tag.POS == "NOUN":
                 break
+    elif as_written and len(words) >= 3 and words[-2] == "-" and not spaces[-3] and not spaces[-2]:
+        words[-1] = _tail_nominative(words[-1])
     # the spaces as written: «Технополис „Москва“» keeps its quotes tight
     return clean("".join(word + space for word, space in zip(words, spaces, strict=True)))
+
+
+def _tail_nominative(word: str) -> str:
+    """«Полимер-Строя» → «Полимер-Строй»: the last part of a hyphenated name inflects when the first does
+    not; only a form that cannot be a nominative is changed («Электроники» may be a plural's, and stays)."""
+    nouns = [p for p in parse(word) if p.tag.POS == "NOUN"]
+    if not word[:1].isupper() or not nouns or not nouns[0].is_known or any(p.tag.case == "nomn" for p in nouns):
+        return word
+    inflected = nouns[0].inflect({"nomn"})
+    return inflected.word.capitalize() if inflected is not None else word
 
 
 def _compound_part(words: list[str] | tuple[str, ...], i: int, spaces: tuple[str, ...] | None = None) -> bool:

@@ -31,6 +31,7 @@ from ingest.language_data import (
     DENIAL_WORDS,
     DOER_NOUNS,
     EVENT_NOUNS,
+    FIRM_TRIGGERS,
     HOLDER_NOUNS,
     IMPORTED_WORDS,
     INCLUDING_VERBS,
@@ -45,6 +46,7 @@ from ingest.language_data import (
     PRODUCT_OF_NOUNS,
     REPLACING_NOUNS,
     STAND_IN_SUBJECTS,
+    STARTING_VERBS,
     SUBSTITUTE_NOUNS,
     SUBSTITUTE_PREPOSITIONS,
     SUBSTITUTE_VERBS,
@@ -233,11 +235,7 @@ class TreeReader:
                 # a dative under the act itself is its recipient («компании «X» поставляет завод …»)
                 recipient = agent.morph.get("Case") == ["Dat"] and current.i == verb.i
                 if (impersonal or lemma(current).endswith("ся") or agent.dep_ == "iobj") and not recipient:
-                    case = agent.morph.get("Case")
-                    place = {lemma(c) for c in children(agent, "case")} & {"на", "в"}
-                    if case in (["Ins"], ["Dat"]) or (
-                        place and (lemmas_of(agent) & HOLDER_NOUNS or self.firm_under(agent, 0))
-                    ):
+                    if agent.morph.get("Case") in (["Ins"], ["Dat"]) or self._firms_premises(agent):
                         found = self.doer_of_noun(agent)
                         if found:
                             return (*found, plan)
@@ -261,6 +259,12 @@ class TreeReader:
                 continue
             return None
         return None
+
+    def _firms_premises(self, place: Token) -> bool:
+        """«на заводе «X»», «в компании «X»», «на мощностях «X»»: a firm's premises, where its own work is done."""
+        if not {lemma(c) for c in children(place, "case")} & {"на", "в"}:
+            return False
+        return bool(lemmas_of(place) & (HOLDER_NOUNS | FIRM_TRIGGERS)) or self.firm_under(place, 0) is not None
 
     # ------------------------------------------------------------ the product
 
@@ -388,6 +392,9 @@ class TreeReader:
                     continue
                 kept.add(child.i)
                 stack.append(child)
+            if not stack:
+                stack = self._noun_of_last_adjective(head, kept)
+                kept.update(t.i for t in stack)
         before = head.head
         if head.dep_ == "nsubj" and before.pos_ == "ADJ" and before.dep_ == "ROOT" and before.i == min(kept) - 1:
             kept.add(before.i)  # «Светодиодные модули — профиль …»: the adjective the parser took for the root
@@ -406,6 +413,19 @@ class TreeReader:
                 kept_tokens.append(doc[end])
                 end += 1
         return kept_tokens
+
+    def _noun_of_last_adjective(self, head: Token, kept: set[int]) -> list[Token]:
+        """«систему машинного | зрения для …»: a phrase ending in an adjective after its own head, whose noun
+        right after it the parser hung elsewhere; that noun goes on the phrase."""
+        doc = head.doc
+        last = doc[max(kept)]
+        if last.pos_ != "ADJ" or last.head.i >= last.i or last.i + 1 >= last.sent.end:
+            return []
+        noun = doc[last.i + 1]
+        same = all(noun.morph.get(f) == last.morph.get(f) for f in ("Case", "Number"))
+        if noun.pos_ != "NOUN" or not same or noun.i in kept or self.entity_at.get(noun.i) is not None:
+            return []
+        return [noun]
 
     def _complement(self, nmod: Token) -> bool:
         """A complement that belongs to a product's name: «для ветрогенераторов», a genitive, a Latin name."""
@@ -462,7 +482,7 @@ class TreeReader:
                 if p is not firm
             ]
         if verb.dep_ == "acl":  # «разработанный «X» дальномер», «датчики, выпускаемые компанией «X»»
-            objects, rule = [verb.head], "participle"
+            objects, rule = [_participles_noun(verb)], "participle"
         elif passive:
             objects, rule = children(verb, "nsubj:pass") or children(verb, "nsubj"), "passive"
         else:
@@ -519,6 +539,13 @@ class TreeReader:
             return []
         if holder is not None:  # «производство компании «X» …»
             doer: tuple[Entity, str, bool] | None = (holder, "named", False)
+        elif noun.dep_.startswith("nsubj") and noun.head.pos_ == "VERB" and lemmas_of(noun.head) & STARTING_VERBS:
+            # «на мощностях «X» стартовало производство …»: the firm whose premises they are
+            places = [self.doer_of_noun(o) for o in children(noun.head, "obl") if self._firms_premises(o)]
+            found = next((f for f in places if f is not None), None)
+            # «стартует», «начнётся»: what has not begun yet is a plan
+            planned = noun.head.morph.get("Tense") != ["Past"] or bool(lemmas_of(noun.head.head) & PLAN_WORDS)
+            doer = (*found, planned) if found is not None and not denied_above(noun.head, 1) else None
         elif noun.dep_.startswith("nsubj") and noun.head.pos_ == "VERB":  # «стартовал выпуск … на площадке «X»»
             doer = self.doer_of_verb(noun.head) if lemmas_of(noun.head) & LIGHT_VERBS else None
         else:
@@ -749,7 +776,7 @@ class TreeReader:
                 replaced = replaced or _object_before_comma(token)
             if product is None and token.dep_ == "xcomp":  # «должен заменить», «призваны заменить»
                 if token.head.dep_ == "acl":  # «спектрометр, призванный заменить …»
-                    product = token.head.head
+                    product = _participles_noun(token.head)
                 else:
                     governed = children(token.head, "nsubj") or [
                         o for o in children(token.head, "obj") if o.i != token.i
@@ -876,6 +903,40 @@ def _phrase_ending_at(word: Token, last: int) -> Token | None:
     if token.pos_ in ("NOUN", "PROPN", "X") and token.dep_ not in NAME_PART_DEPS:
         return token
     return None
+
+
+def _agrees(participle: Token, noun: Token) -> bool:
+    """The participle and the noun agree in number, and in gender in the singular, as the tagger says."""
+    number = participle.morph.get("Number")
+    if number and noun.morph.get("Number") and number != noun.morph.get("Number"):
+        return False
+    gender = participle.morph.get("Gender")
+    return not (number == ["Sing"] and gender and noun.morph.get("Gender") and gender != noun.morph.get("Gender"))
+
+
+def _participles_noun(participle: Token) -> Token:
+    """The noun a participle qualifies, where the parser's head does not agree with it: the phrase right
+    before the comma that opens it («Лидар «Зоркий», созданный в ООО «X», — аналог …»), or the first noun
+    after a participle put before its noun («Разработанный в ООО «X» газовый хроматограф, призванный
+    заменить приборы …»)."""
+    head, doc = participle.head, participle.doc
+    if participle.i > participle.sent.start + 1 and doc[participle.i - 1].text == ",":
+        before = _phrase_ending_at(doc[participle.i - 1], participle.i - 2)
+        if before is not None and before.i != head.i and _agrees(participle, before):
+            return before
+    if participle.i > head.i and not _agrees(participle, head):  # «анализатор воды, способный …»
+        noun = head
+        while noun.dep_.startswith("nmod") and noun.head.i < noun.i:
+            noun = noun.head
+            if _agrees(participle, noun):
+                return noun
+    if participle.i < head.i and (head.pos_ not in ("NOUN", "PROPN") or not _agrees(participle, head)):
+        # its complements («в ООО «X»», «компанией «X»») are not what it qualifies
+        complements = [c for c in participle.children if children(c, "case") or c.morph.get("Case") == ["Ins"]]
+        own = {t.i for c in complements for t in c.subtree}
+        after = [t for t in doc[participle.i + 1 : participle.sent.end] if t.i not in own]
+        return next((t for t in after if t.pos_ == "NOUN" and not children(t, "case") and _agrees(participle, t)), head)
+    return head
 
 
 def _animate(noun: Token) -> bool:
@@ -1104,13 +1165,15 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     head_word = [head, *[c for c in head.children if c.dep_ == "goeswith"]]
     head_end = max(t.i for t in head_word)
     words = []
-    for token in tokens:
+    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
         text = token.text
         inflects = token.i <= head_end and token.is_alpha and case not in (None, "nomn")
         glued_before = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-" and not token.whitespace_
         if inflects and not glued_before and not text[:1].isascii():
             text = inflect_to_nominative(text, case, plural, gender)
-        words.append(text + token.whitespace_)
+        # a space where the text has a gap: whitespace, or a quote left out («сканер «Сона» для …»)
+        gap = following is not None and following.idx > token.idx + len(token.text)
+        words.append(text + (" " if gap else ""))
     name = "".join(words).strip()
     name = name.replace("«", "").replace("»", "").replace("„", "").replace("“", "").strip()
     first = tokens[0]

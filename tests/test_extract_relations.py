@@ -686,3 +686,60 @@ def test_a_substitution_read_past_the_parsers_attachment(text, ours, theirs):
 def test_each_brand_of_a_list_after_the_replaced_noun_is_replaced(text, ours, replaced):
     pairs = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
     assert {old for new, old in pairs if ours in new} == replaced, pairs
+
+
+def makers(text: str) -> set[tuple[str, str]]:
+    return {(r[0], r[2]) for r in relations(read(text)) if r[1] in ("manufacturer", "developer")}
+
+
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        # the firm's premises: «в компании «X» разработали», «на заводе «X» освоили»
+        (
+            "В компании «Сигма-Лаб» разработали анализатор крови «Капля» для сельских больниц.",
+            "анализатор крови",
+            "Сигма-Лаб",
+        ),
+        ("На заводе «Термаль» освоили выпуск газовых котлов.", "газовые котлы", "Термаль"),
+        # an act noun beginning by itself there
+        ("На мощностях «Полимер-Строя» началось производство пластиковых труб.", "пластиковые трубы", "Полимер-Строй"),
+        (
+            "В цехах компании «Стальной профиль» стартовал выпуск оцинкованных профилей.",
+            "оцинкованные профили",
+            "Стальной профиль",
+        ),
+        # a participle put before its noun, its own complement between them
+        (
+            "Созданный в ООО «Аквасенс» анализатор воды, способный заменить приборы Hach, прошёл поверку.",
+            "анализатор воды",
+            "Аквасенс",
+        ),
+        # an adjective whose noun the parser hung elsewhere
+        (
+            "Первую российскую систему машинного зрения для стекольных заводов создали в компании «Визион».",
+            "система машинного зрения",
+            "Визион",
+        ),
+    ],
+)
+def test_who_makes_it_where_the_tree_names_the_firms_premises_or_misplaces_a_word(text, product, firm):
+    found = makers(text)
+    assert any(product in made and maker == firm for made, maker in found), found
+
+
+def test_a_production_that_starts_later_is_a_plan_and_a_quoted_model_keeps_its_space():
+    extraction = read("На площадке компании «Инвертор-Плюс» стартует производство тяговых инверторов.")
+    (fact,) = [f for f in extraction.facts if f.predicate == "manufacturer"]
+    assert fact.rule.endswith(":plan")
+    products = {
+        e.name
+        for e in read("В компании «Сигма-Лаб» разработали анализатор «Капля» для больниц.").entities.values()
+        if e.type == "PRODUCT"
+    }
+    assert not [name for name in products if "Каплядля" in name], products
+
+
+def test_a_participle_after_a_comma_qualifies_the_phrase_before_it_not_the_predicate():
+    found = makers("Датчик «Луч», разработанный в АО «Оптикон», — первый российский аналог датчиков Sick.")
+    assert not [made for made, maker in found if "аналог" in made], found
