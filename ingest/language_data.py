@@ -812,3 +812,9 @@ SURFACE_COMPARATORS = {
     word: QUANTITY_COMPARATORS[word]
     for word in ("более", "свыше", "больше", "менее", "меньше", "около", "почти", "порядка")
 }
+
+# Verbs whose subject is a firm: a quoted name opening the sentence before one of them is a firm's
+# («„Пневмоком“ поставляет …»). Made after the tables above.
+FIRM_ACTS = frozenset(
+    {v for v in ACT_VERBS if not v.endswith("ся")} | LIGHT_VERBS | MEMBER_VERBS | {"поставлять", "поставить"}
+) - {"мочь", "смочь", "уметь", "вести", "продолжать", "продолжить", "заниматься"}

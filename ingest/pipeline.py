@@ -28,6 +28,7 @@ from ingest import ner as _ner  # noqa: F401 - registers the zamena_ner componen
 from ingest import syntax as _syntax  # noqa: F401 - registers the zamena_syntax component
 from ingest.language_data import (
     CLUSTER_NOUNS,
+    FIRM_ACTS,
     FIRM_TRIGGERS,
     GOVERNMENT_HEADS,
     GOVERNMENT_SHORT_NAMES,
@@ -280,12 +281,31 @@ def quoted_names(doc: Doc) -> Doc:
             or first_word in ORGANISATIONAL_FORMS
             or set(left_lemmas[-6:]) & FIRM_TRIGGERS
             or firm_after
+            or _firm_subject_first(doc, span, left)
         ):
             if add_entity(doc, span, "FIRM", name, name_key(name)) is not None:
                 previous_firm_end = end
         else:
             previous_firm_end = None
     return doc
+
+
+def _firm_subject_first(doc: Doc, span: Span, left: list) -> bool:
+    """«„Фотонные решения“ является участником кластера …», «Ижевская «Точмех» вошла в состав …»: a name
+    that opens the sentence (a place's adjective at most before it) and is the subject of what only a firm
+    does — makes, supplies, joins, or is a maker, member or resident."""
+    # the tagger has not run yet: the dictionary says what a word may be
+    if len(left) > 1 or (left and not (left[0].is_title and _has_tag(left[0].text, "ADJF"))):
+        return False
+    after = [t for t in doc[span.end : min(len(doc), span.end + 8)] if not (t.is_punct or t.is_space)]
+    if after and after[0].text == "(":  # «„ТермоЛайн“ (Владимирская область) наладила …»
+        after = after[after.index(")") + 1 :] if ")" in after else []
+    if not after or not _has_tag(after[0].text.lower(), "VERB"):
+        return False
+    lemma = after[0].lemma_.lower()
+    if lemma in ("являться", "стать"):
+        return len(after) > 1 and after[1].lemma_.lower() in FIRM_TRIGGERS
+    return lemma in FIRM_ACTS
 
 
 def _inflect_head_phrase(tokens: list) -> str:
@@ -819,6 +839,36 @@ def bracketed_aliases(doc: Doc) -> Doc:
     return doc
 
 
+_LIST_JOINER = re.compile(r"[»“”\"\s]*(,|и|или)\s*[«„\"]*")  # between two quoted names of a list
+
+
+@Language.component("zamena_listed_names")
+def listed_names(doc: Doc) -> Doc:
+    """«стали «A», «B» и «C»»: a quoted name no rule claimed, listed right next to a quoted firm or
+    organisation, names one of the same kind (the model often finds all but the first of a list)."""
+    text = text_of(doc)
+    quotes = [(start, end) for start, end in outer_quotes(text) if _looks_like_name(text[start:end])]
+    for _ in range(2):  # a second round reaches a name two places from the one found
+        organisations = {
+            (entity.start_char, entity.end_char): entity
+            for entity in doc.spans[ENTITIES]
+            if entity.label_ in ("FIRM", "ORG")
+        }
+        for i, (start, end) in enumerate(quotes):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue  # a name some entity already covers is refused by add_entity
+            neighbours = [quotes[j] for j in (i - 1, i + 1) if 0 <= j < len(quotes)]
+            for other_start, other_end in neighbours:
+                between = text[end:other_start] if other_start > end else text[other_end:start]
+                other = next((e for (s, t), e in organisations.items() if s < other_end and other_start < t), None)
+                if other is not None and _LIST_JOINER.fullmatch(between):
+                    name = strip_quotes(text[start:end])
+                    add_entity(doc, span, other.label_, name, name_key(name))
+                    break
+    return doc
+
+
 @Language.component("zamena_document_names")
 def document_names(doc: Doc) -> Doc:
     """Later mentions of an organisation already found in the document, in any case: «Профотеком»."""
@@ -889,6 +939,7 @@ def build_pipeline(syntax: bool = True) -> Language:
     nlp.add_pipe("zamena_product_names")
     nlp.add_pipe("zamena_bracketed_aliases")
     nlp.add_pipe("zamena_model_entities")
+    nlp.add_pipe("zamena_listed_names")
     nlp.add_pipe("zamena_document_names")
     if syntax:
         nlp.add_pipe("zamena_syntax")  # last: it parses only the sentences that may hold a relation

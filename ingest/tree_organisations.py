@@ -240,7 +240,7 @@ class OrganisationReader:
         if verb.dep_ == "acl":  # «входящая в кластер компания «X»»
             firms = list(self.firms_at(verb.head))
         else:
-            firms = self.firms_in_clause(clause_of(verb))
+            firms = self.firms_in_clause(clause_of(verb)) or self._stand_in_subject(verb)
         return [self._fact(f, predicate, group, rule, "member", plan) for f in firms if f is not group]
 
     def _placed(self, verb: Token) -> list[Fact]:
@@ -293,6 +293,7 @@ class OrganisationReader:
             for subject in children(head, "nsubj"):  # «стала участником X», «статус члена X получила Y»
                 if subject.i != position.i:
                     firms += list(self.firms_at(subject))
+            firms = firms or self._stand_in_subject(head, position)  # «В этом году он стал резидентом …»
             if not firms and lemma(position) in ("число", "один"):
                 firms = self.firms_in_clause(clause_of(position))
             if not firms and lemmas_of(head) & STATUS_VERBS:  # «статус … присвоен производителю — АО «Y»»
@@ -304,6 +305,17 @@ class OrganisationReader:
         if not firms:  # «разработку резидента ОЭЗ «X» НПО «Y»»: the firm's name right after the group's
             firms = self._named_after_group(group)
         return [self._fact(f, predicate, group, rule, kind, plan) for f in firms if f is not group]
+
+    def _stand_in_subject(self, verb: Token, status: Token | None = None) -> list[Entity]:
+        """«Теперь он входит и в союз …», «Предприятие стало участником …»: the firm named last before a
+        pronoun or a firm's common noun as the subject (not the status word itself: «… получают резиденты»)."""
+        for subject in children(verb, "nsubj"):
+            if status is not None and subject.i == status.i:
+                continue
+            found = self.reader.doer_of_noun(subject)
+            if found is not None and found[1] == "stand-in" and found[0].type in FIRM_TYPES:
+                return [found[0]]
+        return []
 
     def _firms_of_zone(self, noun: Token) -> list[Fact]:
         """«компании ОЭЗ Москвы, как «A», «B» …», «предприятия технополиса «X» — A и B»: a zone's firms."""

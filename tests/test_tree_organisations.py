@@ -204,3 +204,34 @@ def test_the_source_of_a_report_owns_no_output() -> None:
     extraction = read("Как сообщает ТВЦ, завод выпускает около 5,5 млн упаковок в год.")
     owners = {f.subject for f in extraction.facts if f.predicate == "productionCapacity"}
     assert ("FIRM", "твц") not in owners and ("ORG", "твц") not in owners
+
+
+@pytest.mark.parametrize(
+    ("text", "firms"),
+    [
+        # the first of a quoted list the model left out is of the kind of the ones it found
+        (
+            "Участниками кластера «Умный свет» стали «Люмен-Тех», «Фотон-Сервис» и «Светлые решения».",
+            {"Люмен-Тех", "Фотон-Сервис", "Светлые решения"},
+        ),
+        # a name opening the sentence, the subject of joining or of being a member
+        ("«Медные провода» вошли в ассоциацию «Кабельщики Урала» в прошлом году.", {"Медные провода"}),
+        ("Пермская «Гидроузел» является участником кластера «Камские технологии».", {"Гидроузел"}),
+        # a pronoun for the firm named before
+        ("Завод «Литейный двор» выпускает отливки. Теперь он входит и в союз «Литейщики России».", {"Литейный двор"}),
+    ],
+)
+def test_members_named_first_in_a_list_first_in_the_sentence_or_by_a_pronoun(text: str, firms: set[str]) -> None:
+    assert {firm for firm, _ in facts(text, "memberOf")} == firms
+
+
+def test_a_residency_stated_of_a_pronoun_and_the_residents_word_itself_is_no_firm() -> None:
+    text = "Стартап «Нейролит» разработал систему контроля швов. В этом году он стал резидентом технопарка «Сколково»."
+    assert {firm for firm, _ in facts(text, "residentOf")} == {"Нейролит"}
+    talked = "Руководство «Телеком-Про» рассказало, какие льготы получают резиденты технополиса «Москва»."
+    assert not facts(talked, "residentOf")
+
+
+def test_a_name_opening_the_sentence_before_what_a_product_does_is_no_firm() -> None:
+    extraction = read("«Око-5» прошло испытания на элеваторе.")
+    assert not [e for e in extraction.entities.values() if e.type == "FIRM"]
