@@ -487,6 +487,7 @@ class TreeReader:
             objects, rule = children(verb, "nsubj:pass") or children(verb, "nsubj"), "passive"
         else:
             objects, rule = children(verb, "obj") or self._shared_objects(verb) or _counted_objects(verb), "verb"
+            objects += [o for o in _objects_of_joined_verb(verb) if o not in objects]
             into = _launched_into(verb)
             if not objects and into is not None:  # «запустило в серийное производство модули» (parsed under it)
                 objects = [c for c in children(into, "nmod") if not children(c, "case")]
@@ -844,6 +845,17 @@ class TreeReader:
 
 # What a name's parts hang on: quotes, an apposition («центры «Фрезер-5»»), a Latin or hyphenated name.
 NAME_PART_DEPS = {"appos", "flat", "flat:foreign", "flat:name", "goeswith", "punct", "amod", "nummod"}
+
+
+def _objects_of_joined_verb(verb: Token) -> list[Token]:
+    """«производит и поставляет панели …, а также полки …»: two verbs joined by «и» side by side share
+    all their objects, however the parser shared them out."""
+    doc = verb.doc
+    for other in [*children(verb, "conj"), verb.head if verb.dep_ == "conj" else verb]:
+        first = min(verb.i, other.i)
+        if other.pos_ == "VERB" and abs(other.i - verb.i) == 2 and doc[first + 1].lower_ in ("и", "или"):
+            return children(other, "obj")
+    return []
 
 
 def _latin_name(token: Token) -> bool:

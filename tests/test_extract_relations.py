@@ -743,3 +743,13 @@ def test_a_production_that_starts_later_is_a_plan_and_a_quoted_model_keeps_its_s
 def test_a_participle_after_a_comma_qualifies_the_phrase_before_it_not_the_predicate():
     found = makers("Датчик «Луч», разработанный в АО «Оптикон», — первый российский аналог датчиков Sick.")
     assert not [made for made, maker in found if "аналог" in made], found
+
+
+def test_two_verbs_joined_side_by_side_share_every_object():
+    text = "АО «Термоблок» разрабатывает и поставляет тепловые пункты для школ, а также узлы учёта тепла для больниц."
+    found = relations(read(text))
+    for act in ("manufacturer", "supplier"):  # developing is stored as making
+        assert {r[0] for r in found if r[1] == act and r[2] == "Термоблок"} >= {
+            "тепловые пункты для школ",
+            "узлы учёта тепла для больниц",
+        }, found
