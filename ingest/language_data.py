@@ -685,6 +685,9 @@ i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx xxi xxii
 
 # «запустить в (серийное) производство / в серию / в выпуск X»: the verb of launching makes its object.
 LAUNCH_VERBS = {"запустить", "запускать", "пустить", "внедрить", "внедрять"}
+# Verbs of showing a development: «представила собственную разработку — рефлектометр …» says the firm
+# developed it.
+PRESENTING_VERBS = {"представить", "представлять", "показать", "показывать", "презентовать", "продемонстрировать"}
 # Verbs of an act noun beginning by itself: «на заводе «X» стартовало производство …» — the firm whose
 # premises it is does it.
 STARTING_VERBS = {"стартовать", "начаться", "начинаться", "запуститься", "запускаться", "заработать", "открыться"}

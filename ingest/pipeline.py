@@ -279,7 +279,7 @@ def quoted_names(doc: Doc) -> Doc:
         elif (
             (between is not None and re.fullmatch(r"[»“”\"\s]*(,|и|или|,\s*а также)\s*", between))
             or first_word in ORGANISATIONAL_FORMS
-            or set(left_lemmas[-6:]) & FIRM_TRIGGERS
+            or set(_since_last_verb(left, left_lemmas)[-6:]) & FIRM_TRIGGERS
             or firm_after
             or _firm_subject_first(doc, span, left)
         ):
@@ -288,6 +288,15 @@ def quoted_names(doc: Doc) -> Doc:
         else:
             previous_firm_end = None
     return doc
+
+
+def _since_last_verb(left: list, left_lemmas: list[str]) -> list[str]:
+    """The lemmas after the last finite verb: «Завод «Кварц» выпустил анализатор «Спектр-5»» — the firm's
+    word is the subject's, and the name after the verb is the product's model."""
+    for i in range(len(left) - 1, -1, -1):
+        if left[i].is_lower and all("VERB" in p.tag for p in parse(left[i].text)[:2]):
+            return left_lemmas[i + 1 :]
+    return left_lemmas
 
 
 def _firm_subject_first(doc: Doc, span: Span, left: list) -> bool:

@@ -43,6 +43,7 @@ from ingest.language_data import (
     NOT_ACTIVITIES,
     PLAN_WORDS,
     POST_HEADS,
+    PRESENTING_VERBS,
     PRODUCT_OF_NOUNS,
     REPLACING_NOUNS,
     STAND_IN_SUBJECTS,
@@ -343,6 +344,8 @@ class TreeReader:
             noun = counted[0]
         if lemma(noun) in CONTAINER_NOUNS:
             inner = [c for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"] or c.text[:1].isascii()]
+            # «партию компании «Бета»»: its buyer; «продукцию Schneider Electric» is the brand's line
+            inner = [c for c in inner if c.text[:1].isascii() or self.firm_under(c, 1) is None]
             if inner:
                 return inner[0]
             return noun if lemma(noun) not in ("партия", "линейка", "серия", "продукция") else None
@@ -534,6 +537,15 @@ class TreeReader:
         if qualified is not None and not denied_above(noun):
             # «станки с ЧПУ производства компании «X»»: the noun it qualifies is X's product
             return [self._fact(p, act, holder, "named", False, "made-by") for p in self.products(qualified)]
+        if not objects and holder is None and noun.dep_ == "obj" and lemmas_of(noun.head) & PRESENTING_VERBS:
+            # «представила собственную разработку — оптический рефлектометр «ОР-7»»: the firm's own
+            named = [c for c in children(noun, "appos", "parataxis", "dep") if c.pos_ == "NOUN" and c.i > noun.i]
+            objects = _named_after_dash(noun) or [c for c in named if self.firm_under(c, 0) is None]
+            doer = self.doer_of_verb(noun.head) if objects and not denied_above(noun) else None
+            if doer is None:
+                return []
+            firm, how, plan = doer
+            return [self._fact(p, act, firm, how, plan, "presented") for o in objects for p in self.products(o)]
         if not objects:
             return []
         if denied_above(noun):
@@ -675,7 +687,9 @@ class TreeReader:
                 continue
             product_token, replaced = pair
             owner = self.entity_at.get(product_token.i)
-            doer = lemmas_of(product_token) & (STAND_IN_SUBJECTS | HOLDER_NOUNS)
+            doer = lemmas_of(product_token) & (STAND_IN_SUBJECTS | HOLDER_NOUNS) and not self._product_pronoun(
+                product_token
+            )
             if (_animate(product_token) and owner is None) or doer:
                 continue  # «металлурги / сервисная компания «X» заменили …»: who replaces is not the new thing
             product_token = self._past_firm(product_token)
@@ -703,6 +717,21 @@ class TreeReader:
             if maker is not None and found:
                 found += [self._fact(p, "produces", maker, "named", False, "substitute-maker") for p in ours]
         return found
+
+    def _product_pronoun(self, token: Token) -> bool:
+        """«… рефлектометр «ОР-7». Он призван заменить …»: a pronoun for the product, named after the last firm."""
+        if token.pos_ != "PRON":
+            return False
+        before = token.idx
+
+        def last_mention(entity: Entity | None) -> int:
+            return max((m.start for m in entity.mentions if m.start < before), default=-1) if entity else -1
+
+        named = self.last_product(token.i)
+        product = last_mention(named)
+        if product < 0 or product <= last_mention(self.last_firm(token.i)):
+            return False
+        return named is not None and _pronoun_agrees(token, named.name)
 
     def _substitute_pair(self, token: Token) -> tuple[Token, list[Token]] | None:
         """(the new product's token, the replaced ones' tokens) of a substitution word, or None."""
@@ -847,6 +876,22 @@ class TreeReader:
 NAME_PART_DEPS = {"appos", "flat", "flat:foreign", "flat:name", "goeswith", "punct", "amod", "nummod"}
 
 
+_PRONOUN_FORMS = {"он": ("masc", "sing"), "она": ("femn", "sing"), "оно": ("neut", "sing"), "они": (None, "plur")}
+
+
+def _pronoun_agrees(pronoun: Token, name: str) -> bool:
+    """«Он» for «рефлектометр …», «они» for «станки …»: the pronoun's gender and number are the name's noun's."""
+    wanted = _PRONOUN_FORMS.get(lemma(pronoun))
+    if wanted is None:
+        return False
+    for word in name.split():
+        nouns = [p for p in parse(word.lower()) if p.tag.POS == "NOUN" and p.tag.case == "nomn"]
+        if nouns:
+            gender, number = wanted
+            return any(p.tag.number == number and (gender is None or p.tag.gender == gender) for p in nouns)
+    return False
+
+
 def _objects_of_joined_verb(verb: Token) -> list[Token]:
     """«производит и поставляет панели …, а также полки …»: two verbs joined by «и» side by side share
     all their objects, however the parser shared them out."""
@@ -965,7 +1010,8 @@ def _named_after_dash(noun: Token) -> list[Token]:
     doc = noun.doc
     if end + 2 >= noun.sent.end or doc[end + 1].text not in ("—", "–"):
         return []
-    starting = [t for t in noun.sent if t.pos_ == "NOUN" and min(u.i for u in t.subtree) == end + 2]
+    # the dash itself may hang under the phrase it opens
+    starting = [t for t in noun.sent if t.pos_ == "NOUN" and min(u.i for u in t.subtree if u.i != end + 1) == end + 2]
     return sorted(starting, key=lambda t: len(list(t.ancestors)))[:1]
 
 

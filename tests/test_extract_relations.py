@@ -753,3 +753,46 @@ def test_two_verbs_joined_side_by_side_share_every_object():
             "тепловые пункты для школ",
             "узлы учёта тепла для больниц",
         }, found
+
+
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        (
+            "ООО «Гидролинк» показало на форуме новую разработку — датчик утечки газа.",
+            "датчик утечки газа",
+            "Гидролинк",
+        ),
+        (
+            "Компания «Оптикон» представила в Казани собственную разработку — тепловизор «Зрачок-3».",
+            "тепловизор Зрачок-3",
+            "Оптикон",
+        ),
+    ],
+)
+def test_a_firm_presenting_its_development_develops_it(text, product, firm):
+    assert (product, "manufacturer", firm) in relations(read(text))
+
+
+def test_a_development_presented_or_not_of_someone_else_is_not_the_presenters():
+    assert not [
+        r
+        for r in relations(read("Компания «Альфа» не представила свою разработку — насос «Гейзер»."))
+        if r[1] == "manufacturer"
+    ]
+    assert not [r for r in relations(read("ООО «Сенсор» показало разработку компании «Бета».")) if r[2] == "Сенсор"]
+
+
+def test_a_pronoun_for_the_product_named_last_replaces_and_one_for_the_firm_does_not():
+    text = "Завод «Кварц» выпустил анализатор «Спектр-5». Он призван заменить в лабораториях приборы Shimadzu."
+    assert substitutes(text) == {("анализатор Спектр-5", "приборы Shimadzu")}
+    firm = "Компания «Станкомаш» выпускает фрезерные станки. Она заменила на своём заводе станки DMG Mori."
+    assert not substitutes(firm)
+
+
+def test_a_quoted_name_after_the_verb_is_the_products_model_not_a_firm_and_a_buyer_is_no_product():
+    found = relations(read("Завод «Кварц» выпустил анализатор «Спектр-5»."))
+    assert ("анализатор Спектр-5", "manufacturer", "Кварц") in found
+    assert not [r for r in found if "Спектр-5" == r[2]]
+    supplied = {r[0] for r in relations(read("Завод «Кварц» поставил партию компании «Бета».")) if r[1] == "supplier"}
+    assert not supplied
