@@ -30,6 +30,7 @@ from ingest.language_data import (
     POST_ADJECTIVES,
     POST_HEADS,
     RESIDENCY_WORDS,
+    ROSTER_NOUNS,
     SITE_TRIGGERS,
     SURFACE_COMPARATORS,
     TITLE_PREFIXES,
@@ -447,14 +448,10 @@ def _membership_by_words(sent: Span, in_sentence: list[tuple[Span, Entity]], str
     return [Fact(f.ref, "memberOf", centres[0].ref, *where, MEMBERSHIP_CONFIDENCE, "membership-words") for f in firms]
 
 
-# Lists of members: «включены в перечень участников кластера», «вошла в число членов союза».
-MEMBER_LISTS = {"перечень", "реестр", "список", "число", "ряды", "ряд"}
-
-
 def _oblique_member_noun(token: Token) -> bool:
     if token.lemma_.lower() not in MEMBER_NOUNS:
         return False
-    if token.i > 0 and token.doc[token.i - 1].lemma_.lower() in MEMBER_LISTS:
+    if token.i > 0 and token.doc[token.i - 1].lemma_.lower() in ROSTER_NOUNS:
         return False  # the list of members a firm is put on says it is one
     return not any(p.tag.case in ("nomn", "ablt") for p in parse(token.lower_) if p.tag.POS == "NOUN")
 

@@ -477,6 +477,10 @@ PLACE_NOUNS = {"площадка", "территория", "технополис
 # A status a firm holds in a zone or cluster: "статус резидента", "статус члена"; the verbs under which
 # its holder is the subject: "статус резидента получила компания …".
 STATUS_NOUNS = {"статус"}
+# Lists of members or residents: «включены в перечень участников кластера», «внесена в реестр резидентов».
+ROSTER_NOUNS = {"перечень", "реестр", "список", "число", "ряды", "ряд"}
+# Verbs of being put on such a list.
+ENTERING_VERBS = {"внести", "вносить", "включить", "включать", "войти", "входить"}
 STATUS_VERBS = {"получить", "получать", "присвоить", "присваивать", "иметь", "обладать", "подтвердить"}
 # Words that stand for an organisation named before: "его участники", "в него вошли", "также резидент
 # особой экономической зоны".

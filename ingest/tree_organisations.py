@@ -27,6 +27,7 @@ from ingest.language_data import (
     CLUSTER_NOUNS,
     COPULA_VERBS,
     CURRENCY_UNITS,
+    ENTERING_VERBS,
     FIRMS_OF_ZONE_NOUNS,
     INVESTMENT_WORDS,
     MEMBER_ACT_NOUNS,
@@ -44,6 +45,7 @@ from ingest.language_data import (
     QUANTITY_COMPARATORS,
     RESIDENCE_VERBS,
     RESIDENT_NOUNS,
+    ROSTER_NOUNS,
     SOURCE_WORDS,
     STAFF_NOUNS,
     STATUS_NOUNS,
@@ -268,6 +270,8 @@ class OrganisationReader:
         firms = [doer[0]] if doer is not None and not doer[2] else []
         if not firms and verb.dep_ != "acl":
             firms = self.firms_in_clause(clause_of(verb))
+        if not firms and verb.dep_ == "acl" and registered:  # «зарегистрированная в ОЭЗ «X» компания «Y»»
+            firms = list(self.firms_at(verb.head))
         return [self._fact(f, "residentOf", zone, "resident-place", "resident") for f in firms if f.type in FIRM_TYPES]
 
     def _status(self, noun: Token, types: tuple[str, ...], predicate: str, rule: str) -> list[Fact]:
@@ -279,6 +283,9 @@ class OrganisationReader:
         position = noun
         if position.dep_.startswith("nmod") and lemmas_of(position.head) & (STATUS_NOUNS | {"один", "число"}):
             position = position.head  # «статус резидента», «один из резидентов», «в числе участников»
+        entered = position.dep_.startswith("nmod") and lemmas_of(position.head) & ROSTER_NOUNS
+        if entered and lemmas_of(position.head.head) & ENTERING_VERBS:
+            position = position.head  # «компания внесена в реестр резидентов зоны»
         kind = "resident" if predicate == "residentOf" else "member"
         if denied_above(position, 1):
             return []
@@ -289,7 +296,10 @@ class OrganisationReader:
             firms = list(self.firms_at(head))
         if not firms:  # «участник кластера … — компания «Y»», «один из резидентов X, компания Y»
             firms = [f for c in children(position, "appos", "nsubj") for f in self.firms_at(c)]
-        if not firms and (lemmas_of(head) & (COPULA_VERBS | STATUS_VERBS) or lemma(position) in ("число", "один")):
+        listed = lemma(position) in ROSTER_NOUNS and lemmas_of(head) & ENTERING_VERBS
+        if not firms and (
+            lemmas_of(head) & (COPULA_VERBS | STATUS_VERBS) or lemma(position) in ("число", "один") or listed
+        ):
             for subject in children(head, "nsubj"):  # «стала участником X», «статус члена X получила Y»
                 if subject.i != position.i:
                     firms += list(self.firms_at(subject))

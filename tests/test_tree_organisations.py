@@ -235,3 +235,15 @@ def test_a_residency_stated_of_a_pronoun_and_the_residents_word_itself_is_no_fir
 def test_a_name_opening_the_sentence_before_what_a_product_does_is_no_firm() -> None:
     extraction = read("«Око-5» прошло испытания на элеваторе.")
     assert not [e for e in extraction.entities.values() if e.type == "FIRM"]
+
+
+@pytest.mark.parametrize(
+    ("text", "firms"),
+    [
+        ("Зарегистрированное в ОЭЗ «Алабуга» ООО «Полимер-Тек» запустило линию плёнок.", {"Полимер-Тек"}),
+        ("Совет ОЭЗ «Дубна» одобрил заявку «Лазер-Нова», и компания включена в реестр резидентов зоны.", {"Лазер-Нова"}),
+        ("АО «Литон» исключено из реестра резидентов ОЭЗ «Алабуга».", set()),
+    ],
+)
+def test_residency_by_registration_and_by_the_register(text: str, firms: set[str]) -> None:
+    assert {firm for firm, _ in facts(text, "residentOf")} == firms
