@@ -56,6 +56,8 @@ if not Span.has_extension("zamena_written"):
     Span.set_extension("zamena_written", default=True)
 
 
+# What stands between two names of one list, past the first one's closing quote: «A», «B» и «C», а также «D».
+_LIST_BETWEEN = r"[»“”\"\s]*(,|и|или|,\s*а также)\s*"
 _TAKEN = "zamena_taken"  # doc.user_data: token bounds of the entities found so far, not to rebuild Spans each time
 _TEXT = "zamena_text"  # doc.user_data: the text, which spaCy builds anew from the tokens at each doc.text
 _QUOTE_CHARS = '«»„“”"'
@@ -277,7 +279,7 @@ def quoted_names(doc: Doc) -> Doc:
             add_entity(doc, span, "LOC", name, name_key(name))
             previous_firm_end = None
         elif (
-            (between is not None and re.fullmatch(r"[»“”\"\s]*(,|и|или|,\s*а также)\s*", between))
+            (between is not None and re.fullmatch(_LIST_BETWEEN, between))
             or first_word in ORGANISATIONAL_FORMS
             or set(_since_last_verb(left, left_lemmas)[-6:]) & FIRM_TRIGGERS
             or firm_after
@@ -848,7 +850,7 @@ def bracketed_aliases(doc: Doc) -> Doc:
     return doc
 
 
-_LIST_JOINER = re.compile(r"[»“”\"\s]*(,|и|или)\s*[«„\"]*")  # between two quoted names of a list
+_LIST_JOINER = re.compile(_LIST_BETWEEN + r"[«„\"]*")  # from a quoted name's end to the next one's start
 
 
 @Language.component("zamena_listed_names")
@@ -858,6 +860,7 @@ def listed_names(doc: Doc) -> Doc:
     text = text_of(doc)
     quotes = [(start, end) for start, end in outer_quotes(text) if _looks_like_name(text[start:end])]
     for _ in range(2):  # a second round reaches a name two places from the one found
+        added = False
         organisations = {
             (entity.start_char, entity.end_char): entity
             for entity in doc.spans[ENTITIES]
@@ -873,8 +876,10 @@ def listed_names(doc: Doc) -> Doc:
                 other = next((e for (s, t), e in organisations.items() if s < other_end and other_start < t), None)
                 if other is not None and _LIST_JOINER.fullmatch(between):
                     name = strip_quotes(text[start:end])
-                    add_entity(doc, span, other.label_, name, name_key(name))
+                    added = add_entity(doc, span, other.label_, name, name_key(name)) is not None or added
                     break
+        if not added:
+            break
     return doc
 
 
