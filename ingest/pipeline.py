@@ -308,9 +308,13 @@ def _firm_subject_first(doc: Doc, span: Span, left: list) -> bool:
     # the tagger has not run yet: the dictionary says what a word may be
     if len(left) > 1 or (left and not (left[0].is_title and _has_tag(left[0].text, "ADJF"))):
         return False
-    after = [t for t in doc[span.end : min(len(doc), span.end + 8)] if not (t.is_punct or t.is_space)]
-    if after and after[0].text == "(":  # «„ТермоЛайн“ (Владимирская область) наладила …»
-        after = after[after.index(")") + 1 :] if ")" in after else []
+    following = list(doc[span.end : min(len(doc), span.end + 10)])
+    while following and following[0].text in _QUOTE_CHARS:
+        following.pop(0)
+    if following and following[0].text == "(":  # «„ТермоЛайн“ (Владимирская область) наладила …»
+        closing = next((i for i, t in enumerate(following) if t.text == ")"), None)
+        following = following[closing + 1 :] if closing is not None else []
+    after = [t for t in following if not (t.is_punct or t.is_space)]
     if not after or not _has_tag(after[0].text.lower(), "VERB"):
         return False
     lemma = after[0].lemma_.lower()
