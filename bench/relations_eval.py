@@ -109,21 +109,37 @@ def _words(name: str) -> set[str]:
     return set(name_key(name).split())
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str, loose: bool = True) -> bool:
     if not a or not b:
         return False
     if name_key(a) == name_key(b):
         return True
+    if not loose:
+        return False
     words_a, words_b = _words(a), _words(b)
     return bool(words_a) and bool(words_b) and (words_a <= words_b or words_b <= words_a)
 
 
-def matches(found: Relation, wanted: Relation) -> bool:
+def matches(found: Relation, wanted: Relation, loose: bool = True) -> bool:
     if found.type != wanted.type or found.plan != wanted.plan:
         return False
     if found.type in ("quantity", "staff"):
-        return same_name(found.parts[0], wanted.parts[0]) and float(found.parts[1]) == float(wanted.parts[1])
-    return all(same_name(f, w) for f, w in zip(found.parts, wanted.parts, strict=True))
+        return same_name(found.parts[0], wanted.parts[0], loose) and float(found.parts[1]) == float(wanted.parts[1])
+    return all(same_name(f, w, loose) for f, w in zip(found.parts, wanted.parts, strict=True))
+
+
+def pairs(found: list[Relation], wanted: list[Relation]) -> dict[int, int]:
+    """Each found relation's gold one, exact names first: a part of a phrase («давление») found beside the
+    whole («датчики давления») must not take the gold relation the whole one matches."""
+    paired: dict[int, int] = {}
+    for loose in (False, True):
+        for i, relation in enumerate(found):
+            if i not in paired:
+                free = (j for j, w in enumerate(wanted) if j not in paired.values() and matches(relation, w, loose))
+                hit = next(free, None)
+                if hit is not None:
+                    paired[i] = hit
+    return paired
 
 
 @dataclass
@@ -152,18 +168,15 @@ def score(chosen: Iterable[dict], syntax: bool) -> Score:
             found = [r for r in found if r.type in ORGANISATION_TYPES]
         # a plan of joining or settling is stored marked as a plan; the set annotates stated relations only
         found = [r for r in found if not (r.plan and r.type in ORGANISATION_TYPES)]
-        used: set[int] = set()
-        for relation in found:
-            hit = next((i for i, w in enumerate(wanted) if i not in used and matches(relation, w)), None)
-            if hit is None:
-                if relation.type in TYPES:
-                    result.fp[relation.type] += 1
-                    result.errors.append(f"FP {item['id']}: {relation}")
-            else:
-                used.add(hit)
+        paired = pairs(found, wanted)
+        for i, relation in enumerate(found):
+            if i in paired:
                 result.tp[relation.type] += 1
+            elif relation.type in TYPES:
+                result.fp[relation.type] += 1
+                result.errors.append(f"FP {item['id']}: {relation}")
         for i, relation in enumerate(wanted):
-            if i not in used:
+            if i not in paired.values():
                 result.fn[relation.type] += 1
                 result.errors.append(f"FN {item['id']}: {relation}  | {item['text'][:160]}")
     return result

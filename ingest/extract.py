@@ -13,12 +13,15 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ingest.document import Document
+from ingest.gazetteer import PIPE_NAME as GAZETTEER_PIPE
 from ingest.gazetteer import Gazetteer, one_name_in_two_forms
 from ingest.language_data import (
     APPLICATION_NOUNS,
     APPOINTING_VERBS,
+    CANDIDACY_WORDS,
     COMPANY_NOUNS,
     DENIAL_WORDS,
+    FORMER_WORDS,
     JOINING_WORDS,
     LEAVING_WORDS,
     LOCATION_WORDS,
@@ -37,11 +40,12 @@ from ingest.language_data import (
     ZONE_WORDS,
 )
 from ingest.model import Entity, Extraction, Fact, Mention
-from ingest.morph import parse
+from ingest.morph import morph, parse
 from ingest.names import ORGANISATIONAL_FORMS, clean, name_key, same_name
 from ingest.pipeline import ENTITIES, build_pipeline
 from ingest.relations import relation_facts
 from ingest.syntax import sentence_is_parsed
+from ingest.tree_organisations import counts_newcomers
 from ingest.tree_relations import CASES, GENDERS, inflect_to_nominative
 
 # Confidences of the facts these rules read, set by hand on the tree rules' scale (ingest/tree_relations.py):
@@ -255,8 +259,8 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     """
     if doc is None:
         nlp = build_pipeline()
-        if gazetteer is not None:
-            gazetteer.install(nlp)
+        # the pipeline is shared: without a gazetteer of its own this call must not see another call's firms
+        nlp.get_pipe(GAZETTEER_PIPE).use(gazetteer)
         doc = nlp(nlp_text(document))
     resolver = Resolver()
     for given in document.entities:  # stated outright by a structured source
@@ -302,6 +306,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     if promoted:  # the relations are read again, as they will be once the firm is known; the first reading goes
         read = [_followed(fact, resolver) for fact in facts] + relation_facts(sentences, by_sentence, resolver)
     read += _membership_the_tree_missed(sentences, by_sentence, read)
+    read += _acts_of_a_list(sentences, by_sentence, read)
     return Extraction(document, resolver.entities, _unique(read))
 
 
@@ -322,17 +327,43 @@ def _membership_the_tree_missed(
         # «вошли три компании — АО «A», ООО «B» и ООО «C»»: the tree read one of a list; the others listed
         # with it joined the same group (a plan of joining is no membership to pass on)
         group_of = {f.subject: f.object for f in tree if not f.rule.endswith(":plan")}
-        read_by_tree = {f.subject for f in tree}
         pairs = _listed_together(sent, in_sentence)
         where = _sentence_span(sent)
-        added = True
-        while added:  # along the list, a neighbour at a time
-            added = False
-            for firm, neighbour in pairs:
-                if firm.ref not in group_of and firm.ref not in read_by_tree and neighbour.ref in group_of:
-                    group_of[firm.ref] = group = group_of[neighbour.ref]
-                    found.append(Fact(firm.ref, "memberOf", group, *where, MEMBERSHIP_CONFIDENCE, "membership-list"))
-                    added = True
+        for firm, group in _along_the_list(pairs, group_of, {f.subject for f in tree}):
+            found.append(Fact(firm, "memberOf", group, *where, MEMBERSHIP_CONFIDENCE, "membership-list"))
+    return found
+
+
+def _acts_of_a_list(
+    sentences: list[Span], by_sentence: list[list[tuple[Span, Entity]]], read: list[Fact]
+) -> list[Fact]:
+    """«Прессы выпускают компании «A» и «B»»: the tree read the act of one firm of a list; the others
+    listed with it do the same, at the same confidence, product by product."""
+    found = []
+    for sent, in_sentence in zip(sentences, by_sentence, strict=True):
+        where = _sentence_span(sent)
+        acts = [f for f in read if f.predicate in _FIRM_AS_OBJECT and f.start == where[0] and f.rule.startswith("tree")]
+        pairs = _listed_together(sent, in_sentence) if acts else []
+        for predicate, product in dict.fromkeys((f.predicate, f.subject) for f in acts):
+            doers = {f.object: f for f in acts if (f.predicate, f.subject) == (predicate, product)}
+            for firm, fact in _along_the_list(pairs, doers, set(doers)):
+                found.append(Fact(product, predicate, firm, *where, fact.confidence, f"{fact.rule}-list"))
+    return found
+
+
+def _along_the_list(pairs: list[tuple[Entity, Entity]], known: dict, read: set) -> list[tuple[tuple[str, str], object]]:
+    """(firm, what its neighbour in the list has) for each firm of a list that `read` has nothing for,
+    passed on a neighbour at a time from the firms `known` has something for."""
+    known = dict(known)
+    found: list[tuple[tuple[str, str], object]] = []
+    added = True
+    while added:
+        added = False
+        for firm, neighbour in pairs:
+            if firm.ref not in known and firm.ref not in read and neighbour.ref in known:
+                known[firm.ref] = known[neighbour.ref]
+                found.append((firm.ref, known[firm.ref]))
+                added = True
     return found
 
 
@@ -341,12 +372,18 @@ LIST_JOINERS = {",", "и", "а", "также", "«", "»", '"', "„", "“"}
 
 def _listed_together(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> list[tuple[Entity, Entity]]:
     """Pairs of firms next to each other in one list, each way round («АО «A», ООО «B» и ООО «C»»): nothing
-    between their names but commas, «и», «а также», quotes and legal forms."""
+    between their names but commas, «и», «а также», quotes and legal forms, and at least one of the first three
+    («центры «Фрезер-5» АО «Станкомаш»» names a model and its maker)."""
     firms = sorted(((span, e) for span, e in in_sentence if e.type == "FIRM"), key=lambda pair: pair[0].start)
     pairs = []
     for (before, first), (after, second) in zip(firms, firms[1:], strict=False):
         between = sent.doc[before.end : after.start]
-        if first is not second and all(t.lower_ in LIST_JOINERS or t.lower_ in ORGANISATIONAL_FORMS for t in between):
+        joined = any(t.lower_ in (",", "и", "также") for t in between)
+        if (
+            first is not second
+            and joined
+            and all(t.lower_ in LIST_JOINERS or t.lower_ in ORGANISATIONAL_FORMS for t in between)
+        ):
             pairs += [(first, second), (second, first)]
     return pairs
 
@@ -515,10 +552,11 @@ def _post_phrase_before(sent: Span, person: Span) -> Span | None:
     end = person.start
     for i in range(len(tokens) - 1, -1, -1):
         token = tokens[i]
-        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in APPOINTING_VERBS and leftmost is None:
+        verb = _is_verb(token)
+        if verb and _may_be(token, APPOINTING_VERBS) and leftmost is None:
             end = token.i  # «Директором по производству ООО «X» назначен Виктор …»
             continue
-        if (token.is_punct and token.text not in '«»„“"-') or token.pos_ in ("VERB", "AUX"):
+        if (token.is_punct and token.text not in '«»„“"-') or verb:
             break  # «Совет директоров АО «X» возглавил Николай …»: a verb between says the title is not his
         board = i > 0 and tokens[i - 1].lemma_.lower() == "совет"  # «совет директоров» is a board
         if token.lemma_.lower() in POST_HEADS and not board:
@@ -527,7 +565,30 @@ def _post_phrase_before(sent: Span, person: Span) -> Span | None:
         return None
     while leftmost > 0 and (_is_title_word(tokens[leftmost - 1]) or tokens[leftmost - 1].text == "-"):
         leftmost -= 1
+    if _former_or_sought(tokens[max(0, leftmost - 4) : leftmost]):
+        return None
     return sent.doc[tokens[leftmost].i : end]
+
+
+_VERB_TAGS = ("VERB", "INFN", "PRTS")
+
+
+def _is_verb(token: Token) -> bool:
+    """A finite verb or an infinitive: the tagger's word, or the dictionary's where the sentence was not
+    tagged (a sentence with no trigger of a relation is not parsed)."""
+    if token.pos_:
+        return token.pos_ in ("VERB", "AUX")
+    # a word the dictionary only guesses is a name more often than a verb («Кварцевит»)
+    return token.is_lower and morph().word_is_known(token.text) and parse(token.text)[0].tag.POS in _VERB_TAGS
+
+
+def _former_or_sought(before: list[Token]) -> bool:
+    """The words before a title make it a past one or one only sought: «Бывший директор …», «экс-глава»,
+    «Кандидатом на пост директора …»."""
+    if before and (before[-1].lemma_.lower() in FORMER_WORDS or before[-1].lower_.startswith("экс")):
+        return True
+    words = [t.lemma_.lower() for t in before]
+    return any(w in CANDIDACY_WORDS for w in words) and any(w in ("пост", "должность") for w in words)
 
 
 def _post_phrase_after(sent: Span, person: Span) -> Span | None:
@@ -557,6 +618,20 @@ def _post_organisation(phrase: Span, in_sentence: list[tuple[Span, Entity]]) -> 
                 name = f"Правительство {city.text}"
                 return "GOV", name_key(name), name
     return None
+
+
+def _up_to_organisation(phrase: Span, in_sentence: list[tuple[Span, Entity]]) -> Span:
+    """The title ends with its organisation's name: «председатель совета директоров ПАО «X» на годовом
+    собрании …» → «… ПАО «X»» («в», «на» after the name open where or when; «по производству» is the title's)."""
+    doc = phrase.doc
+    for span, entity in in_sentence:
+        if entity.type in ("GOV", "ZONE", "CENTRE", "FIRM") and phrase.start <= span.start < phrase.end:
+            end = span.end
+            while end < phrase.end and doc[end].text in '»“"':
+                end += 1
+            if end < phrase.end and doc[end].lower_ in ("в", "во", "на"):
+                return doc[phrase.start : end]
+    return phrase
 
 
 def _title_nominative(phrase: Span) -> str:
@@ -617,7 +692,7 @@ def _post_facts(sent: Span, in_sentence: list[tuple[Span, Entity]], resolver: Re
         if phrase is None or len(phrase) == 0:
             continue
         organisation = _post_organisation(phrase, in_sentence)
-        post = _post_entity(person, organisation, resolver, phrase)
+        post = _post_entity(person, organisation, resolver, _up_to_organisation(phrase, in_sentence))
         facts += _holds(person, post, organisation, _sentence_span(sent), "title-and-name")
     return facts
 
@@ -659,7 +734,7 @@ def _quantities(doc: Doc, resolved: list[tuple[Span, Entity]]) -> list[Fact]:
             if not _NUMBER.match(token.text):
                 continue
             noun = next((t for t in tokens[i + 1 : i + 4] if t.lemma_.lower() in COMPANY_NOUNS), None)
-            if noun is None:
+            if noun is None or counts_newcomers(token, noun):
                 continue
             comparator = "eq"
             for previous in reversed(tokens[max(0, i - 2) : i]):

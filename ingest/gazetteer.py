@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
 from ingest.mapping import CLASSES
 from ingest.names import language_of, name_key, name_words, same_name, sound_key, word_forms
 
@@ -135,10 +133,6 @@ class Gazetteer:
                 return firm
         return None
 
-    def install(self, nlp: Language) -> None:
-        """Make the pipeline's gazetteer component look for these firms."""
-        nlp.get_pipe(PIPE_NAME).use(self)
-
 
 class NameIndex:
     """Every known firm's names as sequences of word forms, looked up by their first word.
@@ -154,10 +148,12 @@ class NameIndex:
         self._changes_seen = 0
         self._by_first_form: dict[str, set[tuple[str, tuple[frozenset[str], ...]]]] = {}
 
-    def follow(self, gazetteer: Gazetteer) -> None:
-        """Index `gazetteer`'s firms; later calls add only the firms added or changed since."""
+    def follow(self, gazetteer: Gazetteer | None) -> None:
+        """Index `gazetteer`'s firms; later calls add only the firms added or changed since. None: no firms."""
         if gazetteer is not self.gazetteer:
             self.gazetteer, self._changes_seen, self._by_first_form = gazetteer, 0, {}
+        if gazetteer is None:
+            return
         changed = dict.fromkeys(gazetteer.changes[self._changes_seen :])
         self._changes_seen = len(gazetteer.changes)
         for key in changed:  # a firm's names only grow (Gazetteer.add), so nothing indexed goes stale

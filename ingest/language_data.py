@@ -322,6 +322,11 @@ HOLDER_NOUNS = {
     "дочка",
     "структура",
 }
+# Verbs that say who said a quote: «“Мы выпускаем …”, — сообщил директор ООО «X»»: «мы» is the speaker's firm.
+SPEECH_VERBS = {
+    "сообщить", "сообщать", "рассказать", "рассказывать", "отметить", "отмечать", "заявить", "заявлять",
+    "пояснить", "пояснять", "подчеркнуть", "подчёркивать", "добавить", "уточнить", "сказать", "говорить",
+}  # fmt: skip
 # Subjects that stand for the firm named before ("Компания выпускает …", "Она поставляет …").
 STAND_IN_SUBJECTS = {
     "компания",
@@ -808,10 +813,16 @@ POST_ABBREVIATIONS = {
     "замгендиректора": "заместитель генерального директора",
 }
 # "Директором по производству назначен Виктор …": verbs between a title in the instrumental and the name.
-APPOINTING_VERBS = {"назначить", "назначать", "избрать", "избирать", "утвердить", "утверждать", "стать"}
+APPOINTING_VERBS = {"назначить", "назначать", "избрать", "избирать", "утвердить", "утверждать", "стать", "занять"}
 # A mayor's post belongs to the city's government: "заместитель мэра Москвы" works in it.
-TITLE_PREFIXES = {"вице", "экс", "врио"}
+TITLE_PREFIXES = {"вице", "врио"}
+# A title of the past or of a post only sought says nothing of who holds it now: «бывший директор»,
+# «экс-директор», «кандидатом на пост директора называют …».
+FORMER_WORDS = {"бывший", "прежний", "экс", "экс-", "покинуть", "уволить", "уволенный", "отставной"}
+CANDIDACY_WORDS = {"кандидат", "кандидатура", "претендент", "претендовать", "претендентка", "кандидатка"}
 MAYOR_WORDS = {"мэр", "вице-мэр", "заммэр", "заммэра"}
+# A count of companies with these says how many came, not how many there are: «50 новых участников».
+NEWCOMER_ADJECTIVES = {"новый", "дополнительный"}
 # Nouns that count companies: "более 200 высокотехнологичных компаний".
 COMPANY_NOUNS = {"компания", "резидент", "фирма", "предприятие", "участник", "организация"}
 # What a word before a count of companies says of it ("более 200 компаний").

@@ -546,8 +546,8 @@ class KnownFirms:
     def __init__(self, nlp: Language, name: str) -> None:
         self.index = gazetteer_module.NameIndex(lambda text: [t.text for t in nlp.make_doc(text)])
 
-    def use(self, gazetteer: gazetteer_module.Gazetteer) -> None:
-        """Look for `gazetteer`'s firms, those it gains later included (each call catches up)."""
+    def use(self, gazetteer: gazetteer_module.Gazetteer | None) -> None:
+        """Look for `gazetteer`'s firms, those it gains later included (each call catches up); None: none."""
         self.index.follow(gazetteer)
 
     def __call__(self, doc: Doc) -> Doc:

@@ -35,6 +35,7 @@ from ingest.language_data import (
     MEMBER_VERBS,
     MONTHS,
     MULTIPLIERS,
+    NEWCOMER_ADJECTIVES,
     NOT_UNITS,
     NUMBER_WORDS,
     PLACE_NOUNS,
@@ -181,6 +182,9 @@ class OrganisationReader:
         nouns = _chain(token)
         for appos in children(token, "appos", "flat"):  # «компании «A» и «B»»: the list is under the name
             nouns |= _chain(appos)
+        for named in children(token, "parataxis"):  # «две компании — «A» и «B»»: the names after a dash
+            if _after_dash(named):
+                nouns |= _chain(named)
         for noun in [doc[i] for i in sorted(nouns)]:
             firm = self.reader.firm_under(noun)
             if firm is not None and firm.type in FIRM_TYPES:
@@ -396,6 +400,8 @@ class OrganisationReader:
         """What a count is of: the zone or group whose companies it counts, or the firm whose staff or
         output it is."""
         lemmas = lemmas_of(unit)
+        if lemmas & UNIT_COMPANY_NOUNS and counts_newcomers(number, unit):
+            return None, ""
         if lemmas & UNIT_COMPANY_NOUNS:
             kinds = ("ZONE", *GROUP_TYPES)
             # «в него вошли 20 компаний ОЭЗ»: what they joined first, then whose companies they are
@@ -545,6 +551,23 @@ def _unit_text(last: Token, unit: Token) -> str:
     if end + 1 < unit.sent.end and doc[end].lower_ in ("в", "за") and lemmas_of(doc[end + 1]) & CAPACITY_PERIODS:
         end += 2
     return doc[last.i + 1 : end].text
+
+
+def _after_dash(token: Token) -> bool:
+    """The phrase of `token` opens right after a dash, past opening quotes and its own modifiers."""
+    i = next(t.i for t in token.subtree if t.is_alpha) - 1
+    while i > token.sent.start and token.doc[i].text in '«„"':
+        i -= 1
+    return token.doc[i].text in ("—", "–", "-")
+
+
+def counts_newcomers(number: Token, unit: Token) -> bool:
+    """«ещё две компании», «50 новых участников»: how many came or are to come, not how many there are."""
+    doc = number.doc
+    before = doc[number.i - 1] if number.i > number.sent.start else None
+    if before is not None and before.lower_ in ("ещё", "еще"):
+        return True
+    return any(lemmas_of(t) & NEWCOMER_ADJECTIVES for t in doc[number.i + 1 : unit.i])
 
 
 def _comparator(number: Token) -> str:

@@ -46,6 +46,7 @@ from ingest.language_data import (
     PRESENTING_VERBS,
     PRODUCT_OF_NOUNS,
     REPLACING_NOUNS,
+    SPEECH_VERBS,
     STAND_IN_SUBJECTS,
     STARTING_VERBS,
     SUBSTITUTE_NOUNS,
@@ -177,6 +178,13 @@ class TreeReader:
         firm = self.firm_under(token)
         if firm is not None:
             return firm, "named" if lemma(token) not in HOLDER_NOUNS else "holder"
+        ours = lemma(token) == "мы" or (
+            lemmas_of(token) & STAND_IN_SUBJECTS and any(lemma(c) == "наш" for c in children(token, "det", "amod"))
+        )
+        if ours:  # «“Мы выпускаем …”, — сообщил директор ООО «X»», «“Наша компания …”, — …»
+            firm = self._speakers_firm(token)
+            if firm is not None:
+                return firm, "stand-in"
         if lemmas_of(token) & STAND_IN_SUBJECTS:
             firm = self.last_firm(token.i)
             if firm is not None:
@@ -185,6 +193,21 @@ class TreeReader:
             firm = self.last_firm(token.i)
             if firm is not None and lemma(token) in {lookup_lemma(w) for w in firm.name.lower().split()}:
                 return firm, "stand-in"
+        return None
+
+    def _speakers_firm(self, word: Token) -> Entity | None:
+        """The firm of whoever says the quote `word` stands in: the subject of a verb of speech above it
+        («Как рассказал директор «X», мы …») or beside its clause («“Мы …”, — сообщил директор «X»»)."""
+        above = list(word.ancestors)
+        beside = [c for a in above for c in children(a, "parataxis", "ccomp")]
+        for verb in above + beside:
+            if not (lemmas_of(verb) & SPEECH_VERBS) or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for speaker in children(verb, "nsubj"):
+                found = (self.firm_under(t, 0) for t in speaker.subtree)
+                firm = next((f for f in found if f is not None), None)
+                if firm is not None:
+                    return firm
         return None
 
     def doer_of_verb(self, verb: Token) -> tuple[Entity, str, bool] | None:
@@ -343,7 +366,9 @@ class TreeReader:
                 return None if words & (UNIT_WORDS | set(MULTIPLIERS)) else noun
             noun = counted[0]
         if lemma(noun) in CONTAINER_NOUNS:
+            # «продукцию Bosch Rexroth»: the parser may take the brand for an apposition
             inner = [c for c in children(noun, "nmod") if c.morph.get("Case") == ["Gen"] or c.text[:1].isascii()]
+            inner += [c for c in children(noun, "appos") if c.text[:1].isascii() and c.text[:1].isalpha()]
             # «партию компании «Бета»»: its buyer; «продукцию Schneider Electric» is the brand's line
             inner = [c for c in inner if c.text[:1].isascii() or self.firm_under(c, 1) is None]
             if inner:
@@ -359,7 +384,11 @@ class TreeReader:
         while stack:
             token = stack.pop()
             for child in token.children:
-                if child.i in kept or (child.dep_ not in PHRASE_DEPS and child.dep_.split(":")[0] not in PHRASE_DEPS):
+                if child.i in kept or (
+                    child.dep_ not in PHRASE_DEPS
+                    and child.dep_.split(":")[0] not in PHRASE_DEPS
+                    and not _descriptive_det(child)
+                ):
                     continue
                 entity = self.entity_at.get(child.i)
                 # a name in quotes right after the noun is its model's («коммутатор «Магистраль-24» АО …»), even
@@ -391,6 +420,8 @@ class TreeReader:
                     SUBSTITUTE_NOUNS | ACTIVITY_NOUNS | PRODUCT_OF_NOUNS
                 ):
                     continue  # «шаровые краны — аналог арматуры Emerson»: what it replaces, not its name
+                if child.dep_ == "nmod" and lemmas_of(child) & SUBSTITUTE_NOUNS and _under(child, "на"):
+                    continue  # «насосы на замену импортным»: what they are for, not their name
                 if child.dep_.startswith("nmod") and not self._complement(child):
                     continue
                 kept.add(child.i)
@@ -530,7 +561,8 @@ class TreeReader:
             return []  # «директор по производству»: a title, not an act
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
         # whose act it is: not the maker another act names («поставка долот разработки НПП «X»»)
-        holders = [c for c in children(noun, "nmod") if not lemmas_of(c) & set(ACT_NOUNS)]
+        # nor what it is for («выпуск подшипников на замену продукции Timken»)
+        holders = [c for c in children(noun, "nmod") if not lemmas_of(c) & (set(ACT_NOUNS) | SUBSTITUTE_NOUNS)]
         holder = next((self.firm_under(c) for c in holders if self.firm_under(c)), None)
         objects = [o for o in objects if self.firm_under(o) is None and not (lemmas_of(o) & STAND_IN_SUBJECTS)]
         qualified = _qualified_by(noun) if not objects and holder is not None else None
@@ -546,6 +578,9 @@ class TreeReader:
                 return []
             firm, how, plan = doer
             return [self._fact(p, act, firm, how, plan, "presented") for o in objects for p in self.products(o)]
+        own = any(lemma(a) == "собственный" for a in children(noun, "amod"))
+        if not objects and holder is None and own and noun.dep_ == "nmod" and noun.head.pos_ == "NOUN":
+            return self._own_product_facts(noun, act)
         if not objects:
             return []
         if denied_above(noun):
@@ -567,6 +602,17 @@ class TreeReader:
             return []
         firm, how, plan = doer
         return [self._fact(p, act, firm, how, plan, "act-noun") for o in objects for p in self.products(o)]
+
+    def _own_product_facts(self, noun: Token, act: str) -> list[Fact]:
+        """«предлагает тормозные колодки собственного производства», «… контроллеры собственной разработки»:
+        the product is the doer's of the nearest verb above it with a subject, whatever that verb is."""
+        product = noun.head
+        verb = next((a for a in product.ancestors if a.pos_ == "VERB" and children(a, "nsubj")), None)
+        doer = self.doer_of_verb(verb) if verb is not None and not denied_above(noun) else None
+        if doer is None:
+            return []
+        firm, how, plan = doer
+        return [self._fact(p, act, firm, how, plan, "own") for p in self.products(product) if p is not firm]
 
     def _doer_noun_facts(self, noun: Token, act: str) -> list[Fact]:
         objects = [c for c in children(noun, "nmod") if not children(c, "case") and c.morph.get("Case") == ["Gen"]]
@@ -737,13 +783,21 @@ class TreeReader:
         """(the new product's token, the replaced ones' tokens) of a substitution word, or None."""
         lemmas = lemmas_of(token)
         if lemma(token) in ("смена", "замена") and _under(token, "на"):  # «на смену станкам Y приходят центры X»
-            replaced = [c for c in children(token, "nmod", "iobj") if _has_case(c, "Dat")]
+            # a dative by its form, whatever the tagger said («на замену продукции SKF», «арматуре Danfoss»)
+            replaced = [c for c in children(token, "nmod", "iobj") if _may_be_dative(c)]
             # the parser may hang the dative on the verb: «На замену муфтам Raychem выбрали муфты …»
             replaced = replaced or [c for c in token.sent if _dative_after(c, token)]
+            made = [c for c in children(token.head, "nmod") if c.i < token.i and c.morph.get("Case") == ["Gen"]]
             if token.head.dep_ == "acl":  # «арматуры «К», предназначенной на замену оборудованию Cameron»
                 arriving = [token.head.head]
-            else:  # who chose it («энергетики выбрали муфты …») is not what arrives
-                things = [n for n in children(token.head, "nsubj") if n.morph.get("Animacy") != ["Anim"]]
+            elif lemmas_of(token.head) & set(ACT_NOUNS) and made:  # «выпуск подшипников на замену продукции SKF»
+                arriving = made[-1:]
+            else:  # who chose or offers it («энергетики выбрали муфты …», «компания «X» предлагает …») does not arrive
+                things = [
+                    n
+                    for n in children(token.head, "nsubj")
+                    if n.morph.get("Animacy") != ["Anim"] and not self._names_a_firm(n)
+                ]
                 arriving = things or children(token.head, "obj")
             return (arriving[0], replaced[:1]) if arriving and replaced else None
         if lemmas & REPLACING_NOUNS and token.pos_ == "NOUN":  # «замещение серверов Dell серверами «X»»
@@ -777,6 +831,8 @@ class TreeReader:
             elif token.dep_ == "obj" or "как" in {lemma(c) for c in children(token, "case", "mark")}:
                 # «вывело на рынок систему … — альтернативу камерам Cognex», «представило X как альтернативу …»
                 others = [o for o in children(token.head, "obj") if o.i < token.i]
+                if not others and token.head.pos_ == "NOUN" and token.head.i < token.i:
+                    others = [token.head]  # «предлагает фильтры как альтернативу …», hung on the product
                 product = others[-1] if others else None
             elif opener is not None:  # «патронов ТП-250 (отечественный аналог …)», ««Поток-У» — аналога …»
                 product = _phrase_ending_at(token, opener.i - 1)
@@ -837,6 +893,12 @@ class TreeReader:
             objects = [o for o in objects if o.i != replaced.i]
             return (objects[0], [replaced]) if objects else None
         return None
+
+    def _names_a_firm(self, noun: Token) -> bool:
+        """The noun is a firm's name or a firm's common noun («компания «X»»), not a product named with its
+        maker («станки с ЧПУ ООО «X»»)."""
+        found = self.entity_at.get(noun.i)
+        return bool(lemmas_of(noun) & STAND_IN_SUBJECTS) or (found is not None and found.type in DOER_TYPES)
 
     def _theirs_first(self, subject: Token, obj: Token) -> bool:
         """The subject is the replaced thing: it is marked imported and the object is not, or the object
@@ -930,13 +992,24 @@ def _qualified_by(noun: Token) -> Token | None:
     the product («поставка долот «Алмаз» разработки …» qualifies the bits)."""
     if noun.i == noun.sent.start:
         return None
-    head = noun.head
-    if head.i < noun.i and head.pos_ in ("NOUN", "PROPN") and not lemmas_of(head) & EVENT_NOUNS:
-        between = noun.doc[head.i + 1 : noun.i]
-        if not any(t.pos_ in ("VERB", "AUX") or (t.is_punct and t.text not in '«»„“"-') for t in between):
-            return head
-    found = _phrase_ending_at(noun, noun.i - 1)
-    return None if found is None or lemmas_of(found) & EVENT_NOUNS else found
+    found = noun.head if _phrase_of(noun.head, noun) else _phrase_ending_at(noun, noun.i - 1)
+    if found is None or lemmas_of(found) & EVENT_NOUNS:
+        return None
+    # up to the noun the phrase is named by: «датчики давления», «станки с ЧПУ» — not «давления», «ЧПУ»
+    while found.dep_ == "nmod" and _phrase_of(found.head, found):
+        found = found.head
+    return found
+
+
+def _phrase_of(head: Token, word: Token) -> bool:
+    """`word` belongs to the noun phrase of `head`, a noun before it with only words of a phrase between
+    (no verb, no comma), and `head` names no act done with the product («поставка долот»)."""
+    # an adjective the parser hung a noun on is a noun the tagger misread («партия датчиков(ADJ) давления»)
+    nominal = head.pos_ in ("NOUN", "PROPN") or (head.pos_ == "ADJ" and head.dep_ == "nmod")
+    if not (head.i < word.i and nominal) or lemmas_of(head) & EVENT_NOUNS:
+        return False
+    between = word.doc[head.i + 1 : word.i]
+    return not any(t.pos_ in ("VERB", "AUX") or (t.is_punct and t.text not in '«»„“"-') for t in between)
 
 
 def _noun_before(word: Token) -> Token | None:
@@ -1041,6 +1114,17 @@ def _object_before_comma(participle: Token) -> list[Token]:
     if noun is None or noun.i <= participle.i or children(noun, "case"):
         return []
     return [noun] if any(p.tag.case == "accs" for p in parse(noun.lower_) if p.tag.POS == "NOUN") else []
+
+
+def _descriptive_det(token: Token) -> bool:
+    """An adjective the parser called a determiner («логические(det) контроллеры»), not a pronoun («этот»,
+    «свой»): a word of the phrase."""
+    return token.dep_ == "det" and token.pos_ == "ADJ" and "Apro" not in parse(token.lower_)[0].tag
+
+
+def _may_be_dative(token: Token) -> bool:
+    """A noun whose form may be a dative, whatever case the tagger gave it («продукции», «арматуре»)."""
+    return any(p.tag.case == "datv" for p in parse(token.lower_) if p.tag.POS == "NOUN")
 
 
 def _has_case(token: Token, case: str) -> bool:
@@ -1212,9 +1296,11 @@ def tree_nominative(tokens: list[Token], head: Token) -> str:
     case = CASES.get((head.morph.get("Case") or [""])[0])
     # a form with one case in every reading the dictionary has is in that case, whatever the tagger said
     # («пневмоцилиндрам» tagged nominative)
-    readings = {p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"}
-    if len(readings) == 1 and None not in readings:
+    readings = {p.tag.case for p in parse(head.lower_) if p.tag.POS == "NOUN"} - {None}
+    if len(readings) == 1:
         case = readings.pop()
+    elif readings and case not in readings:  # «арматуре» tagged nominative: a case its form has
+        case = sorted(readings)[0]
     # «три термопластавтомата» and «алкидные эмали» (the tagger took a singular genitive) name a plural
     plural = head.morph.get("Number") == ["Plur"] or _counted(head)
     plural = plural or any(a.morph.get("Number") == ["Plur"] and a.i < head.i for a in children(head, "amod"))

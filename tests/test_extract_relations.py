@@ -728,6 +728,22 @@ def test_who_makes_it_where_the_tree_names_the_firms_premises_or_misplaces_a_wor
     assert any(product in made and maker == firm for made, maker in found), found
 
 
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        (
+            "Клапаны высокого давления производства АО «Армалит» установлены на станции.",
+            "клапаны высокого давления",
+            "Армалит",
+        ),
+        ("Станки с ЧПУ производства компании «Фрезер» работают на заводе.", "станки с ЧПУ", "Фрезер"),
+        ("На склад поступила партия датчиков давления производства АО «Манометр».", "датчики давления", "Манометр"),
+    ],
+)
+def test_made_by_a_firm_qualifies_the_whole_phrase_before_it_not_its_last_noun(text, product, firm):
+    assert makers(text) == {(product, firm)}
+
+
 def test_a_production_that_starts_later_is_a_plan_and_a_quoted_model_keeps_its_space():
     extraction = read("На площадке компании «Инвертор-Плюс» стартует производство тяговых инверторов.")
     (fact,) = [f for f in extraction.facts if f.predicate == "manufacturer"]
@@ -796,3 +812,97 @@ def test_a_quoted_name_after_the_verb_is_the_products_model_not_a_firm_and_a_buy
     assert not [r for r in found if "Спектр-5" == r[2]]
     supplied = {r[0] for r in relations(read("Завод «Кварц» поставил партию компании «Бета».")) if r[1] == "supplier"}
     assert not supplied
+
+
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        (
+            "«Мы выпускаем тяговые аккумуляторы», — сообщил директор ООО «Энергон» Павел Ершов.",
+            "тяговые аккумуляторы",
+            "Энергон",
+        ),
+        (
+            "Как рассказал технический директор компании «Лазерон» Олег Зуев, мы выпускаем волоконные лазеры.",
+            "волоконные лазеры",
+            "Лазерон",
+        ),
+        (
+            "«Наша компания производит кабели для метро», — отметила директор АО «Кабельмаш» Ирина Лаптева.",
+            "кабели для метро",
+            "Кабельмаш",
+        ),
+    ],
+)
+def test_we_of_a_quote_is_the_firm_of_its_speaker(text, product, firm):
+    assert makers(text) == {(product, firm)}
+
+
+def test_we_of_a_quote_by_a_speaker_of_no_firm_or_buying_makes_nothing():
+    assert makers("«Мы выпускаем тракторы», — сказал Павел Ершов.") == set()
+    assert makers("«Мы закупаем станки у компании «Фрезер»», — сказал директор ООО «Металлформ» Павел Ершов.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Компании «Стальпресс» и «Уральский молот» выпускают гидравлические насосы.",
+        "Гидравлические насосы в области выпускают заводы «Стальпресс» и «Уральский молот».",
+    ],
+)
+def test_every_firm_of_the_doers_list_makes_the_product(text):
+    assert makers(text) == {("гидравлические насосы", "Стальпресс"), ("гидравлические насосы", "Уральский молот")}
+
+
+def test_a_firm_listed_beside_the_buyer_makes_nothing():
+    assert makers("ООО «Альфа» выпускает насосы для АО «Вектор» и ООО «Бета».") == {("насосы", "Альфа")}
+
+
+@pytest.mark.parametrize(
+    "text, ours, replaced",
+    [
+        # a brand after a word for a firm's line of products, which the parser took for an apposition
+        ("ООО «Гидромаш» начало выпуск насосов, заменяющих продукцию Grundfos.", "насосы", "Grundfos"),
+        # «на замену» after an act noun: the product made is what replaces
+        ("АО «Гидрокор» начало производство клапанов на замену арматуре Danfoss.", "клапаны", "арматура Danfoss"),
+        (
+            "Завод «Опора» наладил выпуск роликовых подшипников на замену продукции Timken.",
+            "роликовые подшипники",
+            "Timken",
+        ),
+        # «на замену» before the firm that offers: the firm is not what arrives
+        (
+            "На замену приводам Siemens компания «Драйвтек» предлагает частотные преобразователи.",
+            "частотные преобразователи",
+            "приводы Siemens",
+        ),
+        # «как альтернативу»
+        (
+            "Компания «Фильтрон» предлагает воздушные фильтры как альтернативу продукции Mann+Hummel.",
+            "воздушные фильтры",
+            "Mann+Hummel",
+        ),
+    ],
+)
+def test_a_substitution_of_an_act_or_an_offer_names_what_replaces_what(text, ours, replaced):
+    pairs = {(r[0], r[2]) for r in relations(read(text)) if r[1] == "substitutes"}
+    assert (ours, replaced) in pairs, pairs
+
+
+@pytest.mark.parametrize(
+    "text, product, firm",
+    [
+        (
+            "Компания «Фрикцион-Тех» предлагает тормозные колодки собственного производства.",
+            "тормозные колодки",
+            "Фрикцион-Тех",
+        ),
+        ("АО «Логика» поставляет на заводы контроллеры собственной разработки.", "контроллеры", "Логика"),
+    ],
+)
+def test_a_product_of_the_firms_own_making_is_made_by_it(text, product, firm):
+    assert (product, firm) in makers(text)
+
+
+def test_a_product_of_own_making_not_offered_is_not_made():
+    assert makers("ООО «Агроснаб» не предлагает сеялки собственного производства.") == set()

@@ -251,3 +251,78 @@ def test_a_name_opening_the_sentence_before_what_a_product_does_is_no_firm() -> 
 )
 def test_residency_by_registration_and_by_the_register(text: str, firms: set[str]) -> None:
     assert {firm for firm, _ in facts(text, "residentOf")} == firms
+
+
+def holders(text: str) -> set[str]:
+    """The people the text gives a post, each with it."""
+    extraction = read(text)
+    names = {ref: e.name for ref, e in extraction.entities.items()}
+    return {names[f.subject] for f in extraction.facts if f.predicate == "holds"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Технический директор АО «Гидросила» Роман Белов возглавил стартап.", {"Роман Белов"}),
+        ("Бывший технический директор АО «Гидросила» Роман Белов возглавил стартап.", set()),
+        ("Экс-директор АО «Гидросила» Роман Белов открыл своё дело.", set()),
+        ("На должность коммерческого директора ООО «Север» назначена Анна Крылова.", {"Анна Крылова"}),
+        ("Претендентом на пост директора ООО «Север» считают Анну Крылову.", set()),
+    ],
+)
+def test_a_title_held_before_or_only_sought_is_no_post(text: str, expected: set[str]) -> None:
+    assert holders(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("В ОЭЗ «Титановая долина» работают 12 компаний.", {("Титановая долина", 12)}),
+        ("В ОЭЗ «Титановая долина» работают ещё 12 компаний.", set()),
+        ("Кластер «Композит-Юг» объединяет 40 участников.", {("Композит-Юг", 40)}),
+        ("Кластер «Композит-Юг» объединяет 40 новых участников.", set()),
+    ],
+)
+def test_a_count_of_newcomers_is_not_a_count_of_members(text: str, expected: set) -> None:
+    counts = facts(text, "residentCount") | facts(text, "memberCount")
+    assert counts == expected
+
+
+def test_the_firms_named_after_a_dash_are_the_companies_that_became_residents() -> None:
+    text = "Резидентами ОЭЗ «Титановая долина» стали три компании — «Микрон-Т», «Оптек» и АО «Кварц»."
+    assert facts(text, "residentOf") == {(f, "Титановая долина") for f in ("Микрон-Т", "Оптек", "Кварц")}
+    text = "Участниками ассоциации «Роботех-Союз» стали две фирмы — «Манипулон» и ООО «Грипер»."
+    assert facts(text, "memberOf") == {("Манипулон", "Роботех-Союз"), ("Грипер", "Роботех-Союз")}
+
+
+def posts(text: str) -> set[tuple[str, str]]:
+    extraction = read(text)
+    names = {ref: e.name for ref, e in extraction.entities.items()}
+    return {(names[f.subject], names[f.object]) for f in extraction.facts if f.predicate == "holds"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb after the title, in a sentence with no relation's trigger (not parsed)
+        (
+            "Должность главного технолога АО «Литмаш» занял Пётр Сорокин.",
+            {("Пётр Сорокин", "главный технолог АО «Литмаш»")},
+        ),
+        (
+            "Пост финансового директора ООО «Кварцевит» заняла Светлана Ильина.",
+            {("Светлана Ильина", "финансовый директор ООО «Кварцевит»")},
+        ),
+        # where and when it happened is not part of the title; what the deputy is for is
+        (
+            "Председателем правления ПАО «Уралпрокат-Инвест» на годовом собрании избран Аркадий Вишневский.",
+            {("Аркадий Вишневский", "председатель правления ПАО «Уралпрокат-Инвест»")},
+        ),
+        (
+            "Заместитель генерального директора АО «Литмаш» по производству Пётр Сорокин открыл цех.",
+            {("Пётр Сорокин", "заместитель генерального директора АО «Литмаш» по производству")},
+        ),
+    ],
+)
+def test_a_title_before_the_name_ends_where_the_title_does(text: str, expected: set) -> None:
+    assert posts(text) == expected
