@@ -501,6 +501,8 @@ class TreeReader:
 
     def _verb_facts(self, verb: Token, act: str) -> list[Fact]:
         passive = verb.morph.get("Voice") == ["Pass"] or lemma(verb).endswith("ся")
+        if passive and any(c.morph.get("VerbForm") == ["Inf"] for c in children(verb, "xcomp")):
+            return []  # «собирается наладить производство …»: an intention («собираться»), not «собирать»
         if verb.dep_ == "acl" and verb.morph.get("Voice") == ["Act"] and not lemma(verb).endswith("ся"):
             # «ООО «X», производящее удобрения, …»: the participle's noun does it
             found = self.doer_of_noun(verb.head)

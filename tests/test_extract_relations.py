@@ -906,3 +906,10 @@ def test_a_product_of_the_firms_own_making_is_made_by_it(text, product, firm):
 
 def test_a_product_of_own_making_not_offered_is_not_made():
     assert makers("ООО «Агроснаб» не предлагает сеялки собственного производства.") == set()
+
+
+def test_a_firm_that_intends_to_make_is_no_product_of_assembling():
+    # «собираться» + infinitive is an intention, not the passive of «собирать»
+    assert makers("АО «Шпалпром» собирается наладить производство композитных шпал.") == {
+        ("композитные шпалы", "Шпалпром")
+    }
