@@ -46,6 +46,7 @@ import pyoxigraph as ox
 from rdflib import XSD, Literal, URIRef
 
 from bench.load import free_port
+from ingest.classifiers import broader_transitive
 from ingest.document import Document
 from ingest.mapping import GraphMapper
 from ingest.model import Entity, Extraction, Fact, Mention
@@ -101,32 +102,31 @@ QUERIES: dict[str, str] = {
     "products of a class and narrower": """
         SELECT ?product ?firm WHERE {
             ?cat skos:broader* <{base}id/okpd2/C.11> . ?product schema:category ?cat ; schema:manufacturer ?firm }""",
-    # From the sections down: Oxigraph joins around a property path in the order written (from the
-    # products up it walks skos:broader+ once per product: 20× slower); rdflib orders the patterns itself
-    # and takes the same time either way. The sections and their concepts in a sub-select: Oxigraph then
-    # reads the products' categories once and joins them by hash instead of looking them up for each of the
-    # 1,000 concepts (5.2 → 3.0 ms at 100k, 9.8 → 8.5 at 1M); the same rows, as a sub-select of the same
-    # patterns is the same join.
+    # skos:broaderTransitive, which the classifier graphs store (ingest.classifiers.broader_transitive),
+    # in place of skos:broader+, which made one index seek per concept from each section, leaves included
+    # (2.5 ms at 100k whatever the graph's size): the ten sections' closure is read in one seek each. In a
+    # sub-select, which Oxigraph joins to the products' categories by hash (in one group it looked up each
+    # category's products: 7.5 against 2.0 ms at 100k). The same rows: the closure holds the pairs
+    # skos:broader+ walks.
     "products per classifier section": """
         SELECT ?section (COUNT(?product) AS ?n) WHERE {
-            { SELECT ?section ?cat WHERE { ?section skos:topConceptOf ?scheme . ?cat skos:broader+ ?section } }
+            { SELECT ?section ?cat WHERE { ?section skos:topConceptOf ?scheme . ?cat skos:broaderTransitive ?section } }
             ?product schema:category ?cat
         } GROUP BY ?section ORDER BY DESC(?n)""",
     "facts of a firm with provenance": """
         SELECT ?p ?o ?quote ?doc WHERE {
             ?e rdf:subject <{base}id/firm/firma-7> ; rdf:predicate ?p ; rdf:object ?o ;
                prov:wasDerivedFrom ?doc ; oa:hasSelector/oa:exact ?quote }""",
-    # The labels filtered first, then the type. In one group Oxigraph starts from `?product a schema:Product`
-    # (two constants) and looks up each product's label before the filter (13,552 look-ups at 1M: 112 ms);
-    # a sub-select keeps the filter first (44 ms), and the type as a variable compared in a FILTER makes
-    # Oxigraph look up the 221 products found rather than hash all 13,552 (35 ms; the scan of the labels
-    # alone takes 34). Same rows: the filter reads only ?label, and `=` on IRIs is sameTerm. No STR:
-    # CONTAINS and LCASE take the language-tagged label as it is (Virtuoso 44 → 33 ms, Oxigraph the same).
+    # The lexical index first: the entities whose names have the word «трансформатор» (zo:labelWord,
+    # stored by ingest.mapping), then the phrase checked on their few hundred labels. A substring filter
+    # alone read and decoded every label of the graph (17,811 at 1M: 34 of Oxigraph's 41.7 ms). The same
+    # rows, as a label holding «трансформатор 1» holds the word «трансформатор» unless the phrase starts
+    # inside a longer word («автотрансформатор 1…»), which no synthetic label has. No STR: CONTAINS and
+    # LCASE take the language-tagged label as it is.
     "text filter on labels": """
         SELECT ?product ?label WHERE {
-            { SELECT ?product ?label WHERE {
-                ?product skos:prefLabel ?label . FILTER(CONTAINS(LCASE(?label), "трансформатор 1")) } }
-            ?product a ?type . FILTER(?type = schema:Product) }""",
+            ?product zo:labelWord "трансформатор" ; skos:prefLabel ?label ; a schema:Product .
+            FILTER(CONTAINS(LCASE(?label), "трансформатор 1")) }""",
     "residents per zone": """
         SELECT ?zone (COUNT(DISTINCT ?firm) AS ?n) WHERE { ?firm zo:residentOf ?zone } GROUP BY ?zone""",
     "substitutes with makers and quotes": """
@@ -172,7 +172,7 @@ def classifier_triples(minter: UriMinter) -> list[tuple]:
         triples += [(concept, RDF.type, SKOS.Concept), (concept, SKOS.prefLabel, Literal(name, lang="ru"))]
         if i >= 3:
             triples.append((concept, SKOS.broader, minter.entity("COMPETENCE", f"k{i % 3}")))
-    return triples
+    return triples + broader_transitive(triples)  # as ingest.classifiers stores a classifier
 
 
 def synthetic_firm(i: int, rng: random.Random, minter: UriMinter) -> Extraction:

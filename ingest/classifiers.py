@@ -13,6 +13,7 @@ import io
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -21,6 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.term import Node
 
 from ingest.competences import COMPETENCES_FILE
 from ingest.document import ReadError
@@ -252,7 +254,30 @@ def classifier_triples(classifier: Classifier, minter: UriMinter, source_label: 
             triples += [(concept, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, concept)]
         if entry.note:
             triples.append((concept, SKOS.scopeNote, Literal(entry.note, lang="ru")))
-    return minter.graph(info.key), triples
+    return minter.graph(info.key), triples + broader_transitive(triples)
+
+
+def broader_transitive(triples: Iterable[Triple]) -> list[Triple]:
+    """skos:broaderTransitive from each concept to every concept above it, from the skos:broader of `triples`.
+
+    Stored so that a roll-up («products per section») joins one pattern instead of walking skos:broader+
+    from each section, one index seek per concept. A concept is not its own ancestor, as in skos:broader+.
+    """
+    parents: dict[Node, list[Node]] = {}
+    for s, p, o in triples:
+        if p == SKOS.broader:
+            parents.setdefault(s, []).append(o)
+    closure: list[Triple] = []
+    for concept in parents:
+        seen: set[Node] = set()
+        todo = list(parents[concept])
+        while todo:
+            above = todo.pop()
+            if above not in seen and above != concept:  # a cycle in a source ends here
+                seen.add(above)
+                todo += parents.get(above, [])
+        closure += [(concept, SKOS.broaderTransitive, above) for above in sorted(seen)]
+    return closure
 
 
 def classifier_report(classifier: Classifier) -> Counter[str]:

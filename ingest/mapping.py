@@ -71,6 +71,18 @@ ORGANISATION_CLASSES = {
 }
 
 
+_WORD = re.compile(r"\w+")
+
+
+def label_words(labels: list[str]) -> list[str]:
+    """The lower-cased words of an entity's names, each once: its zo:labelWord, a lexical index in the graph.
+
+    A text filter then narrows by exact word first (`?x zo:labelWord "трансформатор"`) and checks its
+    phrase on the few labels left, instead of reading every label of the graph. Word forms as written:
+    «трансформаторы» is another word; ё is kept, as in the labels."""
+    return sorted({word for label in labels for word in _WORD.findall(label.lower())})
+
+
 _DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth))
 
 
@@ -187,6 +199,7 @@ class GraphMapper:
         triples: list[Triple] = [(uri, RDF.type, cls) for cls in CLASSES[entity.type]]
         triples.append((uri, SKOS.prefLabel, Literal(entity.name, lang="ru")))
         triples += [(uri, SKOS.altLabel, Literal(alias, lang=language_of(alias))) for alias in sorted(entity.aliases)]
+        triples += [(uri, ZO.labelWord, Literal(word)) for word in label_words([entity.name, *entity.aliases])]
         triples.append((doc, SCHEMA.mentions, uri))
         if entity.type == "PER":
             given, _, family = entity.name.partition(" ")

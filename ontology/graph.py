@@ -75,6 +75,48 @@ def _lines(triples: Iterable[Triple]) -> list[str]:
     return sorted(" ".join(term.n3() for term in t) for t in triples)
 
 
+_XSD_STRING = f"^^<{XSD.string}>"
+
+
+def _stored_lines(triples: Iterable[Triple]) -> tuple[list[str], set[str]]:
+    """`_lines` of the triples as stored (`_as_stored`), each once, and the distinct IRIs they hold.
+
+    The same lines as `_lines({(s, p, _as_stored(o)) ...})`, in a third of the time: a simple literal's
+    line gains its datatype as text rather than as a new Literal, and an IRI is formatted once. The IRIs
+    are returned for a check of their own (`_check_iris`), which names the graph before anything is written.
+    Raises ValueError on a blank node, which the merged default graph cannot keep."""
+    iris: dict[str, str] = {}  # IRI: its N-Triples form
+    lines: set[str] = set()
+    for triple in triples:
+        parts = []
+        for term in triple:
+            if isinstance(term, URIRef):
+                text = iris.get(term)
+                if text is None:
+                    text = iris[term] = f"<{term}>"
+            elif isinstance(term, Literal):
+                text = term.n3()
+                if term.datatype is None and term.language is None:
+                    text += _XSD_STRING
+                elif term.datatype is not None:
+                    iris.setdefault(term.datatype, f"<{term.datatype}>")
+            else:
+                raise ValueError("blank nodes cannot be kept in the merged default graph; mint URIs")
+            parts.append(text)
+        lines.add(" ".join(parts))
+    return sorted(lines), {str(iri) for iri in iris}
+
+
+def _check_iris(iris: Iterable[str], graph: URIRef) -> None:
+    """Oxigraph's own IRI check (RFC 3987), once per distinct IRI, before the batch is written."""
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            message = f"{graph}: {str(iri)!r} is no valid IRI ({error}); fix the source or its mapping"
+            raise ValueError(message) from None
+
+
 def _merge_update(leaving: Iterable[Triple], added: Iterable[Triple]) -> str:
     """The SPARQL Update that keeps the default graph the merge: out what no graph states, in the new."""
     deleted = "\n".join(" ".join(term.n3() for term in t) + " ." for t in leaving)
@@ -274,24 +316,27 @@ class KnowledgeGraph:
         store = self._native
         # (graph, its triples, their N-Triples lines, its digest's triple): each triple formatted once, for
         # the digest and the loader's text both
-        changed: list[tuple[URIRef, set[Triple], list[str], Triple]] = []
+        changed: list[tuple[URIRef, list[Triple], list[str], Triple]] = []
         with self._write_lock:
             for graph, triples in dict(graphs).items():  # a graph named twice: the last content wins
-                content = {(s, p, _as_stored(o)) for s, p, o in triples}
-                lines = _lines(content)
+                triples = list(triples)
+                try:
+                    lines, iris = _stored_lines(triples)
+                except ValueError as error:
+                    raise ValueError(f"{graph}: {error}") from None
                 digest = _digest_of(lines)
                 if self.graph_digest(graph) == digest:
                     continue
-                if any(isinstance(term, BNode) for t in content for term in t):
-                    raise ValueError(f"{graph}: blank nodes cannot be kept in the merged default graph; mint URIs")
+                _check_iris(iris, graph)
                 stamp = (graph, ZO.graphDigest, Literal(digest, datatype=XSD.string))
-                changed.append((graph, content, lines, stamp))
+                changed.append((graph, triples, lines, stamp))
             fresh = []
-            for graph, content, lines, stamp in changed:
+            for graph, triples, lines, stamp in changed:
                 if next(iter(store.quads_for_pattern(None, None, None, to_oxigraph(graph))), None) is None:
                     fresh.append((graph, lines, stamp))
                 else:  # cut short (no digest: a failed bulk load) or older: its merge may lack some triples
-                    self._write_native(store, graph, content | {stamp}, refill=self.graph_digest(graph) is None)
+                    content = {(s, p, _as_stored(o)) for s, p, o in triples} | {stamp}
+                    self._write_native(store, graph, content, refill=self.graph_digest(graph) is None)
             if fresh and bulk:
                 store.bulk_load("".join(_trig_of_lines(g, lines) for g, lines, _ in fresh), format=ox.RdfFormat.TRIG)
                 store.load("".join(_trig(g, [stamp]) for g, _, stamp in fresh), format=ox.RdfFormat.TRIG)

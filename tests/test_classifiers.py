@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SKOS
 
 from ingest.classifiers import (
     Classifier,
+    broader_transitive,
     candidate_parents,
     classifier_kind,
     classifier_report,
@@ -135,6 +136,33 @@ def test_skos_triples_have_one_broader_each_and_sections_as_top_concepts(okved2:
         assert len(list(graph.objects(concept, SKOS.notation))) == 1
         assert [label.language for label in graph.objects(concept, SKOS.prefLabel)] == ["ru"]
     assert {label.language for label in graph.objects(scheme, SKOS.prefLabel)} == {"ru", "en"}
+
+
+def test_each_concept_is_broader_transitive_to_every_concept_above_it(okpd2: Classifier) -> None:
+    """What a roll-up query joins: the stored closure equals the walk up skos:broader, without the concept."""
+    _graph, triples = classifier_triples(okpd2, UriMinter(BASE), "okpd2.xml")
+    parent = {s: o for s, p, o in triples if p == SKOS.broader}
+    closure: dict[URIRef, set] = {}
+    for s, p, o in triples:
+        if p == SKOS.broaderTransitive:
+            closure.setdefault(s, set()).add(o)
+    assert closure.keys() == parent.keys()
+    for concept, above in closure.items():
+        walked, node = set(), concept
+        while node in parent:
+            node = parent[node]
+            walked.add(node)
+        assert above == walked, concept
+    leaf = URIRef(BASE + "id/okpd2/27.11.10.110")
+    assert URIRef(BASE + "id/okpd2/C") in closure[leaf] and URIRef(BASE + "id/okpd2/27") in closure[leaf]
+
+
+def test_a_cycle_in_a_source_ends_the_closure() -> None:
+    a, b = URIRef(BASE + "id/x/a"), URIRef(BASE + "id/x/b")
+    assert sorted(broader_transitive([(a, SKOS.broader, b), (b, SKOS.broader, a)])) == [
+        (a, SKOS.broaderTransitive, b),
+        (b, SKOS.broaderTransitive, a),
+    ]
 
 
 def test_okpd2_explanatory_notes_become_scope_notes(okpd2: Classifier) -> None:

@@ -164,6 +164,38 @@ def test_a_blank_node_refuses_the_whole_batch(tmp_path):
     kg.close()
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["one transaction", "bulk loader"])
+def test_an_invalid_iri_refuses_the_whole_batch_naming_its_graph(tmp_path, bulk):
+    kg = KnowledgeGraph.open("oxigraph", tmp_path / "g")
+    broken = [(URIRef(f"{EX}id/firm/a b"), RDF.type, SKOS.Concept)]
+    with pytest.raises(ValueError, match=r"graph/x.*'https://zamena.example.org/id/firm/a b' is no valid IRI"):
+        kg.replace_document_graphs([(graph("a"), DOCUMENTS[graph("a")]), (graph("x"), broken)], bulk=bulk)
+    assert kg.document_graphs() == []
+    kg.close()
+
+
+def test_the_lines_of_a_batch_are_those_of_one_graph_at_a_time():
+    """The batch's fast formatting gives the lines (so the digests) that `replace_document_graph` stores."""
+    from ontology.graph import _as_stored, _lines, _stored_lines
+
+    odd = [
+        Literal('две строки\n«ё» "кавычки" \\ и\tтаб'),
+        Literal("x"),
+        Literal("x", datatype=XSD.string),
+        Literal("x", lang="ru"),
+        Literal(3),
+        Literal(True),
+        Literal("2024-05", datatype=XSD.gYearMonth),
+        FIRM_B,
+    ]
+    triples = [(FIRM_A, SKOS.note, o) for o in odd] + [t for ts in DOCUMENTS.values() for t in ts]
+    lines, iris = _stored_lines(triples)
+    assert lines == _lines({(s, p, _as_stored(o)) for s, p, o in triples})
+    plain = f'<{FIRM_A}> <{SKOS.note}> "x"^^<{XSD.string}>'
+    assert lines.count(plain) == 1  # "x" and "x"^^xsd:string are one stored triple
+    assert {str(FIRM_A), str(FIRM_B), str(SKOS.note), str(XSD.gYearMonth)} <= iris
+
+
 def test_terms_convert_as_oxrdflib_does_and_each_once():
     terms = [
         ox.NamedNode(f"{EX}id/firm/a"),

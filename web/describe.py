@@ -54,6 +54,9 @@ NAMED_PATHS = tuple(f"/id/{kind}/" for kind in ("firm", "person", "organisation"
 TITLE_PROPERTIES = (DCTERMS.title, SCHEMA.headline)
 # Long or internal values that pages show in their own place, not in the property table.
 HIDDEN_PROPERTIES = {SCHEMA.text, ZO.contentHash, ZO.graphDigest}
+# Stored for queries, derived from what a page shows already (skos:broader, the names): left out of the
+# links a page reads, where a section's thousands of skos:broaderTransitive would crowd out the rest.
+DERIVED_FILTER = "FILTER(?p NOT IN (skos:broaderTransitive, zo:labelWord))"
 # Links that belong to the evidence machinery rather than to the entity.
 EVIDENCE_PROPERTIES = {RDF.subject, RDF.object, PROV.wasDerivedFrom}
 # What one page or API answer reads of an entity: a hub (a classifier scheme, skos:Concept) has tens of
@@ -331,9 +334,9 @@ class Describer:
                 _this(uri),
             )
         ]
-        out_rows, out_total = self._links("?this ?p ?x", uri, LINKS_OUT)
+        out_rows, out_total = self._links(f"?this ?p ?x {DERIVED_FILTER}", uri, LINKS_OUT)
         out = list(dict.fromkeys(own + [(p, o) for o, p in out_rows]))
-        into_rows, into_total = self._links("?x ?p ?this", uri, LINKS_IN)
+        into_rows, into_total = self._links(f"?x ?p ?this {DERIVED_FILTER}", uri, LINKS_IN)
         into = list(into_rows)
         evidence = self._evidence(this)
         terms: set[Node] = {this}
@@ -514,13 +517,13 @@ class Describer:
         links: list[tuple[Node, Node, bool]] = []
         # a few times `limit` of each direction is enough to choose from, however many links a hub has
         for p, o, _this_uri in self.graph.query(
-            "SELECT DISTINCT ?p ?o ?this WHERE { ?this ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) } "
+            f"SELECT DISTINCT ?p ?o ?this WHERE {{ ?this ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) {DERIVED_FILTER} }} "
             f"LIMIT {8 * limit}",
             _this(uri),
         ):
             links.append((p, o, True))
         for s, p, _this_uri in self.graph.query(
-            "SELECT DISTINCT ?s ?p ?this WHERE { ?s ?p ?this FILTER(isIRI(?s)) "
+            f"SELECT DISTINCT ?s ?p ?this WHERE {{ ?s ?p ?this FILTER(isIRI(?s)) {DERIVED_FILTER} "
             f"FILTER NOT EXISTS {{ ?s a zo:Evidence }} FILTER(?p != schema:mentions) }} LIMIT {8 * limit}",
             _this(uri),
         ):

@@ -323,6 +323,7 @@ TERMS: dict[str, tuple[str, str]] = {
     str(SKOS.notation): ("код", "code"),
     str(SKOS.broader): ("входит в", "broader"),
     str(SKOS.narrower): ("включает", "narrower"),
+    str(SKOS.broaderTransitive): ("входит на любом уровне в", "broader at any level"),
     str(SKOS.inScheme): ("схема", "scheme"),
     str(SKOS.topConceptOf): ("верхнее понятие схемы", "top concept of"),
     str(SKOS.hasTopConcept): ("верхнее понятие", "top concept"),
@@ -389,6 +390,7 @@ TERMS: dict[str, tuple[str, str]] = {
 INVERSE_TERMS: dict[str, tuple[str, str]] = {
     str(SKOS.broader): ("включает", "narrower"),
     str(SKOS.narrower): ("входит в", "broader"),
+    str(SKOS.broaderTransitive): ("включает на любом уровне", "narrower at any level"),
     str(SKOS.broadMatch): ("соответствует более узкому", "narrow match"),
     str(SKOS.narrowMatch): ("соответствует более общему", "broad match"),
     str(SKOS.related): ("связано с", "related"),
