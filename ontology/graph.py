@@ -30,6 +30,8 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Node
@@ -129,6 +131,24 @@ def _as_stored(term: Node) -> Node:
     if isinstance(term, Literal) and term.language is None and term.datatype is None:
         return Literal(str(term), datatype=XSD.string)
     return term
+
+
+def _as_simple(term: Node) -> Node:
+    """An xsd:string as the simple literal it is in RDF 1.1, for a SPARQL server: Virtuoso 7 keeps the two
+    apart, and an expert's query with a plain "word" would not match what was written typed."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def _match_as_stored(node: object) -> None:
+    """A simple literal in a triple pattern or a VALUES row of a query on rdflib's store matches the
+    xsd:string it is stored as (`_as_stored`): Oxigraph takes the two for one term (RDF 1.1), rdflib
+    would match nothing. Filters keep their literals: rdflib's `=` takes the two as equal (its IN does not)."""
+    if isinstance(node, CompValue) and node.name == "BGP":
+        node["triples"] = [tuple(_as_stored(term) for term in triple) for triple in node["triples"]]
+    elif isinstance(node, CompValue) and node.name == "values":
+        node["res"] = [{name: _as_stored(value) for name, value in row.items()} for row in node["res"]]
 
 
 class StoreLocked(RuntimeError):
@@ -491,8 +511,10 @@ class KnowledgeGraph:
                 tuple(str(c["named"]) for c in clauses if "named" in c),
             )
         prepared.algebra["datasetClause"] = None
+        traverse(prepared.algebra, visitPost=_match_as_stored)
         target = self._dataset if dataset is None else self._dataset_view(*dataset)
-        return target.query(prepared, initBindings=bindings or {})
+        stored = {name: _as_stored(value) for name, value in (bindings or {}).items()}
+        return target.query(prepared, initBindings=stored)
 
     def _dataset_view(self, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> Dataset:
         """A copy holding only the named dataset: the merge of `default_graphs`, and `named_graphs` by name."""
@@ -659,6 +681,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         return result
 
     def _write(self, graph: URIRef, content: set[Triple]) -> None:
+        content = {(s, p, _as_simple(o)) for s, p, o in content}
         if self.endpoints.graph_store:
             body = "\n".join(" ".join(term.n3() for term in t) + " ." for t in content).encode("utf-8")
             url = f"{self.endpoints.graph_store}?{urllib.parse.urlencode({'graph': str(graph)})}"

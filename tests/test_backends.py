@@ -55,3 +55,17 @@ def test_ingest_and_query_on_every_backend(backend, tmp_path, request):
         answer = kb.search("Диагностика-М", k=3)
         assert answer.results[0].label == "Диагностика-М"
         assert answer.results[0].uri.endswith("/id/firm/diagnostika-m")
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)])
+def test_a_plain_literal_in_a_query_matches_on_every_backend(backend, tmp_path, request):
+    """An expert writes a word as a plain literal; it is stored as an xsd:string (RDF 1.1), and every
+    backend must find it, in a triple pattern and in a VALUES block alike."""
+    settings = backend_settings(backend, tmp_path / "home", request)
+    with KnowledgeBase(settings, embedder=HashEmbedder()) as kb:
+        kb.ingest([SEED])
+        prologue = sparql_prologue()
+        pattern = prologue + 'SELECT ?name { ?f zo:labelWord "диагностика" ; skos:prefLabel ?name }'
+        values = prologue + 'SELECT ?name { VALUES ?w { "диагностика" } ?f zo:labelWord ?w ; skos:prefLabel ?name }'
+        for query in (pattern, values):
+            assert {str(name) for (name,) in kb.graph.query(query)} == {"Диагностика-М"}, query
