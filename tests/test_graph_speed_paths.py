@@ -216,3 +216,24 @@ def test_terms_convert_as_oxrdflib_does_and_each_once():
     first = convert.row(terms + [None])
     again = convert.row([ox.NamedNode(f"{EX}id/firm/a")])
     assert first[-1] is None and again[0] is first[0]
+
+
+def test_a_bulk_load_in_parallel_parts_stores_a_shared_triple_once(tmp_path, monkeypatch):
+    """Each core's loader takes a part of the batch; the merge's triple that documents in different parts
+    state is stored once, and the store holds what one-by-one writes give."""
+    monkeypatch.setattr("ontology.graph.os.cpu_count", lambda: 4)
+    documents = {
+        graph(f"d{i}"): [(URIRef(f"{EX}id/firm/{i}"), ORG_MEMBER, CENTRE), (CENTRE, RDF.type, SKOS.Concept)]
+        for i in range(8)
+    }
+    parallel = KnowledgeGraph.open("oxigraph", tmp_path / "parallel")
+    assert parallel.replace_document_graphs(documents.items(), bulk=True) == list(documents)
+    one_by_one = KnowledgeGraph.open("oxigraph", tmp_path / "one")
+    for name, triples in documents.items():
+        one_by_one.replace_document_graph(name, triples)
+    every = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+    assert answers(parallel, every) == answers(one_by_one, every)
+    merged = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
+    assert int(next(iter(parallel.query(merged)))[0]) == 1
+    parallel.close()
+    one_by_one.close()
