@@ -670,7 +670,8 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         if base is not None:
             sparql = f"BASE <{base}>\n{sparql}"  # a prologue may hold several BASE; the query's own wins
         if default_graphs is None and named_graphs is None and base is None:
-            return self._dataset.query(sparql, initBindings=bindings or {})
+            simple = {name: _as_simple(value) for name, value in (bindings or {}).items()}  # as written
+            return self._dataset.query(sparql, initBindings=simple)
         if bindings:
             raise ValueError("bindings cannot be combined with a dataset or a base on a SPARQL server backend")
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -713,7 +714,9 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             self._dataset.update(_replace_update(graph, content))
 
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
-        terms = [term.n3() if term is not None else f"?{name}" for term, name in zip(pattern, "spo", strict=True)]
+        terms = [
+            _as_simple(term).n3() if term is not None else f"?{name}" for term, name in zip(pattern, "spo", strict=True)
+        ]
         for row in self.query(
             f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' '.join(terms)} . BIND({terms[0]} AS ?s) "
             f"BIND({terms[1]} AS ?p) BIND({terms[2]} AS ?o) }}"
