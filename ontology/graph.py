@@ -143,9 +143,6 @@ def _bulk_load_in_parallel(store: ox.Store, texts: list[str]) -> None:
     parts = max(1, min(len(texts), os.cpu_count() or 1, 4))
     size = -(-len(texts) // parts)
     chunks = ["".join(texts[i : i + size]) for i in range(0, len(texts), size)]
-    if len(chunks) == 1:
-        store.bulk_load(chunks[0], format=ox.RdfFormat.TRIG)
-        return
     with ThreadPoolExecutor(len(chunks)) as pool:
         for loaded in [pool.submit(store.bulk_load, chunk, format=ox.RdfFormat.TRIG) for chunk in chunks]:
             loaded.result()  # a loader's error, raised here
