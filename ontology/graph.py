@@ -79,6 +79,7 @@ def _lines(triples: Iterable[Triple]) -> list[str]:
 
 
 _XSD_STRING = f"^^<{XSD.string}>"
+_OX_DIGEST = ox.NamedNode(str(ZO.graphDigest))
 
 
 def _stored_lines(triples: Iterable[Triple]) -> tuple[list[str], set[str]]:
@@ -544,6 +545,10 @@ class KnowledgeGraph:
         return view
 
     def graph_digest(self, graph: URIRef) -> str | None:
+        if self._native is not None:  # one index look-up; a SPARQL query per graph cost 0.6 s of a 1M-triple load
+            named = to_oxigraph(graph)
+            quad = next(iter(self._native.quads_for_pattern(named, _OX_DIGEST, None, named)), None)
+            return None if quad is None else quad.object.value
         g = graph.n3()
         rows = list(self.query(f"SELECT ?d WHERE {{ GRAPH {g} {{ {g} zo:graphDigest ?d }} }}"))
         return str(rows[0][0]) if rows else None
