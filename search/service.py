@@ -45,6 +45,7 @@ class SearchService:
         self._embedder = embedder
         self._index: SearchIndex | None = None
         self._loaded_version: str | None = None
+        self._stale_warned: tuple[str, str] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -179,8 +180,11 @@ class SearchService:
         answer.stale = index is None or index.state_token != self.graph.state_token()
         if index is None:
             return False
-        if answer.stale:
-            log.warning("the search index was built from an older graph: run `zamena index` to update it")
+        if answer.stale and self._stale_warned != (index.state_token, self.graph.state_token()):
+            # once per pair of states: a server answering while the classes are indexed beside it would
+            # otherwise write this line at every search
+            self._stale_warned = (index.state_token, self.graph.state_token())
+            log.info("the search index was built from an older graph: run `zamena index` to update it")
         engine = SearchEngine(self.graph, index, self.embedder, relevance=not nearest)
         unfiltered = []
         if with_facets or not answer.filters:

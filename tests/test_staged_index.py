@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from click.testing import CliRunner
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from ontology.namespaces import SCHEMA
 from search.fake_embedder import HashEmbedder
+from zamena import cli
 from zamena.indexing import clear_progress, indexing_state, read_progress, write_progress
 from zamena.kb import KnowledgeBase
 from zamena.settings import Settings
@@ -46,6 +48,17 @@ def test_the_documents_are_indexed_first_and_the_classes_wait(tmp_path: Path) ->
         kb.update_index()  # the second pass
         assert str(VALVES) in {item.uri for item in kb.search_service.index().items.values()}
         assert indexing_state(kb) is None
+
+
+def test_the_cli_says_once_what_waits_to_be_indexed(tmp_path: Path, monkeypatch) -> None:
+    settings = _knowledge_base(tmp_path / "home")
+    monkeypatch.setenv("ZAMENA_HOME", str(settings.home))
+    result = CliRunner().invoke(cli.main, ["search", "--mode", "lexical", "Клапан"], catch_exceptions=False)
+    assert result.exit_code == 0 and "Клапан" in result.stdout
+    stale = [line for line in result.stderr.splitlines() if "older " in line or "not in the search index" in line]
+    assert stale == [  # one line, and it says what waits (here: the classifier's graph)
+        "warning: 1 graph not in the search index yet, so what it holds is not searched; `zamena index` adds it"
+    ]
 
 
 def test_the_start_page_says_how_far_the_indexer_has_come_then_nothing(tmp_path: Path) -> None:

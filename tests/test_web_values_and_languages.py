@@ -218,6 +218,18 @@ def test_the_api_page_in_both_languages(client) -> None:
     assert "Answers to a question" not in ru
 
 
+def test_error_pages_speak_the_readers_language(client) -> None:
+    for url, params in (("/no/such/page", {}), ("/resource", {}), ("/neighbourhood.svg", {"uri": "not a uri"})):
+        pages = {}
+        for lang in ("ru", "en"):
+            page = client.get(url, query_string={**params, "lang": lang}, headers={"Accept": "text/html"})
+            assert page.status_code in (400, 404), url
+            pages[lang] = _text(css(lxml_html.fromstring(page.get_data(as_text=True)), "main")[0])
+        assert re.search("[а-яё]{4}", pages["ru"].replace("Ошибка", ""), re.I), (url, pages["ru"])
+        assert not re.search("[а-яё]", pages["en"], re.I), (url, pages["en"])
+        assert "The requested URL was not found" not in pages["ru"]
+
+
 def test_the_sparql_examples_comment_in_the_readers_language(client) -> None:
     for example in EXAMPLES:
         assert re.search("[а-яё]", example.text("ru").splitlines()[0], re.I), example.key

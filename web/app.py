@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ontology.sparql.workers import GraphQueryService, QueryService, query_service
 from web.http import LANGUAGE_COOKIE, external_url, language, plain_error
-from web.i18n import LANGUAGES, ui_text
+from web.i18n import LANGUAGES, UI, ui_text
 from web.state import KnowledgeBaseHolder
 from zamena.settings import Settings
 
@@ -124,6 +124,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
             return response
         if request.accept_mimetypes["text/html"] < request.accept_mimetypes["text/plain"]:
             return plain_error(message, error.code or 500)
+        if error.description == type(error).description:  # werkzeug's own English sentence: say it in ours
+            known = f"error.{error.code}" if f"error.{error.code}" in UI else "error.other"
+            message = ui_text(known, language())
         body = render_template("error.html", code=error.code, message=message)
         return Response(body, status=error.code, mimetype="text/html")
 

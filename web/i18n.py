@@ -272,6 +272,19 @@ UI: dict[str, tuple[str, str]] = {
     "count.concepts": ("понятий классификаторов и компетенций", "classifier and competence concepts"),
     "count.evidence": ("фактов с источником", "facts with a source"),
     "error.title": ("Ошибка", "Error"),
+    "error.400": (
+        "Запрос не понят: проверьте адрес и его параметры.",
+        "The request was not understood: check the address and its parameters.",
+    ),
+    "error.404": ("Такой страницы нет. Найдите нужное поиском.", "There is no such page. Search for what you need."),
+    "error.405": ("Этот адрес не принимает такой запрос.", "This address does not take this kind of request."),
+    "error.other": (
+        "Сервер не смог ответить на запрос. Попробуйте ещё раз позже.",
+        "The server could not answer the request. Try again later.",
+    ),
+    "error.bad_uri": ("Это не годный URI: {uri}", "Not a usable URI: {uri}"),
+    "error.no_uri": ("Укажите URI: {example}", "Give the URI: {example}"),
+    "error.unknown_uri": ("Граф ничего не знает о {uri}", "The graph knows nothing about {uri}"),
     "class.members": ("Фирмы и продукты этого класса и подклассов", "Firms and products in this class and below"),
     "class.counts": ("Фирмы: {firms} · Продукты: {products}", "Firms: {firms} · Products: {products}"),
     "class.none": (

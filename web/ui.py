@@ -19,6 +19,7 @@ from web.documents import document_text, without_file_paths
 from web.dumps import LICENCE_NAME, LICENCE_URL, dumps, prepare_dumps, size_text
 from web.examples import BY_KEY, EXAMPLES
 from web.http import external_url, holder, language
+from web.i18n import ui_text
 from web.picture import layout
 from web.quantities import date_text
 from web.result_table import result_table
@@ -158,7 +159,7 @@ def render_entity(uri: str, status_if_missing: int = 404) -> Response | str:
     try:
         sparql_iri(uri)
     except ValueError:
-        abort(400, description=f"not a usable URI: {uri!r}")
+        abort(400, description=ui_text("error.bad_uri", lang).format(uri=uri))
     kb = holder().kb
     describer = Describer(kb.graph, lang)
     description = describer.describe(uri)
@@ -237,7 +238,7 @@ def _marked_text(text: str, mark: tuple[int, int] | None, description: Descripti
 def resource() -> Response | str:
     uri = request.args.get("uri", "").strip()
     if not uri:
-        abort(400, description="give the URI to describe: /resource?uri=…")
+        abort(400, description=ui_text("error.no_uri", language()).format(example="/resource?uri=…"))
     base = base_uri()
     if uri.startswith(base + "id/"):
         return current_app.redirect(local_href(uri), 303)  # type: ignore[return-value]
@@ -250,11 +251,11 @@ def neighbourhood_svg() -> Response:
     try:
         sparql_iri(uri)
     except ValueError:
-        abort(400, description="give the URI whose neighbourhood to draw: /neighbourhood.svg?uri=…")
+        abort(400, description=ui_text("error.no_uri", language()).format(example="/neighbourhood.svg?uri=…"))
     describer = Describer(holder().kb.graph, language())
     centre, links = describer.neighbours(uri)
     if not links and not describer.describe(uri).exists:
-        abort(404, description=f"the graph knows nothing about {uri}")
+        abort(404, description=ui_text("error.unknown_uri", language()).format(uri=uri))
     body = render_template("neighbourhood.svg", picture=layout(centre, links, language()), standalone=True)
     return Response(body, mimetype="image/svg+xml")
 

@@ -302,7 +302,15 @@ def search(query: str, as_json: bool, k: int, kind: str, code: str | None, centr
     with _open_kb(read_only=True) as kb:
         # facets are printed only in JSON
         answer = kb.search(query, k=k, kind=kind, code=code, centre=centre, zone=zone, mode=mode, with_facets=as_json)
-    if answer.stale:
+        pending = kb.index_status().get("pending_graphs") if answer.stale else 0
+    if pending:
+        click.echo(
+            f"warning: {pending} graph{'' if pending == 1 else 's'} not in the search index yet, so what "
+            f"{'it holds is' if pending == 1 else 'they hold is'} not searched; "
+            f"`zamena index` adds {'it' if pending == 1 else 'them'}",
+            err=True,
+        )
+    elif answer.stale:
         click.echo("warning: the search index is older than the graph; run `zamena index`", err=True)
     if answer.fallback:
         reason = answer.error or "no search index yet; run `zamena index`"
