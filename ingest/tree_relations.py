@@ -31,6 +31,8 @@ from ingest.language_data import (
     DENIAL_WORDS,
     DOER_NOUNS,
     EVENT_NOUNS,
+    FACILITY_MODIFIERS,
+    FACILITY_NOUNS,
     FIRM_TRIGGERS,
     HOLDER_NOUNS,
     IMPORTED_WORDS,
@@ -41,6 +43,7 @@ from ingest.language_data import (
     MULTIPLIERS,
     NAMING_VERBS,
     NOT_ACTIVITIES,
+    NOT_PRODUCT_HEADS,
     PLAN_WORDS,
     POST_HEADS,
     PRESENTING_VERBS,
@@ -301,7 +304,10 @@ class TreeReader:
             head = head.head.head
         for noun in [head, *self._conjoined(head)]:
             noun = self._past_container(noun)
-            if noun is None:
+            if noun is not None and _is_facility(noun):
+                noun = _made_at(noun)
+                noun = None if noun is None else self._past_container(noun)
+            if noun is None or not _may_be_made(noun):
                 continue
             if lemmas_of(noun) & SUBSTITUTE_NOUNS and not brands:  # «разработали аналог насосов X — насос КН-40»
                 named = _named_after_dash(noun)
@@ -414,6 +420,8 @@ class TreeReader:
                     continue  # «горелки ООО «Пламя»»: the maker, not part of the name
                 if child.dep_ == "amod" and child.pos_ == "VERB" and token.i == head.i:
                     continue  # «ушедшим с рынка системам …»: a participle's clause, not the name
+                if child.lower_.rstrip(".") in MULTIPLIERS and not child.text[:1].isupper():
+                    continue  # «600 тыс. глюкометров»: how many, not the name, however the parser hung it
                 if child.dep_ == "case" and (token.i == head.i or token.dep_ == "amod"):
                     continue  # the phrase's own preposition, wherever the parser hung it
                 if child.dep_ in ("appos", "parataxis") and lemmas_of(child) & (
@@ -1180,6 +1188,36 @@ def _antecedent(which: Token, head: Token) -> Token:
         if noun.pos_ == "NOUN" and agrees(noun):
             return noun
     return head
+
+
+def _may_be_made(noun: Token) -> bool:
+    """Whether a noun can name a thing a firm makes: no job, share, unit of measure or person."""
+    return not ({lemma(noun), noun.lower_.rstrip(".")} & NOT_PRODUCT_HEADS)
+
+
+def _is_facility(noun: Token) -> bool:
+    """«завод», «цех», «производство»; «центр», «комплекс» only as «инновационный центр», «биотехнологический
+    комплекс» (an «обрабатывающий центр» is a machine)."""
+    if lemma(noun) in FACILITY_NOUNS:
+        return True
+    modifiers = children(noun, "amod")
+    modifiers += [part for m in modifiers for part in children(m, "goeswith")]  # «научно-исследовательский»
+    return lemma(noun) in ("центр", "комплекс") and any(lemmas_of(m) & FACILITY_MODIFIERS for m in modifiers)
+
+
+def _made_at(facility: Token) -> Token | None:
+    """What a facility makes, if its phrase says: «завод тяговых батарей», «производство … для питания»,
+    «фабрика по выпуску микросхем», «завод по производству насосов»; None for a bare place."""
+    for child in children(facility, "nmod"):
+        prepositions = {c.lower_ for c in children(child, "case")}
+        if not prepositions and child.morph.get("Case") == ["Gen"] and lemma(child) not in ACT_NOUNS:
+            return child
+        if prepositions & {"для"}:
+            return child
+        if prepositions & {"по"} and lemma(child) in ACT_NOUNS and ACT_NOUNS[lemma(child)] == "produces":
+            made = [c for c in children(child, "nmod") if c.morph.get("Case") == ["Gen"] and not children(c, "case")]
+            return made[0] if made else None
+    return None
 
 
 def _counted(noun: Token) -> bool:

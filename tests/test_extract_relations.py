@@ -382,6 +382,45 @@ def test_a_counted_product_is_what_the_count_counts(text, product):
     assert product in {r[0] for r in found if r[1] == "supplier"}
 
 
+@pytest.mark.parametrize(
+    ("text", "product", "not_products"),
+    [
+        # a multiplier the parser hung on the noun as an adjective is a count, not part of the name
+        ("По итогам года фабрика «Кварта» сделала около 300 тыс. термометров.", "термометры", {"тыс. термометры"}),
+        # a kind counted: «видов изделий» → изделия
+        (
+            "АО «Медтекс» производит более 30 видов перевязочных материалов для хирургических пациентов.",
+            "перевязочные материалы для хирургических пациентов",
+            {"виды перевязочных материалов для хирургических пациентов", "пациенты"},
+        ),
+        # a plant of something: the something; jobs are no product
+        (
+            "Предприятие «Сталепром» построит в Липецке завод бесшовных труб и создаст 300 рабочих мест.",
+            "бесшовные трубы",
+            {"завод бесшовных труб", "рабочие места"},
+        ),
+        # a unit of measure is no product, and a length of cable is cable
+        ("Компания «Оптолит» выпускает схемы по нормам 90–130 нм.", None, {"нм"}),
+    ],
+)
+def test_what_a_firm_makes_is_no_count_kind_plant_job_or_unit(text, product, not_products):
+    made = {r[0] for r in relations(read(text)) if r[1] == "manufacturer"}
+    assert product is None or product in made
+    assert not made & not_products, made
+
+
+def test_a_place_with_nothing_made_in_it_is_no_product():
+    for text in (
+        "Холдинг «Вектор-М» откроет в Казани инновационный центр.",
+        "ООО «Сибмед» создаёт в Томске научно-исследовательский центр.",
+    ):
+        assert not [r for r in relations(read(text)) if r[1] == "manufacturer"], text
+    machines = {
+        r[0] for r in relations(read("ООО «Станкомаш» выпускает обрабатывающие центры.")) if r[1] == "manufacturer"
+    }
+    assert machines == {"обрабатывающие центры"}  # a machining centre is a machine
+
+
 def test_a_packaging_word_with_no_number_is_the_product_itself():
     found = relations(read("ООО «Полипак» — крупнейший поставщик гофрированной упаковки в регионе."))
     assert ("гофрированная упаковка", "supplier", "Полипак") in found
