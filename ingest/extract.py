@@ -513,13 +513,37 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
             facts += [Fact(f.ref, "residentOf", zone.ref, *where, RESIDENCY_CONFIDENCE, "firms-of-zone") for f in firms]
     if centres and zones and lemmas & LOCATION_WORDS:
         facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, LOCATION_CONFIDENCE, "created-in-zone"))
-    for site_span, site in ((s, e) for s, e in in_sentence if e.type == "SITE"):
-        # «завод «Генериум-Некст» в Алабушеве», «на площадке «Алабушево»»: the firms of the sentence are there
-        if _says_where(site_span):
-            # an organisation of unknown kind with a plant at a site of the zone acts as a firm (promoted)
-            at_site = firms + [e for _, e in in_sentence if e.type == "ORG" and e.attributes.get("known") != "yes"]
-            facts += [Fact(f.ref, "locatedIn", site.ref, *where, SITE_CONFIDENCE, "at-site") for f in at_site]
+    # «завод «Генериум-Некст» в Алабушеве», «на площадке «Алабушево»»: the firms of the sentence are there;
+    # an organisation of unknown kind with a plant at a site of the zone acts as a firm (promoted)
+    sites = [(s, e) for s, e in in_sentence if e.type == "SITE" and _says_where(s)]
+    placed = [(s, e) for s, e in in_sentence if e.type == "FIRM"]
+    placed += [(s, e) for s, e in in_sentence if e.type == "ORG" and e.attributes.get("known") != "yes"]
+    pairs = {(firm.ref, site.ref) for firm_span, firm in placed for site in _sites_of(firm_span, placed, sites)}
+    facts += [Fact(firm, "locatedIn", site, *where, SITE_CONFIDENCE, "at-site") for firm, site in sorted(pairs)]
     return facts
+
+
+def _sites_of(firm: Span, firms: list[tuple[Span, Entity]], sites: list[tuple[Span, Entity]]) -> list[Entity]:
+    """The sites a sentence puts a firm at. One site, or one firm: every site. Several of each: the sites of the
+    firm's own clause (between commas or semicolons): «„A“ выпускает в Рудневе …, а „B“
+    производит в Алабушеве …»; and within a clause, the sites between it and the next firm, else between the
+    one before and it: «завод „A“ в Печатниках и компания „B“ в Алабушеве»."""
+    if len(sites) < 2 or len({e.ref for _, e in firms}) < 2:
+        return [e for _, e in sites]
+    doc = firm.doc
+    breaks = [t.i for t in firm.sent if t.text in (",", ";")]
+
+    def clause(span: Span) -> int:
+        return sum(1 for i in breaks if i < span.start)
+
+    here = [(s, e) for s, e in sites if clause(s) == clause(firm)]
+    if not here:
+        return [e for _, e in sites]  # a list of firms before the sites («„A“, „B“ и „C“ в …»): unknown, all
+    neighbours = sorted(s.start for s, _ in firms if clause(s) == clause(firm) and s.start != firm.start)
+    after = min((i for i in neighbours if i > firm.start), default=doc[firm.sent.end - 1].i + 1)
+    before = max((i for i in neighbours if i < firm.start), default=firm.sent.start)
+    following = [e for s, e in here if firm.end <= s.start < after]
+    return following or [e for s, e in here if before <= s.start < firm.start] or [e for _, e in here]
 
 
 def _says_where(span: Span) -> bool:

@@ -183,3 +183,38 @@ def test_a_later_run_knows_the_zone_profile_from_the_graph(tmp_path: Path) -> No
         firms = {str(f).rsplit("/", 1)[-1] for f in graph.subjects(RDF.type, SCHEMA.Corporation)}
         assert firms == {"kvartsplast"}
         assert (URIRef(BASE + "firm/kvartsplast"), SCHEMA.location, URIRef(BASE + "site/alabushevo")) in graph
+
+
+def test_each_firm_is_put_at_the_site_its_own_clause_names(tmp_path: Path) -> None:
+    news = NEWS.split("---\n", 2)[1]
+    body = (
+        "Компания «Альфалюкс» выпускает в Рудневе светильники, а компания «Бетапринт» печатает в Алабушеве этикетки.\n\n"
+        "В холдинг входят завод «Гаммасталь» в Алабушеве и фабрика «Дельтатекс» в Рудневе.\n\n"
+        "В Рудневе работает компания «Эпсилон-Авиа», в Алабушеве — компания «Зетафарм».\n\n"
+        "Компании «Эта-Свет» и «Тета-Пласт» открыли цеха в Алабушеве и в Рудневе.\n"
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a-news.md").write_text(f"---\n{news}---\n{body}", encoding="utf-8")
+    (corpus / "c-zone.md").write_text(ZONE, encoding="utf-8")
+    with KnowledgeBase(Settings.from_env(home=tmp_path / "home", store="oxigraph")) as knowledge_base:
+        assert knowledge_base.ingest([corpus]).failed == []
+        graph = knowledge_base.graph.union_graph()
+        located = {
+            (str(firm).rsplit("/", 1)[-1], str(site).rsplit("/", 1)[-1])
+            for firm, site in graph.subject_objects(SCHEMA.location)
+            if "/firm/" in str(firm)
+        }
+    assert located == {
+        ("alfalyuks", "rudnevo"),
+        ("betaprint", "alabushevo"),
+        ("gammastal", "alabushevo"),
+        ("deltateks", "rudnevo"),
+        ("epsilon-avia", "rudnevo"),
+        ("zetafarm", "alabushevo"),
+        # one clause, both sites and both firms: the sentence does not say which is where
+        ("eta-svet", "alabushevo"),
+        ("eta-svet", "rudnevo"),
+        ("teta-plast", "alabushevo"),
+        ("teta-plast", "rudnevo"),
+    }, located
