@@ -144,23 +144,33 @@ def word_forms(word: str) -> frozenset[str]:
 
     Firm names are mostly words pymorphy3 only guesses at, and its guessed lemma changes with the case
     («Профотеку» → профотека), so names are compared by their forms, not by one lemma. Only the first
-    part of a compound inflects («Диагностики-М»), and a trailing sign stays («Хираны+»).
+    part of a compound inflects («Диагностики-М»), and a trailing sign stays («Хираны+»); after a
+    letter abbreviation, the word after it does («НМ-Теха», «Р-Фарма»).
     """
     low = word.lower().replace("ё", "е")
+    after_abbreviation = re.fullmatch(r"([а-я]{1,3}-)([а-я]{3,})(\W*)", low)
+    if after_abbreviation is not None:
+        head, stem, tail = after_abbreviation.groups()
+        return frozenset(head + form + tail for form in _stem_forms(stem))
     parts = re.fullmatch(r"([а-я]{3,})((?:-[\w]+)?\W*)", low)
     if parts is None:
         return frozenset({low})
     stem, tail = parts.groups()
+    return frozenset(form + tail for form in _stem_forms(stem))
+
+
+def _stem_forms(stem: str) -> set[str]:
     forms = {stem}
-    for analysis in parse(stem)[:4]:
-        if analysis.tag.POS in ("NOUN", "ADJF") and "Abbr" not in analysis.tag:
-            forms |= {f.word.replace("ё", "е") for f in analysis.lexeme}
-    if not morph().word_is_known(stem):
+    # a word the dictionary knows only as a pronoun or an abbreviation («тех» of «тот») inflects as a name
+    readings = [a for a in parse(stem)[:4] if a.tag.POS in ("NOUN", "ADJF") and not {"Abbr", "Apro"} & a.tag.grammemes]
+    for analysis in readings:
+        forms |= {f.word.replace("ё", "е") for f in analysis.lexeme}
+    if not readings or not morph().word_is_known(stem):
         if stem[-1] in "ая":
             forms |= {stem[:-1] + ending for ending in _A_ENDINGS}
         elif stem[-1] not in "оеиуыюэь":
             forms |= {stem + ending for ending in _CONSONANT_ENDINGS}
-    return frozenset(form + tail for form in forms)
+    return forms
 
 
 def name_words(name: str) -> list[str]:

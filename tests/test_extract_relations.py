@@ -124,6 +124,13 @@ def test_the_gazetteer_links_inflected_and_latin_mentions_to_the_known_firm():
     assert [m.text for m in firm.mentions] == ["Профотеку", "Profotech"]
 
 
+def test_a_name_after_a_letter_abbreviation_is_found_in_any_case():
+    known = Gazetteer([KnownFirm("vk-plast", "ВК-Тех", set(), set()), KnownFirm("s-farm", "С-Фарм", set(), set())])
+    extraction = read("Заказ разместили на мощностях «ВК-Теха». Контракт достался «С-Фарму».", known)
+    found = {e.key: [m.text for m in e.mentions] for e in extraction.entities.values() if e.type == "FIRM"}
+    assert found == {"vk-plast": ["ВК-Теха"], "s-farm": ["С-Фарму"]}
+
+
 def test_identifiers_decide_before_names():
     known = Gazetteer([KnownFirm("a", "Альфа", set(), {"7701234567"}), KnownFirm("b", "Бета", set(), set())])
     assert known.link("Совсем другое имя", ["7701234567"]).key == "a"
