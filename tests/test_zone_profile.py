@@ -171,6 +171,19 @@ def test_the_firms_by_site_example_lists_each_site_with_its_firms_and_quotes(kb:
     assert "в Алабушеве" in rows[("Алабушево", "Кварцпласт")]
 
 
+def test_the_centre_members_example_quotes_a_profile_in_words_not_its_front_matter(tmp_path: Path) -> None:
+    profile = PROFILE.replace(
+        "products:", "centre: {name: Центр компетенций в сфере импортозамещения, source: [own]}\nproducts:"
+    )
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "vektor-farm.md").write_text(profile, encoding="utf-8")
+    query = (PROJECT / "examples" / "centre-members.rq").read_text(encoding="utf-8")
+    with KnowledgeBase(Settings.from_env(home=tmp_path / "home", store="oxigraph")) as knowledge_base:
+        assert knowledge_base.ingest([tmp_path / "corpus"]).failed == []
+        quotes = [str(row[3]) for row in knowledge_base.graph.query(query)]
+    assert quotes == ["Профиль компании: входит в Центр компетенций в сфере импортозамещения"]
+
+
 def test_a_later_run_knows_the_zone_profile_from_the_graph(tmp_path: Path) -> None:
     (tmp_path / "zone.md").write_text(ZONE, encoding="utf-8")
     (tmp_path / "news.txt").write_text("По данным РБК, завод «Кварцпласт» в Алабушеве выпускает пластины.", "utf-8")

@@ -42,7 +42,9 @@ EXAMPLES: tuple[Example, ...] = (
   ?c a zo:CompetenceCentre ; skos:prefLabel ?centre .
   OPTIONAL { ?firm zo:residentOf/skos:prefLabel ?zone }
   ?e rdf:subject ?firm ; rdf:predicate org:memberOf ; rdf:object ?c ;
-     prov:wasDerivedFrom ?document ; oa:hasSelector/oa:exact ?quote .
+     prov:wasDerivedFrom ?document ; oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?e zo:statement ?statement }
+  BIND(COALESCE(?statement, ?exact) AS ?quote)
 }
 ORDER BY ?name""",
     ),
