@@ -214,10 +214,10 @@ class Resolver:
             entity.aliases.discard(entity.name)
             self.move(entity, "FIRM", known.key)
 
-    def recognise_others(self, gazetteer: Gazetteer) -> None:
+    def recognise_others(self, gazetteer: Gazetteer, text: str) -> None:
         """Names a zone profile says are no firm of the zone take the kind it gives them: «в Алабушеве» is
-        the site, «по данным РБК» the press, «карты «Мир»» a product. What the document itself states keeps
-        its kind."""
+        the site, «по данным РБК» the press, «карты «Мир»» a product; so does a mention the model cut short
+        of such a name in `text`. What the document itself states keeps its kind."""
         for entity in [e for e in self.entities.values() if e.type in ("FIRM", "ORG", "LOC", "ZONE")]:
             if entity.attributes.get("given") == "yes":
                 continue
@@ -225,6 +225,8 @@ class Resolver:
             if entity.type == "ZONE":  # «ОЭЗ «Зеленоград»»: the zone's former name, not the site
                 names = tuple(f"ОЭЗ «{name}»" for name in names)
             known = next(filter(None, map(gazetteer.other, names)), None)
+            if known is None and entity.type in ("FIRM", "ORG"):
+                known = next(filter(None, (gazetteer.other_written_at(text, m.start) for m in entity.mentions)), None)
             if known is None or entity.type == "ZONE" and known.kind != "ZONE":
                 continue
             # its names are the zone profile's: a mention's own form («Алабушеве», «Алабушево завод») is none
@@ -275,7 +277,7 @@ def extract(document: Document, doc: Doc | None = None, gazetteer: Gazetteer | N
     _merge_by_identifier(resolver)
     if gazetteer is not None:
         resolver.link(gazetteer)
-        resolver.recognise_others(gazetteer)
+        resolver.recognise_others(gazetteer, doc.text)
     resolver.sort_mentions()
     resolved: list[tuple[Span, Entity]] = []
     for span in spans:
@@ -514,13 +516,19 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     if centres and zones and lemmas & LOCATION_WORDS:
         facts.append(Fact(centres[0].ref, "locatedIn", zones[0][1].ref, *where, LOCATION_CONFIDENCE, "created-in-zone"))
     # «завод «Генериум-Некст» в Алабушеве», «на площадке «Алабушево»»: the firms of the sentence are there;
-    # an organisation of unknown kind with a plant at a site of the zone acts as a firm (promoted)
+    # an organisation of unknown kind with a plant at a site of the zone acts as a firm (promoted); one whose
+    # kind a zone profile gives («Москвич», a partner) does not
     sites = [(s, e) for s, e in in_sentence if e.type == "SITE" and _says_where(s)]
     placed = [(s, e) for s, e in in_sentence if e.type == "FIRM"]
-    placed += [(s, e) for s, e in in_sentence if e.type == "ORG" and e.attributes.get("known") != "yes"]
+    placed += [(s, e) for s, e in in_sentence if e.type == "ORG" and not _kind_given(e)]
     pairs = {(firm.ref, site.ref) for firm_span, firm in placed for site in _sites_of(firm_span, placed, sites)}
     facts += [Fact(firm, "locatedIn", site, *where, SITE_CONFIDENCE, "at-site") for firm, site in sorted(pairs)]
     return facts
+
+
+def _kind_given(entity: Entity) -> bool:
+    """Whether a zone profile or the document itself said what an organisation is."""
+    return "yes" in (entity.attributes.get("known"), entity.attributes.get("given"))
 
 
 def _sites_of(firm: Span, firms: list[tuple[Span, Entity]], sites: list[tuple[Span, Entity]]) -> list[Entity]:

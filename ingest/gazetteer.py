@@ -115,6 +115,15 @@ class Gazetteer:
             found = next((other for known, other in self._other_names if same_name(name, known)), None)
         return found
 
+    def other_written_at(self, text: str, start: int) -> KnownOther | None:
+        """The thing that is no firm whose name of several words `text` writes from `start` on, in any case:
+        «Федеральный центр беспилотных авиационных систем», of which a model may take «Федеральный центр»."""
+        for name, other in self._other_names:
+            count = len(name.split())
+            if count > 1 and same_name(" ".join(text[start : start + 3 * len(name)].split()[:count]), name):
+                return other
+        return None
+
     def link(self, name: str, identifiers: Iterable[str] = ()) -> KnownFirm | None:
         """The known firm a name (and its ИНН/ОГРН, if any) refers to, or None."""
         for identifier in identifiers:

@@ -167,7 +167,11 @@ def test_the_firms_by_okpd2_example_finds_firms_under_a_class_with_their_quotes(
         query = (PROJECT / "examples" / "firms-by-okpd2.rq").read_text(encoding="utf-8")
         rows = {(str(r.firm), str(r.via), str(r.quote)) for r in kb.graph.query(sparql_prologue() + query)}
     assert sum(n for label, n in schemes.items() if "OKPD" in label or "ОКПД" in label) > 100
-    assert ("Профотек", "оптические трансформаторы тока и напряжения", "okpd2: 27.11.4") in rows
-    drives_quote = "- {id: electric-drives, source: abnews-ev-cluster}"
+    # a profile's fact in the words it states, not its front-matter line
+    transformers = "оптические трансформаторы тока и напряжения"
+    said = f"Профиль компании: {transformers} — продукция класса ОКПД 2 27.11.4"
+    assert ("Профотек", transformers, said) in rows
+    drives_quote = "Профиль компании: компетенция «Электропривод и силовая электроника»"
     assert ("Приводная техника", "Электропривод и силовая электроника", drives_quote) in rows
+    assert not any(quote.startswith(("- {", "okpd2:")) for _firm, _via, quote in rows)
     assert not any(firm == "Хирана+" for firm, _via, _quote in rows)  # medical equipment is not class 27

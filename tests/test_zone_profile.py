@@ -232,3 +232,33 @@ def test_each_firm_is_put_at_the_site_its_own_clause_names(tmp_path: Path) -> No
         ("teta-plast", "alabushevo"),
         ("teta-plast", "rudnevo"),
     }, located
+
+
+def test_a_name_of_the_zone_profile_the_model_cut_short_or_a_partner_at_a_site_is_no_firm(tmp_path: Path) -> None:
+    # the zone's own text names a firm whose profile comes later, so it is read again knowing the zone's names
+    zone = ZONE.replace(
+        "Зона работает в Алабушеве и на бывшей территории автозавода АЗЛК.",
+        "В Рудневе работает Федеральный центр беспилотных авиационных систем; там же испытывает машины «Винтокрыл».\n\n"
+        "Зона работает на нескольких площадках: на бывшей территории автозавода АЗЛК, в Алабушеве и в Рудневе.",
+    )
+    firm = PROFILE.replace("Вектор-Фарм", "Винтокрыл").replace("vektor-farm", "vintokryl")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a-zone.md").write_text(zone, encoding="utf-8")
+    (corpus / "b-vintokryl.md").write_text(firm, encoding="utf-8")
+    (corpus / "c-news.md").write_text(
+        NEWS.split("---\n", 2)[0]
+        + "---\n"
+        + NEWS.split("---\n", 2)[1]
+        + "---\nВ Рудневе работает Федеральный центр беспилотных авиационных систем.\n",
+        encoding="utf-8",
+    )
+    with KnowledgeBase(Settings.from_env(home=tmp_path / "home", store="oxigraph")) as knowledge_base:
+        assert knowledge_base.ingest([corpus]).failed == []
+        graph = knowledge_base.graph.union_graph()
+        firms = {
+            str(label)
+            for f in graph.subjects(RDF.type, SCHEMA.Corporation)
+            for label in graph.objects(f, SKOS.prefLabel)
+        }
+    assert firms == {"Винтокрыл"}
