@@ -239,7 +239,14 @@ def quoted_names(doc: Doc) -> Doc:
         name = strip_quotes(inner)
         # "«Хирана+» — производитель …": a firm word right after the name, past a dash or comma
         after = [t for t in doc[span.end : min(len(doc), span.end + 4)] if not (t.is_punct or t.is_space)]
-        firm_after = bool(after) and after[0].lemma_.lower() in FIRM_TRIGGERS and after[0].i <= span.end + 3
+        firm_after = (
+            bool(after)
+            and after[0].lemma_.lower() in FIRM_TRIGGERS
+            and after[0].i <= span.end + 3
+            # past a dash or comma: «Хирана+» — производитель; «Инновационного центра» компании «СовЭлМаш»
+            # names the firm's building, its owner right after it
+            and any(t.text in "—–-," for t in doc[span.end : after[0].i])
+        )
         # the nearest trigger decides: "резидент технопарка компания «Гамма»" names a firm
         nearest_is_firm = bool(left_lemmas) and left_lemmas[-1] in FIRM_TRIGGERS
         trigger_token = next((t for t in reversed(left[-2:]) if t.lemma_.lower() in ZONE_TRIGGERS), None)

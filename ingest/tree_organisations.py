@@ -62,6 +62,7 @@ from ingest.tree_relations import (
     denied_above,
     lemma,
     lemmas_of,
+    up_from,
 )
 
 GROUP_TYPES = ("CLUSTER", "CENTRE")
@@ -88,16 +89,24 @@ def _verb_of(token: Token) -> Token:
     return token
 
 
+def _invested_in(token: Token) -> bool:
+    """«инвестировать … в строительство Инновационного центра на площадке МИЭТ»: what the money goes into
+    (and where), not who invests."""
+    for current in up_from(token, 5):
+        into = any(c.dep_ == "case" and c.lower_ in ("в", "во") for c in current.children)
+        # under the investing word, or under the sum the parser hung it on («вложить 1,5 млрд рублей в …»)
+        if into and (lemmas_of(current.head) | lemmas_of(current.head.head)) & INVESTMENT_WORDS:
+            return True
+    return False
+
+
+def _not_investor(token: Token) -> bool:
+    return _is_source(token) or _invested_in(token)
+
+
 def _is_source(token: Token) -> bool:
     """«по данным Recipe.ru», «согласно источнику», «как сообщает Moscowseasons»: who reports, not who acts."""
-    current = token
-    for _ in range(3):
-        if lemmas_of(current) & SOURCE_WORDS:
-            return True
-        if current.head.i == current.i:
-            return False
-        current = current.head
-    return False
+    return any(lemmas_of(current) & SOURCE_WORDS for current in up_from(token, 3))
 
 
 def _future(verb: Token) -> bool:
@@ -393,7 +402,7 @@ class OrganisationReader:
         if not any(lemmas_of(t) & INVESTMENT_WORDS for t in self.sent):
             return None, ""
         # the nearest organisation that is not the report's source («по данным Recipe.ru», «как сообщает …»)
-        firm = self._nearest(number, FIRM_TYPES, skip=_is_source) or self.last_of(number.i, ("FIRM",), _is_source)
+        firm = self._nearest(number, FIRM_TYPES, skip=_not_investor) or self.last_of(number.i, ("FIRM",), _is_source)
         return firm, "investment"
 
     def _owner(self, number: Token, unit: Token) -> tuple[Entity | None, str]:

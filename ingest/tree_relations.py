@@ -104,6 +104,16 @@ def _kind(token: Token, table: dict[str, str]) -> str | None:
     return None
 
 
+def up_from(token: Token, steps: int) -> Iterator[Token]:
+    """The token and the heads above it, `steps` words at most, up to the root."""
+    current = token
+    for _ in range(steps):
+        yield current
+        if current.head.i == current.i:
+            return
+        current = current.head
+
+
 def children(token: Token, *deps: str) -> list[Token]:
     return [child for child in token.children if child.dep_ in deps or child.dep_.split(":")[0] in deps]
 

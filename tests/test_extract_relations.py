@@ -131,6 +131,26 @@ def test_a_name_after_a_letter_abbreviation_is_found_in_any_case():
     assert found == {"vk-plast": ["ВК-Теха"], "s-farm": ["С-Фарму"]}
 
 
+def test_a_quoted_name_its_owner_follows_in_the_genitive_is_the_owners_not_a_firm():
+    extraction = read("В Казани начали строить «Испытательный корпус» компании «Аэродин».")
+    assert set(firms(extraction)) == {"Аэродин"}
+    listed = read("«Кварцит» — производитель кварцевого стекла.")  # a firm word past a dash still says firm
+    assert set(firms(listed)) == {"Кварцит"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Компания «Техностар» вложит 2 млрд рублей в строительство Научного центра на площадке МГУ.",
+        "Компания «Техностар» выросла. В 2021 году она собиралась вложить около 300 млн рублей в Учебный центр "
+        "на площадке МГТУ.",
+    ],
+)
+def test_what_money_is_invested_in_is_not_the_investor(text):
+    investors = {r[0] for r in relations(read(text)) if r[1] == "investment"}
+    assert investors == {"Техностар"}, investors
+
+
 def test_identifiers_decide_before_names():
     known = Gazetteer([KnownFirm("a", "Альфа", set(), {"7701234567"}), KnownFirm("b", "Бета", set(), set())])
     assert known.link("Совсем другое имя", ["7701234567"]).key == "a"
