@@ -551,7 +551,6 @@ def _sites_of(firm: Span, firms: list[tuple[Span, Entity]], sites: list[tuple[Sp
     one before and it: «завод „A“ в Печатниках и компания „B“ в Алабушеве»."""
     if len(sites) < 2 or len({e.ref for _, e in firms}) < 2:
         return [e for _, e in sites]
-    doc = firm.doc
     breaks = [t.i for t in firm.sent if t.text in (",", ";")]
 
     def clause(span: Span) -> int:
@@ -561,7 +560,7 @@ def _sites_of(firm: Span, firms: list[tuple[Span, Entity]], sites: list[tuple[Sp
     if not here:
         return [e for _, e in sites]  # a list of firms before the sites («„A“, „B“ и „C“ в …»): unknown, all
     neighbours = sorted(s.start for s, _ in firms if clause(s) == clause(firm) and s.start != firm.start)
-    after = min((i for i in neighbours if i > firm.start), default=doc[firm.sent.end - 1].i + 1)
+    after = min((i for i in neighbours if i > firm.start), default=firm.sent.end)
     before = max((i for i in neighbours if i < firm.start), default=firm.sent.start)
     following = [e for s, e in here if firm.end <= s.start < after]
     return following or [e for s, e in here if before <= s.start < firm.start] or [e for _, e in here]
