@@ -21,7 +21,6 @@ from ingest.language_data import (
     CANDIDACY_WORDS,
     COMPANY_NOUNS,
     DENIAL_WORDS,
-    FIRM_TRIGGERS,
     FORMER_WORDS,
     JOINING_WORDS,
     LEAVING_WORDS,
@@ -521,22 +520,10 @@ def _organisation_facts(sent: Span, in_sentence: list[tuple[Span, Entity]]) -> l
     # kind a zone profile gives («Москвич», a partner) does not
     sites = [(s, e) for s, e in in_sentence if e.type == "SITE" and _says_where(s)]
     placed = [(s, e) for s, e in in_sentence if e.type == "FIRM"]
-    placed += [(s, e) for s, e in in_sentence if e.type == "ORG" and not _kind_given(e) and not _owned(s, in_sentence)]
+    placed += [(s, e) for s, e in in_sentence if e.type == "ORG" and not _kind_given(e)]
     pairs = {(firm.ref, site.ref) for firm_span, firm in placed for site in _sites_of(firm_span, placed, sites)}
     facts += [Fact(firm, "locatedIn", site, *where, SITE_CONFIDENCE, "at-site") for firm, site in sorted(pairs)]
     return facts
-
-
-def _owned(span: Span, in_sentence: list[tuple[Span, Entity]]) -> bool:
-    """«строительство «Инновационного центра» компании «СовЭлМаш»»: a name followed by a firm word and a firm
-    in the genitive is that firm's (a building, a plant, a line), not a firm of its own."""
-    doc = span.doc
-    i = span.end
-    while i < len(doc) and doc[i].is_quote:
-        i += 1
-    if i >= len(doc) or doc[i].lemma_.lower() not in FIRM_TRIGGERS or doc[i].morph.get("Case") != ["Gen"]:
-        return False
-    return any(e.type == "FIRM" and i < s.start <= i + 3 for s, e in in_sentence)
 
 
 def _kind_given(entity: Entity) -> bool:
