@@ -245,7 +245,7 @@ def quoted_names(doc: Doc) -> Doc:
             and after[0].i <= span.end + 3
             # past a dash or comma: «Хирана+» — производитель; «Инновационного центра» компании «СовЭлМаш»
             # names the firm's building, its owner right after it
-            and any(t.text in "—–-," for t in doc[span.end : after[0].i])
+            and any(t.text in ("—", "–", "-", ",") for t in doc[span.end : after[0].i])
         )
         # the nearest trigger decides: "резидент технопарка компания «Гамма»" names a firm
         nearest_is_firm = bool(left_lemmas) and left_lemmas[-1] in FIRM_TRIGGERS
