@@ -177,13 +177,14 @@ class SearchService:
     def _ranked(self, answer: SearchAnswer, k: int, mode: str, with_facets: bool, nearest: bool) -> bool:
         """Fill `answer` from the index; False when it has nothing to give (none built, or stale and empty)."""
         index = self.index()
-        answer.stale = index is None or index.state_token != self.graph.state_token()
+        graph_state = self.graph.state_token()
+        answer.stale = index is None or index.state_token != graph_state
         if index is None:
             return False
-        if answer.stale and self._stale_warned != (index.state_token, self.graph.state_token()):
+        if answer.stale and self._stale_warned != (index.state_token, graph_state):
             # once per pair of states: a server answering while the classes are indexed beside it would
             # otherwise write this line at every search
-            self._stale_warned = (index.state_token, self.graph.state_token())
+            self._stale_warned = (index.state_token, graph_state)
             log.info("the search index was built from an older graph: run `zamena index` to update it")
         engine = SearchEngine(self.graph, index, self.embedder, relevance=not nearest)
         unfiltered = []
